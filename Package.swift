@@ -1,0 +1,87 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+var package = Package(
+    name: "logzio-resolver",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "logzio-resolver", targets: ["logzio-resolver"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries, reached through typed shims.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+
+        // The domain: payloads, status, identity, validation. Depends on nothing.
+        .target(name: "Alerts"),
+        // libcurl multi interface behind async/await. The only importer of CCurl.
+        .target(name: "Curl", dependencies: ["CCurl"]),
+        // BigPanda's Alerts API over Curl: batching, pacing, retry.
+        .target(
+            name: "BigPanda",
+            dependencies: ["Alerts", "Curl", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The ledger: store protocol and SQLite.
+        .target(name: "Ledger", dependencies: ["Alerts", "CSQLite"]),
+        // Pure staleness rules.
+        .target(name: "Staleness", dependencies: ["Alerts"]),
+        // The YAML config file, environment and defaults, validated once.
+        .target(
+            name: "Configuration",
+            dependencies: ["Alerts", "Staleness", "BigPanda", .product(name: "Yams", package: "Yams")]
+        ),
+        // Orchestration: select, decide, send, record.
+        .target(
+            name: "Sweep",
+            dependencies: [
+                "Alerts", "Ledger", "Staleness", "BigPanda", "Configuration",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A small HTTP/1.1 server on loopback, for the demo and the tests.
+        .target(name: "LoopbackHTTP"),
+        // A stand-in for BigPanda's Alerts API that checks requests as the real one does.
+        .target(name: "AlertsStandIn", dependencies: ["Alerts", "LoopbackHTTP"]),
+        .executableTarget(
+            name: "logzio-resolver",
+            dependencies: [
+                "Alerts", "Ledger", "Staleness", "Configuration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "AlertsTests", dependencies: ["Alerts"]),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "LoopbackHTTP"]),
+        .testTarget(name: "BigPandaTests", dependencies: ["BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Alerts"]),
+        .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Staleness"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["AlertsStandIn", "LoopbackHTTP", "Alerts", "Ledger"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
+}

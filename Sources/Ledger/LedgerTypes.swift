@@ -1,0 +1,138 @@
+public import Alerts
+
+/// An alert's lifecycle state in the ledger.
+public enum AlertState: String, Sendable, CaseIterable {
+    /// Its last event is not `ok`, and no `ok` of ours was accepted since.
+    case open
+    /// An `ok` was recorded for it, or BigPanda accepted ours.
+    case resolved
+    /// BigPanda permanently refused our `ok` in three runs; not retried until a new event.
+    case rejected
+}
+
+/// An event to record: a validated alert and the time it was received.
+public struct IncomingEvent: Sendable {
+    /// The validated alert.
+    public var alert: Alert
+    /// When it was received, in epoch seconds; staleness is measured from this.
+    public var receivedAt: Int64
+
+    /// Creates an event.
+    public init(alert: Alert, receivedAt: Int64) {
+        self.alert = alert
+        self.receivedAt = receivedAt
+    }
+}
+
+/// One alert as the ledger holds it, with its current (latest received) event.
+public struct LedgerAlert: Sendable {
+    /// The ledger's row id.
+    public var id: Int64
+    /// The identity's storage key.
+    public var identityKey: String
+    /// The identity without the app key, for people.
+    public var display: String
+    /// The app key.
+    public var appKey: String
+    /// The state.
+    public var state: AlertState
+    /// The current event's id; fencing compares it.
+    public var currentEventID: Int64
+    /// When the current event was received, in epoch seconds.
+    public var lastReceived: Int64
+    /// The greatest timestamp among the alert's events (receive time where none) and our `ok`s.
+    public var maxTimestamp: Int64
+    /// The current event's payload, as JSON text.
+    public var payloadText: String
+
+    /// Parses the current payload.
+    public func payload() throws -> JSONObject {
+        guard let object = try JSONParser.parse(payloadText).objectValue else {
+            throw JSONParseError(reason: "the stored payload is not an object", offset: 0)
+        }
+        return object
+    }
+}
+
+/// Which alerts a query covers.
+public struct AlertFilter: Sendable {
+    /// The states to include; empty means all.
+    public var states: Set<AlertState>
+    /// Only this app key, when set.
+    public var appKey: String?
+
+    /// Creates a filter.
+    public init(states: Set<AlertState>, appKey: String? = nil) {
+        self.states = states
+        self.appKey = appKey
+    }
+}
+
+/// What happened to one `ok` this run, to be written to the audit trail.
+public struct SendRecord: Sendable {
+    /// How the send ended.
+    public enum Kind: Sendable, Equatable {
+        /// BigPanda answered 2xx.
+        case delivered
+        /// Not delivered this run (network error, 5xx, 429, 401/403, deadline).
+        case failed
+        /// A 4xx other than 401, 403, 408 and 429: counts toward `rejected`.
+        case permanent
+    }
+
+    /// The alert.
+    public var alertID: Int64
+    /// The event the decision was based on (the fence).
+    public var eventID: Int64
+    /// When it was sent, in epoch seconds.
+    public var sentAt: Int64
+    /// The `ok` event's timestamp.
+    public var timestamp: Int64
+    /// The rule that decided.
+    public var rule: String
+    /// The reason given.
+    public var reason: String
+    /// The final HTTP status, if any answer came.
+    public var httpStatus: Int?
+    /// Requests made for it.
+    public var attempts: Int
+    /// How it ended.
+    public var kind: Kind
+    /// BigPanda's error text or the network error, when it failed.
+    public var error: String?
+
+    /// Creates a record.
+    public init(
+        alertID: Int64, eventID: Int64, sentAt: Int64, timestamp: Int64, rule: String, reason: String,
+        httpStatus: Int?, attempts: Int, kind: Kind, error: String?
+    ) {
+        self.alertID = alertID
+        self.eventID = eventID
+        self.sentAt = sentAt
+        self.timestamp = timestamp
+        self.rule = rule
+        self.reason = reason
+        self.httpStatus = httpStatus
+        self.attempts = attempts
+        self.kind = kind
+        self.error = error
+    }
+}
+
+/// What the ledger made of a send record.
+public enum AppliedOutcome: String, Sendable, Equatable {
+    /// Marked resolved.
+    case resolved
+    /// Delivered, but a new event arrived since the decision, so the alert stays open.
+    case fenced
+    /// Left open for the next run.
+    case failed
+    /// Refused permanently in three runs: marked rejected.
+    case rejected
+}
+
+/// A claim on the sweep work, held until released or until the process ends.
+public protocol SweepClaim: AnyObject {
+    /// Releases the claim.
+    func release()
+}

@@ -1,0 +1,50 @@
+/// The ledger's schema migrations, applied in order. Never edit one once released: add a new one.
+///
+/// The SQL sticks to what SQLite and PostgreSQL share (`RETURNING`, `ON CONFLICT`, CHECK constraints).
+enum Migrations {
+    static let all: [(name: String, sql: String)] = [
+        (
+            "0001_alerts_events_resolutions",
+            """
+            CREATE TABLE alerts (
+                id INTEGER PRIMARY KEY,
+                identity TEXT NOT NULL UNIQUE,
+                app_key TEXT NOT NULL CHECK (app_key <> ''),
+                display TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('open', 'resolved', 'rejected')),
+                current_event_id INTEGER NOT NULL,
+                last_received INTEGER NOT NULL,
+                max_timestamp INTEGER NOT NULL,
+                episode INTEGER NOT NULL DEFAULT 1 CHECK (episode >= 1),
+                rejected_runs INTEGER NOT NULL DEFAULT 0 CHECK (rejected_runs >= 0),
+                resolved_at INTEGER
+            );
+            CREATE INDEX alerts_by_state ON alerts (state, app_key, id);
+            CREATE TABLE events (
+                id INTEGER PRIMARY KEY,
+                alert_id INTEGER NOT NULL REFERENCES alerts (id),
+                received_at INTEGER NOT NULL,
+                recorded_at INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('ok', 'critical', 'warning', 'unknown', 'acknowledged')),
+                timestamp INTEGER,
+                payload TEXT NOT NULL
+            );
+            CREATE INDEX events_by_alert ON events (alert_id, received_at);
+            CREATE TABLE resolutions (
+                id INTEGER PRIMARY KEY,
+                alert_id INTEGER NOT NULL REFERENCES alerts (id),
+                event_id INTEGER NOT NULL REFERENCES events (id),
+                sent_at INTEGER NOT NULL,
+                timestamp INTEGER NOT NULL,
+                rule TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                http_status INTEGER,
+                attempts INTEGER NOT NULL CHECK (attempts >= 1),
+                outcome TEXT NOT NULL CHECK (outcome IN ('resolved', 'fenced', 'failed', 'rejected')),
+                error TEXT
+            );
+            CREATE INDEX resolutions_by_alert ON resolutions (alert_id, sent_at);
+            """
+        )
+    ]
+}

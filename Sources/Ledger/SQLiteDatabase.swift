@@ -1,0 +1,178 @@
+import CSQLite
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One SQLite connection, owned by one thread at a time; it finalizes its statements and closes on deinit.
+final class SQLiteDatabase {
+    let path: String
+    private(set) var handle: OpaquePointer?
+    private var statements: [String: SQLiteStatement] = [:]
+
+    /// Opens (and with `create`, creates with mode 0600) the database file.
+    init(path: String, readOnly: Bool, create: Bool) throws(LedgerError) {
+        self.path = path
+        if create, !readOnly {
+            // Create the file ourselves so it is 0600 from the first byte; SQLite gives the
+            // -wal and -shm files the database file's mode.
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else {
+                throw LedgerError(
+                    location: path,
+                    message: "cannot create the ledger file: \(String(cString: strerror(errno))); check the directory exists and is writable"
+                )
+            }
+            close(fd)
+        }
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        handle = db
+        guard rc == SQLITE_OK else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
+            sqlite3_close_v2(db)
+            handle = nil
+            throw LedgerError(location: path, message: "cannot open the ledger: \(message)", code: rc)
+        }
+        sqlite3_extended_result_codes(db, 1)
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    func error(_ what: String, _ rc: Int32) -> LedgerError {
+        let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
+        let hint = (rc & 0xFF) == SQLITE_BUSY ? "; another process holds the ledger, try again" : ""
+        return LedgerError(location: path, message: "\(what): \(message)\(hint)", code: rc & 0xFF)
+    }
+
+    /// Runs one or more statements that return no rows.
+    func execute(_ sql: String) throws(LedgerError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        if rc != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
+            sqlite3_free(message)
+            let hint = (rc & 0xFF) == SQLITE_BUSY ? "; another process holds the ledger, try again" : ""
+            throw LedgerError(location: path, message: "\(text)\(hint)", code: rc & 0xFF)
+        }
+    }
+
+    /// A prepared statement for `sql`, prepared once per connection and reset for reuse.
+    func statement(_ sql: String) throws(LedgerError) -> SQLiteStatement {
+        if let cached = statements[sql] {
+            cached.reset()
+            return cached
+        }
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw error("cannot prepare a statement", rc) }
+        let statement = SQLiteStatement(stmt: stmt, database: self)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs `body` in an immediate transaction, committing on success and rolling back on error.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    var changes: Int { Int(sqlite3_changes(handle)) }
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+}
+
+/// A prepared statement with positional binding and column access.
+final class SQLiteStatement {
+    private let stmt: OpaquePointer
+    private unowned let database: SQLiteDatabase
+
+    init(stmt: OpaquePointer, database: SQLiteDatabase) {
+        self.stmt = stmt
+        self.database = database
+    }
+
+    deinit {
+        sqlite3_finalize(stmt)
+    }
+
+    func reset() {
+        sqlite3_reset(stmt)
+        sqlite3_clear_bindings(stmt)
+    }
+
+    /// Binds values to `?1`, `?2`, … in order.
+    func bind(_ values: [SQLiteValue]) throws(LedgerError) {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(stmt, index)
+            case .integer(let number): rc = sqlite3_bind_int64(stmt, index, number)
+            case .text(let text):
+                rc = text.utf8.withContiguousStorageIfAvailable { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) {
+                        lr_sqlite3_bind_text_copy(stmt, index, $0.baseAddress, Int32($0.count))
+                    }
+                } ?? lr_sqlite3_bind_text_copy(stmt, index, text, -1)
+            }
+            guard rc == SQLITE_OK else { throw database.error("cannot bind a value", rc) }
+        }
+    }
+
+    /// Steps once; true when a row is available.
+    func step() throws(LedgerError) -> Bool {
+        let rc = sqlite3_step(stmt)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            throw database.error("a statement failed", rc)
+        }
+    }
+
+    /// Binds and runs a statement that returns no rows.
+    func run(_ values: [SQLiteValue] = []) throws(LedgerError) {
+        try bind(values)
+        while try step() {}
+        sqlite3_reset(stmt)
+    }
+
+    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(stmt, column) }
+
+    func optionalInt64(_ column: Int32) -> Int64? {
+        sqlite3_column_type(stmt, column) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, column)
+    }
+
+    func text(_ column: Int32) -> String {
+        guard let pointer = sqlite3_column_text(stmt, column) else { return "" }
+        let count = Int(sqlite3_column_bytes(stmt, column))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+    }
+
+    func optionalText(_ column: Int32) -> String? {
+        sqlite3_column_type(stmt, column) == SQLITE_NULL ? nil : text(column)
+    }
+}
+
+/// A value bound to a statement parameter.
+enum SQLiteValue {
+    case null
+    case integer(Int64)
+    case text(String)
+}
+
+extension SQLiteValue {
+    static func optional(_ value: Int64?) -> SQLiteValue { value.map { .integer($0) } ?? .null }
+    static func optional(_ value: String?) -> SQLiteValue { value.map { .text($0) } ?? .null }
+}

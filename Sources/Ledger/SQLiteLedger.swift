@@ -1,0 +1,270 @@
+import Alerts
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The SQLite ledger: one file in WAL mode, created 0600, migrated on open.
+public final class SQLiteLedger: LedgerStore {
+    public let location: String
+    private let database: SQLiteDatabase?
+    private let readOnly: Bool
+
+    /// How to open a ledger.
+    public enum Mode: Sendable {
+        /// Create and migrate as needed; for commands that write.
+        case readWrite
+        /// Never write or create; a missing file reads as an empty ledger.
+        case readOnly
+    }
+
+    /// Opens the ledger at `path`.
+    public init(path: String, mode: Mode = .readWrite) throws {
+        location = path
+        readOnly = mode == .readOnly
+        if readOnly, access(path, F_OK) != 0 {
+            database = nil
+            return
+        }
+        let database = try SQLiteDatabase(path: path, readOnly: readOnly, create: !readOnly)
+        self.database = database
+        try database.execute("PRAGMA busy_timeout = 10000")
+        if readOnly {
+            try checkMigrated(database)
+            return
+        }
+        try database.execute("PRAGMA journal_mode = WAL")
+        try database.execute("PRAGMA synchronous = FULL")
+        try database.execute("PRAGMA foreign_keys = ON")
+        try migrate(database)
+    }
+
+    private func migrate(_ database: SQLiteDatabase) throws {
+        try database.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")
+        let applied = try appliedMigrations(database)
+        for migration in Migrations.all where !applied.contains(migration.name) {
+            try database.transaction {
+                // Another process may have applied it while we waited for the write lock.
+                if try appliedMigrations(database).contains(migration.name) { return }
+                try database.execute(migration.sql)
+                try database.statement("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)")
+                    .run([.text(migration.name), .integer(Int64(time(nil)))])
+            }
+        }
+    }
+
+    private func checkMigrated(_ database: SQLiteDatabase) throws {
+        let applied = try appliedMigrations(database)
+        let known = Set(Migrations.all.map(\.name))
+        if applied.isEmpty || !known.isSubset(of: applied) {
+            throw LedgerError(
+                location: location,
+                message: "the ledger's schema is not up to date; run a command that writes (record, sweep) to migrate it"
+            )
+        }
+        if !applied.isSubset(of: known) {
+            throw LedgerError(
+                location: location, message: "the ledger was written by a newer logzio-resolver; upgrade this one")
+        }
+    }
+
+    private func appliedMigrations(_ database: SQLiteDatabase) throws -> Set<String> {
+        let exists = try database.statement(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+        guard try exists.step(), exists.int64(0) > 0 else { return [] }
+        let statement = try database.statement("SELECT name FROM schema_migrations")
+        var names: Set<String> = []
+        while try statement.step() { names.insert(statement.text(0)) }
+        return names
+    }
+
+    private func writable() throws -> SQLiteDatabase {
+        guard let database, !readOnly else {
+            throw LedgerError(location: location, message: "the ledger was opened read only")
+        }
+        return database
+    }
+
+    public func record(_ events: [IncomingEvent], recordedAt: Int64) throws {
+        let database = try writable()
+        try database.transaction {
+            for event in events { try record(event, recordedAt: recordedAt, in: database) }
+        }
+    }
+
+    private func record(_ event: IncomingEvent, recordedAt: Int64, in database: SQLiteDatabase) throws {
+        let alert = event.alert
+        let key = alert.identity.key
+        let stamp = alert.timestamp ?? event.receivedAt
+        let isOK = alert.status == .ok
+        let find = try database.statement(
+            "SELECT id, state, last_received FROM alerts WHERE identity = ?")
+        try find.bind([.text(key)])
+        var existing: (id: Int64, state: String, lastReceived: Int64)?
+        if try find.step() { existing = (find.int64(0), find.text(1), find.int64(2)) }
+        find.reset()
+
+        let alertID: Int64
+        if let existing {
+            alertID = existing.id
+        } else {
+            try database.statement(
+                """
+                INSERT INTO alerts (identity, app_key, display, state, current_event_id, last_received, max_timestamp)
+                VALUES (?, ?, ?, ?, 0, ?, ?)
+                """
+            ).run([
+                .text(key), .text(alert.identity.appKey), .text(alert.identity.display),
+                .text(isOK ? AlertState.resolved.rawValue : AlertState.open.rawValue),
+                .integer(event.receivedAt), .integer(stamp),
+            ])
+            alertID = database.lastInsertRowID
+        }
+        try database.statement(
+            """
+            INSERT INTO events (alert_id, received_at, recorded_at, status, timestamp, payload)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """
+        ).run([
+            .integer(alertID), .integer(event.receivedAt), .integer(recordedAt), .text(alert.status.rawValue),
+            .optional(alert.timestamp), .text(alert.payload.serialized()),
+        ])
+        let eventID = database.lastInsertRowID
+
+        guard let existing else {
+            try database.statement("UPDATE alerts SET current_event_id = ? WHERE id = ?")
+                .run([.integer(eventID), .integer(alertID)])
+            return
+        }
+        if event.receivedAt >= existing.lastReceived {
+            // The newest event (ties go to the one recorded last) becomes the current state.
+            // A non-ok event on a resolved or rejected alert opens a new episode.
+            try database.statement(
+                """
+                UPDATE alerts SET
+                    current_event_id = ?1, last_received = ?2, max_timestamp = max(max_timestamp, ?3),
+                    rejected_runs = 0,
+                    episode = episode + CASE WHEN ?4 = 0 AND state <> 'open' THEN 1 ELSE 0 END,
+                    resolved_at = CASE WHEN ?4 = 1 THEN ?2 ELSE NULL END,
+                    state = CASE WHEN ?4 = 1 THEN 'resolved' ELSE 'open' END
+                WHERE id = ?5
+                """
+            ).run([.integer(eventID), .integer(event.receivedAt), .integer(stamp), .integer(isOK ? 1 : 0), .integer(alertID)])
+        } else {
+            // An older event recorded late is history; it only raises the timestamp floor.
+            try database.statement("UPDATE alerts SET max_timestamp = max(max_timestamp, ?) WHERE id = ?")
+                .run([.integer(stamp), .integer(alertID)])
+        }
+    }
+
+    private static let alertColumns = """
+        SELECT a.id, a.identity, a.display, a.app_key, a.state, a.current_event_id, a.last_received,
+               a.max_timestamp, e.payload
+        FROM alerts a JOIN events e ON e.id = a.current_event_id
+        """
+
+    private func readAlert(_ statement: SQLiteStatement) -> LedgerAlert {
+        LedgerAlert(
+            id: statement.int64(0),
+            identityKey: statement.text(1),
+            display: statement.text(2),
+            appKey: statement.text(3),
+            state: AlertState(rawValue: statement.text(4)) ?? .open,
+            currentEventID: statement.int64(5),
+            lastReceived: statement.int64(6),
+            maxTimestamp: statement.int64(7),
+            payloadText: statement.text(8)
+        )
+    }
+
+    public func forEachAlert(_ filter: AlertFilter, _ body: (LedgerAlert) throws -> Void) throws {
+        guard let database else { return }
+        let states = filter.states.isEmpty ? AlertState.allCases : AlertState.allCases.filter(filter.states.contains)
+        // One statement per state keeps each scan on the (state, app_key, id) index.
+        for state in states {
+            var sql = Self.alertColumns + " WHERE a.state = ?"
+            var values: [SQLiteValue] = [.text(state.rawValue)]
+            if let appKey = filter.appKey {
+                sql += " AND a.app_key = ?"
+                values.append(.text(appKey))
+            }
+            sql += " ORDER BY a.id"
+            let statement = try database.statement(sql)
+            try statement.bind(values)
+            defer { statement.reset() }
+            while try statement.step() {
+                try body(readAlert(statement))
+            }
+        }
+    }
+
+    public func alerts(ids: [Int64]) throws -> [LedgerAlert] {
+        guard let database else { return [] }
+        let statement = try database.statement(Self.alertColumns + " WHERE a.id = ?")
+        var result: [LedgerAlert] = []
+        result.reserveCapacity(ids.count)
+        for id in ids {
+            statement.reset()
+            try statement.bind([.integer(id)])
+            if try statement.step() { result.append(readAlert(statement)) }
+        }
+        statement.reset()
+        return result
+    }
+
+    public func apply(_ records: [SendRecord]) throws -> [AppliedOutcome] {
+        let database = try writable()
+        return try database.transaction {
+            var outcomes: [AppliedOutcome] = []
+            outcomes.reserveCapacity(records.count)
+            for record in records {
+                // Every ok that left raises the floor for the next one, delivered or not.
+                try database.statement("UPDATE alerts SET max_timestamp = max(max_timestamp, ?) WHERE id = ?")
+                    .run([.integer(record.timestamp), .integer(record.alertID)])
+                let outcome: AppliedOutcome
+                switch record.kind {
+                case .delivered:
+                    let fence = try database.statement(
+                        """
+                        UPDATE alerts SET state = 'resolved', resolved_at = ?, rejected_runs = 0
+                        WHERE id = ? AND current_event_id = ? AND state = 'open' RETURNING id
+                        """)
+                    try fence.bind([.integer(record.sentAt), .integer(record.alertID), .integer(record.eventID)])
+                    outcome = try fence.step() ? .resolved : .fenced
+                    fence.reset()
+                case .permanent:
+                    let count = try database.statement(
+                        """
+                        UPDATE alerts SET rejected_runs = rejected_runs + 1,
+                            state = CASE WHEN rejected_runs + 1 >= 3 THEN 'rejected' ELSE state END
+                        WHERE id = ? AND current_event_id = ? AND state = 'open' RETURNING state
+                        """)
+                    try count.bind([.integer(record.alertID), .integer(record.eventID)])
+                    outcome = try count.step() && count.text(0) == AlertState.rejected.rawValue ? .rejected : .failed
+                    count.reset()
+                case .failed:
+                    outcome = .failed
+                }
+                try database.statement(
+                    """
+                    INSERT INTO resolutions
+                        (alert_id, event_id, sent_at, timestamp, rule, reason, http_status, attempts, outcome, error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+                ).run([
+                    .integer(record.alertID), .integer(record.eventID), .integer(record.sentAt),
+                    .integer(record.timestamp), .text(record.rule), .text(record.reason),
+                    .optional(record.httpStatus.map(Int64.init)), .integer(Int64(max(1, record.attempts))),
+                    .text(outcome.rawValue), .optional(record.error),
+                ])
+                outcomes.append(outcome)
+            }
+            return outcomes
+        }
+    }
+
+    public func claimSweep() throws -> (any SweepClaim)? {
+        try FileLockClaim(path: location + ".lock")
+    }
+}

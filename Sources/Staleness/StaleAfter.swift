@@ -1,0 +1,23 @@
+/// How long an open alert may go without a notification before it is stale.
+public enum StaleAfter: Sendable, Equatable, CustomStringConvertible {
+    /// Never auto-resolved.
+    case never
+    /// Stale after this many seconds (always more than zero).
+    case seconds(Int64)
+
+    /// Parses `never` or a duration such as `1h30m`.
+    public init(parsing text: String) throws(DurationError) {
+        if text == "never" {
+            self = .never
+        } else {
+            self = .seconds(try DurationText.parse(text))
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .never: "never"
+        case .seconds(let seconds): DurationText.format(seconds)
+        }
+    }
+}
