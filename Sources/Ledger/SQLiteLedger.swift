@@ -93,6 +93,23 @@ public final class SQLiteLedger: LedgerStore {
         }
     }
 
+    public func recordStream(
+        recordedAt: Int64,
+        _ body: (_ record: (IncomingEvent) throws -> Void) throws -> Bool
+    ) throws -> Bool {
+        let database = try writable()
+        struct Discard: Error {}
+        do {
+            try database.transaction {
+                let commit = try body { event in try record(event, recordedAt: recordedAt, in: database) }
+                if !commit { throw Discard() }
+            }
+            return true
+        } catch is Discard {
+            return false
+        }
+    }
+
     private func record(_ event: IncomingEvent, recordedAt: Int64, in database: SQLiteDatabase) throws {
         let alert = event.alert
         let key = alert.identity.key

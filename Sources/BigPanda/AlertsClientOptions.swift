@@ -1,0 +1,47 @@
+/// How the Alerts API client sends: where, with what token, how fast and for how long.
+public struct AlertsClientOptions: Sendable {
+    /// The Alerts API URL, default `https://api.bigpanda.io/data/v2/alerts`.
+    public var alertsURL: String
+    /// The org bearer token.
+    public var token: Secret
+    /// The pacing ceiling in requests per second; 0 means unpaced.
+    public var requestsPerSecond: Double
+    /// Per-request timeout in seconds.
+    public var timeout: Double
+    /// Seconds from the client's creation after which no retry starts.
+    public var deadline: Double
+    /// The most requests in flight at once.
+    public var maxInFlight: Int
+    /// A CA bundle for a private CA, or nil for the system's.
+    public var caFile: String?
+    /// The first backoff ceiling in seconds; it doubles each attempt.
+    public var backoffBase: Double
+    /// The largest backoff ceiling in seconds.
+    public var backoffCap: Double
+
+    /// The default Alerts API URL.
+    public static let defaultAlertsURL = "https://api.bigpanda.io/data/v2/alerts"
+
+    /// Creates options with SPEC.md's defaults.
+    public init(
+        alertsURL: String = AlertsClientOptions.defaultAlertsURL,
+        token: Secret,
+        requestsPerSecond: Double = 5,
+        timeout: Double = 10,
+        deadline: Double = 240,
+        maxInFlight: Int = 4,
+        caFile: String? = nil,
+        backoffBase: Double = 0.5,
+        backoffCap: Double = 30
+    ) {
+        self.alertsURL = alertsURL
+        self.token = token
+        self.requestsPerSecond = requestsPerSecond
+        self.timeout = timeout
+        self.deadline = deadline
+        self.maxInFlight = maxInFlight
+        self.caFile = caFile
+        self.backoffBase = backoffBase
+        self.backoffCap = backoffCap
+    }
+}

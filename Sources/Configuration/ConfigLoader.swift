@@ -1,0 +1,78 @@
+import BigPanda
+import Foundation
+import Staleness
+import Yams
+
+/// Reads the YAML config file and the environment into a validated `ResolverConfig`.
+public enum ConfigLoader {
+    /// Loads the config: defaults, then the file (if any), then the environment.
+    ///
+    /// - Parameters:
+    ///   - path: `--config`, or nil to use `LOGZIO_RESOLVER_CONFIG`, or no file.
+    ///   - environment: the process environment.
+    public static func load(path: String?, environment: [String: String]) throws(ConfigError) -> ResolverConfig {
+        var config = ResolverConfig()
+        if let file = path ?? environment["LOGZIO_RESOLVER_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw ConfigError(file: file, message: "cannot read the config file: \(describe(error))")
+            }
+            try apply(yaml: text, file: file, to: &config)
+        }
+        try applyEnvironment(environment, to: &config)
+        return config
+    }
+
+    /// Parses YAML text into `config`, naming the file in errors.
+    public static func apply(yaml text: String, file: String, to config: inout ResolverConfig) throws(ConfigError) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigError(file: file, line: yamlLine(error), message: "not valid YAML: \(yamlProblem(error))")
+        } catch {
+            throw ConfigError(file: file, message: "not valid YAML: \(error)")
+        }
+        guard let root else { return }
+        var reader = YAMLReader(file: file)
+        try reader.read(root, into: &config)
+    }
+
+    static func applyEnvironment(_ environment: [String: String], to config: inout ResolverConfig) throws(ConfigError) {
+        func value(_ name: String) -> String? {
+            guard let value = environment[name], !value.isEmpty else { return nil }
+            return value
+        }
+        if let ledger = value("LOGZIO_RESOLVER_LEDGER") { config.ledger = ledger }
+        if let url = value("BIGPANDA_ALERTS_URL") {
+            try YAMLReader.checkURL(url, key: "BIGPANDA_ALERTS_URL", file: nil, line: nil)
+            config.alertsURL = url
+        }
+        if let tokenFile = value("BIGPANDA_TOKEN_FILE") { config.tokenFile = tokenFile }
+        if let appKey = value("BIGPANDA_APP_KEY") { config.appKey = appKey }
+    }
+
+    private static func yamlLine(_ error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: nil
+        }
+    }
+
+    private static func yamlProblem(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
+        case .duplicatedKeysInMapping(let duplicates, _): "duplicate keys \(duplicates.joined(separator: ", "))"
+        default: "\(error)"
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? CocoaError, let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return (error as NSError).localizedDescription
+    }
+}

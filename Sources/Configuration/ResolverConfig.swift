@@ -1,0 +1,58 @@
+public import BigPanda
+public import Staleness
+
+/// Every setting, validated once: the config file's values over the built-in defaults,
+/// then the environment over both. Command-line flags are applied by the commands.
+public struct ResolverConfig: Sendable {
+    /// The ledger file (`ledger`, `LOGZIO_RESOLVER_LEDGER`), default `./logzio-resolver.sqlite`.
+    public var ledger = "./logzio-resolver.sqlite"
+    /// Where events go (`bigpanda.alerts_url`, `BIGPANDA_ALERTS_URL`).
+    public var alertsURL = AlertsClientOptions.defaultAlertsURL
+    /// A file holding the org bearer token (`bigpanda.token_file`, `BIGPANDA_TOKEN_FILE`).
+    public var tokenFile: String?
+    /// The app key for alerts that carry none (`bigpanda.app_key`, `BIGPANDA_APP_KEY`).
+    public var appKey: String?
+    /// A CA bundle for a private CA (`bigpanda.ca_file`); nil uses the system's.
+    public var caFile: String?
+    /// The pacing ceiling in requests per second (`bigpanda.requests_per_second`), default 5; 0 is unpaced.
+    public var requestsPerSecond: Double = 5
+    /// The most alerts in one request (`bigpanda.batch_size`), default 100.
+    public var batchSize = 100
+    /// The per-request timeout in seconds (`bigpanda.timeout`), default 10.
+    public var timeout: Int64 = 10
+    /// Seconds after which no retry starts in one run (`bigpanda.deadline`), default 240.
+    public var deadline: Int64 = 240
+    /// The default rule and the ordered rules (`stale_after`, `rules`).
+    public var policy = StalenessPolicy()
+    /// The most stale alerts one sweep may resolve before it holds (`max_resolves_per_run`), default 500.
+    public var maxResolvesPerRun = 500
+    /// The largest stale fraction of 20 or more open alerts before a sweep holds (`max_resolve_fraction`), default 0.5.
+    public var maxResolveFraction = 0.5
+    /// Prune resolved history older than this many seconds (`retention`); nil keeps all.
+    public var retention: Int64?
+    /// The Prometheus textfile to write after each sweep (`metrics_file`).
+    public var metricsFile: String?
+    /// The relay's listen address (`relay.listen`), default `127.0.0.1:8787`.
+    public var relayListen = "127.0.0.1:8787"
+    /// A file holding the relay's bearer token (`relay.token_file`).
+    public var relayTokenFile: String?
+    /// Whether the relay forwards to BigPanda (`relay.forward`), default true.
+    public var relayForward = true
+    /// The largest relay request body in bytes (`relay.max_body`), default 1 MiB.
+    public var relayMaxBody = 1 << 20
+
+    /// The built-in defaults.
+    public init() {}
+
+    /// Options for the Alerts API client with this configuration and a token.
+    public func clientOptions(token: Secret) -> AlertsClientOptions {
+        AlertsClientOptions(
+            alertsURL: alertsURL,
+            token: token,
+            requestsPerSecond: requestsPerSecond,
+            timeout: Double(timeout),
+            deadline: Double(deadline),
+            caFile: caFile
+        )
+    }
+}

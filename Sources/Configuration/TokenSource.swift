@@ -1,0 +1,51 @@
+public import BigPanda
+import Foundation
+
+/// Where the BigPanda token comes from: `BIGPANDA_TOKEN`, else `BIGPANDA_TOKEN_FILE` or `bigpanda.token_file`.
+public enum TokenSource {
+    /// The token, or nil when no source is set. A file that cannot be read, or an empty token, is an error.
+    ///
+    /// - Parameter warn: called with a warning when the token file is readable by group or others.
+    public static func bigPandaToken(
+        config: ResolverConfig,
+        environment: [String: String],
+        warn: (String) -> Void
+    ) throws(ConfigError) -> Secret? {
+        if let token = environment["BIGPANDA_TOKEN"], !token.isEmpty {
+            return Secret(token.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        guard let file = config.tokenFile else { return nil }
+        return try read(file: file, key: "bigpanda.token_file (or BIGPANDA_TOKEN_FILE)", warn: warn)
+    }
+
+    /// The relay's token: `LOGZIO_RESOLVER_RELAY_TOKEN`, else `relay.token_file`.
+    public static func relayToken(
+        config: ResolverConfig,
+        environment: [String: String],
+        warn: (String) -> Void
+    ) throws(ConfigError) -> Secret? {
+        if let token = environment["LOGZIO_RESOLVER_RELAY_TOKEN"], !token.isEmpty {
+            return Secret(token.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        guard let file = config.relayTokenFile else { return nil }
+        return try read(file: file, key: "relay.token_file", warn: warn)
+    }
+
+    static func read(file: String, key: String, warn: (String) -> Void) throws(ConfigError) -> Secret {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw ConfigError(key: key, message: "cannot read the token file \(file): \(ConfigLoader.describe(error))")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else {
+            throw ConfigError(key: key, message: "the token file \(file) is empty; put the bearer token in it")
+        }
+        var info = stat()
+        if stat(file, &info) == 0, info.st_mode & 0o077 != 0 {
+            warn("warning: the token file \(file) is readable by group or others; run chmod 600 \(file)")
+        }
+        return Secret(token)
+    }
+}

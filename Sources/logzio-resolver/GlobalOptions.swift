@@ -1,0 +1,74 @@
+import Alerts
+import ArgumentParser
+import Configuration
+import Foundation
+import Logging
+
+/// `--log-format`, `--verbose` and `--quiet`, which every command takes.
+struct LoggingOptions: ParsableArguments {
+    @Option(name: .long, help: "The format of log lines on stderr: text or json.")
+    var logFormat: LogFormat = .text
+
+    @Flag(name: .long, help: "Write progress to stderr (log level info).")
+    var verbose = false
+
+    @Flag(name: .long, help: "Write only errors to stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if verbose, quiet { throw ValidationError("--verbose and --quiet cannot be used together; pick one") }
+    }
+
+    /// Sets up logging to stderr and returns the command's logger.
+    func makeLogger() -> Logger {
+        let level: Logger.Level = verbose ? .info : quiet ? .error : .warning
+        let format = logFormat
+        return Logger(label: "logzio-resolver") { label in
+            StderrLogHandler(logLevel: level, format: format, label: label)
+        }
+    }
+}
+
+extension LogFormat: ExpressibleByArgument {}
+
+/// `--config` and `--ledger`, which most commands take.
+struct LedgerOptions: ParsableArguments {
+    @Option(name: .long, help: "The config file (YAML). Default: $LOGZIO_RESOLVER_CONFIG, else none.")
+    var config: String?
+
+    @Option(name: .long, help: "The ledger file. Default: $LOGZIO_RESOLVER_LEDGER, the config's ledger, else ./logzio-resolver.sqlite.")
+    var ledger: String?
+
+    /// The validated configuration with `--ledger` applied (exit 78 on a problem).
+    func load() throws -> ResolverConfig {
+        var config: ResolverConfig
+        do {
+            config = try ConfigLoader.load(path: self.config, environment: Environment.values)
+        } catch {
+            throw CLIError.config(error.description)
+        }
+        if let ledger { config.ledger = ledger }
+        if config.ledger.hasPrefix("postgres://") || config.ledger.hasPrefix("postgresql://") {
+            throw CLIError.config("ledger: PostgreSQL ledgers are not supported by this build yet; use an SQLite file path")
+        }
+        return config
+    }
+}
+
+/// The process environment, read once.
+enum Environment {
+    static let values: [String: String] = ProcessInfo.processInfo.environment
+}
+
+/// The wall clock in epoch seconds.
+@Sendable func wallClock() -> Int64 {
+    Int64(time(nil))
+}
+
+/// Parses a TIME option, or throws a usage error naming the flag.
+func parseTime(_ text: String, flag: String) throws -> Int64 {
+    guard let seconds = EpochTime.parse(text) else {
+        throw CLIError.usage("\(flag) \"\(text)\" is not a TIME; use ISO 8601 (2026-11-27T10:00:00Z) or epoch seconds")
+    }
+    return seconds
+}

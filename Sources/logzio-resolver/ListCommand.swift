@@ -1,0 +1,117 @@
+import Alerts
+import ArgumentParser
+import Configuration
+import Ledger
+import Staleness
+
+/// `list`: shows alerts in the ledger with their state, staleness and rule.
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Show the alerts in the ledger (open ones by default).",
+        discussion: "Reads the ledger only; a missing ledger lists nothing."
+    )
+
+    enum StateFilter: String, ExpressibleByArgument, CaseIterable {
+        case open, stale, resolved, rejected, all
+    }
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    @Option(name: .long, help: "Which alerts: open, stale, resolved, rejected or all.")
+    var state: StateFilter = .open
+
+    @Option(name: .long, help: "Only this integration's alerts.")
+    var appKey: String?
+
+    @Option(name: .long, help: "Evaluate staleness as of this TIME (ISO 8601 or epoch seconds). Default: now.")
+    var now: String?
+
+    @Flag(name: .long, help: "Print a JSON array instead of a table.")
+    var json = false
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() throws {
+        let config = try ledgerOptions.load()
+        let evaluateAt = try now.map { try parseTime($0, flag: "--now") } ?? wallClock()
+        let ledger = try openLedger(config.ledger, mode: .readOnly)
+        let feed = try FeedReader.liveness(ledger)
+        let states: Set<AlertState> =
+            switch state {
+            case .open, .stale: [.open]
+            case .resolved: [.resolved]
+            case .rejected: [.rejected]
+            case .all: []
+            }
+        var first = true
+        if json { Output.stdout("[") }
+        var rows: [[String]] = []
+        do {
+            try ledger.forEachAlert(AlertFilter(states: states, appKey: appKey)) { alert in
+                let payload = (try? alert.payload()) ?? JSONObject()
+                let decision = config.policy.decide(
+                    payload: payload, lastReceived: alert.lastReceived, now: evaluateAt, feed: feed)
+                let stale = alert.state == .open && decision.isStale
+                if state == .stale, !stale { return }
+                if json {
+                    let element = JSONObject([
+                        ("state", .string(alert.state.rawValue)),
+                        ("stale", .bool(stale)),
+                        ("last_received", .string(EpochTime.iso8601(alert.lastReceived))),
+                        ("rule", .string(decision.rule)),
+                        ("app_key", .string(alert.appKey)),
+                        ("identity", .string(alert.display)),
+                        ("reason", .string(alert.state == .open ? decision.reason : alert.state.rawValue)),
+                        ("alert", .object(payload)),
+                    ])
+                    Output.stdout((first ? "\n" : ",\n") + element.serialized())
+                    first = false
+                } else {
+                    rows.append([
+                        alert.state.rawValue, stale ? "yes" : "no", EpochTime.iso8601(alert.lastReceived), decision.rule,
+                        alert.appKey, alert.display,
+                    ])
+                }
+            }
+        } catch {
+            throw CLIError(code: 1, message: "\(error)")
+        }
+        if json {
+            Output.stdout(first ? "]\n" : "\n]\n")
+        } else if rows.isEmpty {
+            Output.line("no \(state == .all ? "" : state.rawValue + " ")alerts")
+        } else {
+            Output.stdout(Table.render(header: ["STATE", "STALE", "LAST RECEIVED", "RULE", "APP KEY", "IDENTITY"], rows: rows))
+        }
+    }
+}
+
+/// Reads the relay's heartbeats, when the ledger has any.
+enum FeedReader {
+    /// The feed's observed liveness, or nil for a ledger without heartbeats (the plain rule).
+    static func liveness(_ ledger: any LedgerStore) throws -> FeedLiveness? {
+        nil
+    }
+}
+
+/// Left-aligned text columns.
+enum Table {
+    static func render(header: [String], rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.count)
+            }
+        }
+        func line(_ cells: [String]) -> String {
+            var text = ""
+            for (index, cell) in cells.enumerated() {
+                let isLast = index == cells.count - 1
+                text += isLast ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+            }
+            return text + "\n"
+        }
+        return line(header) + rows.map(line).joined()
+    }
+}

@@ -1,0 +1,68 @@
+import Alerts
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes to stdout and stderr without Foundation, redacting secrets from stderr lines.
+enum Output {
+    /// Writes text to stdout as is.
+    static func stdout(_ text: String) {
+        var text = text
+        text.withUTF8 { buffer in writeAll(1, buffer) }
+    }
+
+    /// Writes one line to stdout.
+    static func line(_ text: String) {
+        stdout(text + "\n")
+    }
+
+    /// Writes one line to stderr.
+    static func stderr(_ text: String) {
+        var text = Redactor.shared.redact(text) + "\n"
+        text.withUTF8 { buffer in writeAll(2, buffer) }
+    }
+
+    private static func writeAll(_ fd: Int32, _ buffer: UnsafeBufferPointer<UInt8>) {
+        guard var base = buffer.baseAddress else { return }
+        var remaining = buffer.count
+        while remaining > 0 {
+            let written = write(fd, base, remaining)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            remaining -= written
+            base += written
+        }
+    }
+}
+
+/// Appends a JSON string literal.
+func writeJSONString(_ text: String, to out: inout [UInt8]) {
+    JSONValue.writeString(text, to: &out)
+}
+
+/// Formats epoch seconds as ISO 8601 UTC.
+func iso8601UTC(_ seconds: Int) -> String {
+    EpochTime.iso8601(Int64(seconds))
+}
+
+/// The secrets this process knows, so no output line can carry one.
+final class Redactor: Sendable {
+    static let shared = Redactor()
+    private let secrets = Mutex<[String]>([])
+
+    /// Adds a secret to redact from every line written to stderr.
+    func add(_ secret: String) {
+        guard secret.count >= 4 else { return }
+        secrets.withLock { $0.append(secret) }
+    }
+
+    func redact(_ text: String) -> String {
+        secrets.withLock { secrets in
+            secrets.reduce(text) { $0.replacing($1, with: "<redacted>") }
+        }
+    }
+}
