@@ -161,21 +161,25 @@ public final class Sweeper {
                     errorLines.append(message)
                 }
             }
+            var sentBatches = 0
             for (chunkIndex, chunk) in chunks.enumerated() {
+                // The first batch goes alone: a refused token then costs one request, not maxInFlight.
+                let limit = sentBatches == 1 ? 1 : options.maxInFlight
+                while inFlight >= limit, let done = await group.next() {
+                    inFlight -= 1
+                    finish(done.0, done.1)
+                }
                 if failure != nil || StopSignal.isRequested || client.stopReason != nil {
-                    let why = failure != nil ? "not sent: the ledger failed" :
-                        StopSignal.isRequested ? "not sent: the sweep was stopped by a signal" :
-                        "not sent: \(client.stopReason ?? "sending stopped")"
+                    let why =
+                        failure != nil ? "not sent: the ledger failed"
+                        : StopSignal.isRequested ? "not sent: the sweep was stopped by a signal"
+                        : "not sent: \(client.stopReason ?? "sending stopped")"
                     for index in chunk.indices {
                         report.failed += 1
                         report.actions.append(action(candidates[index], .failed, reason: "\(candidates[index].reason); \(why)"))
                     }
                     if !errorLines.contains(why), failure == nil, client.stopReason == nil { errorLines.append(why) }
                     continue
-                }
-                if inFlight >= options.maxInFlight, let done = await group.next() {
-                    inFlight -= 1
-                    finish(done.0, done.1)
                 }
                 let batch: Batch
                 do {
@@ -188,6 +192,7 @@ public final class Sweeper {
                 logger.info("sending a batch", metadata: ["app_key": "\(batch.appKey)", "batch.size": "\(batch.entries.count)"])
                 group.addTask { (batch, await client.send(body: batch.body)) }
                 inFlight += 1
+                sentBatches += 1
             }
             while let done = await group.next() {
                 finish(done.0, done.1)

@@ -1,0 +1,155 @@
+import Alerts
+import AlertsStandIn
+import AlertsStandIn
+import Foundation
+import Testing
+
+/// What one run of the built binary did.
+struct RunResult {
+    var code: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// A temporary working directory with a ledger path, a config file and a BigPanda stand-in.
+final class Scenario {
+    static let token = "e2e-secret-token-8f3a9c"
+    static let appKey = "e2e-app-key"
+
+    let directory: String
+    let ledger: String
+    let standIn: AlertsStandIn
+    var configPath: String
+
+    init(config: String = "", script: AlertsStandIn.Script? = nil) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("lr-e2e-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        ledger = directory + "/ledger.sqlite"
+        standIn = try AlertsStandIn(token: Scenario.token, appKeys: [Scenario.appKey, "other-app"], script: script)
+        configPath = directory + "/config.yaml"
+        try writeConfig("bigpanda:\n  requests_per_second: 0\n  deadline: 20s\n" + config)
+    }
+
+    deinit {
+        standIn.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func writeConfig(_ text: String) throws {
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// The environment a cron entry would set.
+    var environment: [String: String] {
+        [
+            "BIGPANDA_TOKEN": Scenario.token,
+            "BIGPANDA_ALERTS_URL": standIn.alertsURL,
+            "LOGZIO_RESOLVER_LEDGER": ledger,
+            "LOGZIO_RESOLVER_CONFIG": configPath,
+            "PATH": "/usr/bin:/bin",
+        ]
+    }
+
+    /// Runs the binary with `arguments`, `stdin` and the scenario's environment (plus `extra`, where nil removes).
+    @discardableResult
+    func run(_ arguments: [String], stdin: String = "", environment extra: [String: String?] = [:]) throws -> RunResult {
+        var environment = self.environment
+        for (key, value) in extra { environment[key] = value }
+        return try Binary.run(arguments, stdin: stdin, environment: environment, directory: directory)
+    }
+
+    /// Records an alert for `host`/`check` received at `at` (epoch seconds).
+    func record(host: String, check: String = "cpu", status: String = "critical", at: Int64, extra: String = "") throws {
+        let alert = #"{"app_key":"\#(Scenario.appKey)","status":"\#(status)","host":"\#(host)","check":"\#(check)"\#(extra)}"#
+        let result = try run(["record", "--at", String(at)], stdin: alert)
+        #expect(result.code == 0, "record failed: \(result.stderr)")
+    }
+
+    /// `list --state all --json` parsed.
+    func list(_ state: String = "all", now: Int64? = nil) throws -> [[String: Any]] {
+        var arguments = ["list", "--state", state, "--json"]
+        if let now { arguments += ["--now", String(now)] }
+        let result = try run(arguments)
+        #expect(result.code == 0, "list failed: \(result.stderr)")
+        let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        return parsed as? [[String: Any]] ?? []
+    }
+}
+
+enum Binary {
+    /// The built `logzio-resolver`, beside the test bundle, or $LOGZIO_RESOLVER_BIN.
+    static let path: String = {
+        if let override = ProcessInfo.processInfo.environment["LOGZIO_RESOLVER_BIN"] { return override }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = directory.appendingPathComponent("logzio-resolver").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        let fallback = FileManager.default.currentDirectoryPath + "/.build/debug/logzio-resolver"
+        return fallback
+    }()
+
+    static func run(_ arguments: [String], stdin: String, environment: [String: String], directory: String) throws -> RunResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        // Read both pipes concurrently so a full pipe never blocks the child.
+        let errorData = LockedData()
+        let reader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errorData.isSet { usleep(1000) }
+        return RunResult(
+            code: process.terminationStatus,
+            stdout: String(decoding: outputData, as: UTF8.self),
+            stderr: String(decoding: errorData.value, as: UTF8.self))
+    }
+}
+
+final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    private var done = false
+
+    func set(_ value: Data) {
+        lock.lock()
+        data = value
+        done = true
+        lock.unlock()
+    }
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return done
+    }
+
+    var value: Data {
+        lock.lock()
+        defer { lock.unlock() }
+        return data
+    }
+}
+
+/// The wall clock in epoch seconds.
+func nowSeconds() -> Int64 {
+    Int64(Date().timeIntervalSince1970)
+}
+
+/// Parses one JSON object printed on stdout.
+func jsonObject(_ text: String) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+}
