@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A joinable POSIX thread; Foundation's `Thread` cannot be joined.
+struct ThreadHandle: @unchecked Sendable {
+    /// The error number pthread_create returned.
+    struct StartError: Error {
+        let errorNumber: CInt
+    }
+
+    // pthread_t is an integer on Linux and a pointer on Darwin; only `join` touches it, once.
+    #if canImport(Darwin)
+        private let thread: pthread_t?
+    #else
+        private let thread: pthread_t
+    #endif
+
+    /// Starts a thread that runs `body`.
+    static func start(_ body: @escaping @Sendable () -> Void) throws(StartError) -> ThreadHandle {
+        let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+        #if canImport(Darwin)
+            var thread: pthread_t?
+        #else
+            var thread = pthread_t()
+        #endif
+        let status = pthread_create(
+            &thread, nil,
+            { raw in
+                runThread(raw)
+                return nil
+            }, context)
+        guard status == 0 else {
+            Unmanaged<ThreadBody>.fromOpaque(context).release()
+            throw StartError(errorNumber: status)
+        }
+        return ThreadHandle(thread: thread)
+    }
+
+    /// Waits for the thread to finish; call at most once, never from the thread itself.
+    func join() {
+        #if canImport(Darwin)
+            guard let thread else { return }
+        #endif
+        _ = pthread_join(thread, nil)
+    }
+}
+
+private final class ThreadBody {
+    let run: @Sendable () -> Void
+
+    init(_ run: @escaping @Sendable () -> Void) {
+        self.run = run
+    }
+}
+
+private func runThread(_ raw: UnsafeMutableRawPointer?) {
+    guard let raw else { return }
+    Unmanaged<ThreadBody>.fromOpaque(raw).takeRetainedValue().run()
+}

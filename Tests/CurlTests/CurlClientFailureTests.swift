@@ -1,0 +1,119 @@
+import Curl
+import LoopbackHTTP
+import Testing
+
+@Suite("CurlClient transport failures")
+struct CurlClientFailureTests {
+    @Test("a connection reset is a transient error", arguments: [Reply.reset, .resetBeforeBody])
+    func reset(_ reply: Reply) async throws {
+        let server = try LoopbackServer { _ in reply }
+        defer { server.stop() }
+        let client = try Fixture.client()
+        defer { client.shutdown() }
+
+        let error = try #require(await Fixture.failure(client, HTTPRequest(url: server.baseURL, body: [1, 2, 3])))
+
+        #expect(error.isTransient)
+        #expect([52, 55, 56].contains(error.code), "\(error)")
+        #expect(error.domain == .easy)
+    }
+
+    @Test("a truncated response is a transient error")
+    func truncated() async throws {
+        let server = try LoopbackServer { _ in .truncated(status: 200, body: Array("{\"par".utf8)) }
+        defer { server.stop() }
+        let client = try Fixture.client()
+        defer { client.shutdown() }
+
+        let error = try #require(await Fixture.failure(client, HTTPRequest(url: server.baseURL)))
+
+        #expect(error.isTransient)
+        #expect(error.code == 18, "\(error)")
+    }
+
+    @Test("a server slower than the timeout gives a transient timeout within about the timeout")
+    func timeout() async throws {
+        let server = try LoopbackServer { _ in .delay(seconds: 10, then: .json(200, "{}")) }
+        defer { server.stop() }
+        let client = try Fixture.client()
+        defer { client.shutdown() }
+        let started = ContinuousClock.now
+
+        let error = try #require(await Fixture.failure(client, HTTPRequest(url: server.baseURL, timeout: 0.3)))
+
+        let elapsed = ContinuousClock.now - started
+        #expect(error.isTimeout)
+        #expect(error.isTransient)
+        #expect(error.code == 28)
+        #expect(elapsed >= .milliseconds(250))
+        #expect(elapsed < .seconds(2))
+    }
+
+    @Test("a refused connection is transient and its message never shows the Authorization header")
+    func refused() async throws {
+        let url = try Fixture.closedPortURL()
+        let client = try Fixture.client()
+        defer { client.shutdown() }
+
+        let error = try #require(
+            await Fixture.failure(
+                client, HTTPRequest(url: url, headers: [HTTPHeader("Authorization", "Bearer sekrit-token-42")])
+            )
+        )
+
+        #expect(error.code == 7)
+        #expect(error.isTransient)
+        #expect(error.description.hasPrefix("curl error 7 (couldn't connect): "))
+        #expect(!error.description.contains("sekrit"))
+    }
+
+    @Test(
+        "a URL libcurl will not fetch is a permanent error",
+        arguments: [
+            ("ftp://127.0.0.1/file", Int32(1)),
+            ("gopher://127.0.0.1/", Int32(1)),
+            ("http://", Int32(3)),
+            ("http://exa mple.com/", Int32(3)),
+        ]
+    )
+    func badURL(_ url: String, _ code: Int32) async throws {
+        let client = try Fixture.client()
+        defer { client.shutdown() }
+
+        let error = try #require(await Fixture.failure(client, HTTPRequest(url: url)))
+
+        #expect(error.code == code, "\(error)")
+        #expect(!error.isTransient)
+    }
+
+    @Test(
+        "a request that would inject or truncate header lines is refused before sending",
+        arguments: [
+            HTTPRequest(url: "http://127.0.0.1:1/", headers: [HTTPHeader("X-A", "1\r\nX-Injected: 2")]),
+            HTTPRequest(url: "http://127.0.0.1:1/", headers: [HTTPHeader("Bad Name", "1")]),
+            HTTPRequest(method: "PO ST", url: "http://127.0.0.1:1/"),
+            HTTPRequest(url: "http://127.0.0.1:1/", timeout: 0),
+            HTTPRequest(url: "http://127.0.0.1:1/\0x"),
+        ]
+    )
+    func invalidRequest(_ request: HTTPRequest) async throws {
+        let client = try Fixture.client()
+        defer { client.shutdown() }
+
+        let error = try #require(await Fixture.failure(client, request))
+
+        #expect(error.code == 43, "\(error)")
+        #expect(!error.isTransient)
+    }
+
+    @Test("invalid options are rejected when the client is made")
+    func invalidOptions() {
+        for options in [
+            CurlClientOptions(userAgent: "a", maxConnectionsPerHost: 0),
+            CurlClientOptions(userAgent: "a", connectTimeout: 0),
+            CurlClientOptions(userAgent: "a\nb"),
+        ] {
+            #expect(throws: CurlError.self) { try CurlClient(options: options) }
+        }
+    }
+}
