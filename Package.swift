@@ -17,6 +17,9 @@ var package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries, reached through typed shims.
@@ -45,14 +48,26 @@ var package = Package(
         .target(name: "Staleness", dependencies: ["Alerts"]),
         // The YAML config file, environment and defaults, validated once.
         .target(
-            name: "Configuration",
+            name: "ResolverConfiguration",
             dependencies: ["Alerts", "Staleness", "BigPanda", .product(name: "Yams", package: "Yams")]
         ),
         // Orchestration: select, decide, send, record.
         .target(
             name: "Sweep",
             dependencies: [
-                "Alerts", "Ledger", "Staleness", "BigPanda", "Configuration",
+                "Alerts", "Ledger", "Staleness", "BigPanda", "ResolverConfiguration",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The HTTP receiver Logz.io posts to. The only target that depends on Hummingbird and NIO.
+        .target(
+            name: "Relay",
+            dependencies: [
+                "Alerts", "Ledger", "BigPanda", "ResolverConfiguration", "Curl", "Staleness",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -63,7 +78,7 @@ var package = Package(
         .executableTarget(
             name: "logzio-resolver",
             dependencies: [
-                "Alerts", "Ledger", "Staleness", "Configuration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
+                "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn", "Relay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -74,7 +89,7 @@ var package = Package(
         .testTarget(name: "BigPandaTests", dependencies: ["BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Alerts"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Staleness"]),
+        .testTarget(name: "ResolverConfigurationTests", dependencies: ["ResolverConfiguration", "Staleness"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["AlertsStandIn", "LoopbackHTTP", "Alerts", "Ledger"]

@@ -32,8 +32,23 @@ public final class AlertsClient: Sendable {
         await send(body: WireFormat.batchBody(appKey: appKey, alerts: alerts))
     }
 
-    /// Sends a prepared JSON body, retrying 429, 5xx and network errors until the deadline.
-    public func send(body: [UInt8]) async -> DeliveryResult {
+    /// The result of one request.
+    public enum Attempt: Sendable, Equatable {
+        /// BigPanda answered; `text` is its error text (empty for 2xx).
+        case answered(status: Int, kind: ResponseClass, text: String)
+        /// No answer: a network error, with whether it is worth retrying.
+        case transport(message: String, isTransient: Bool)
+        /// The task was cancelled before the request went out.
+        case cancelled
+    }
+
+    /// Makes one request for a prepared JSON body, after waiting for its pacing slot. Never retries.
+    public func attempt(body: [UInt8]) async -> Attempt {
+        do {
+            try await pacer.waitForSlot()
+        } catch {
+            return .cancelled
+        }
         let request = HTTPRequest(
             method: "POST",
             url: options.alertsURL,
@@ -41,11 +56,22 @@ public final class AlertsClient: Sendable {
                 HTTPHeader("Authorization", "Bearer \(options.token.value)"),
                 HTTPHeader("Content-Type", "application/json"),
                 HTTPHeader("Accept", "application/json"),
-                HTTPHeader("Expect", ""),
             ],
             body: body,
             timeout: options.timeout
         )
+        do {
+            let response = try await curl.send(request)
+            let kind = ResponseClass.classify(status: response.status, retryAfter: response.header("Retry-After"))
+            let text = kind == .delivered ? "" : redact(WireFormat.errorText(from: response.body))
+            return .answered(status: response.status, kind: kind, text: text)
+        } catch {
+            return .transport(message: redact(error.description), isTransient: error.isTransient)
+        }
+    }
+
+    /// Sends a prepared JSON body, retrying 429, 5xx and network errors until the deadline.
+    public func send(body: [UInt8]) async -> DeliveryResult {
         var attempts = 0
         var lastStatus: Int?
         var lastMessage: String?
@@ -53,42 +79,35 @@ public final class AlertsClient: Sendable {
             if let reason = stopReason {
                 return DeliveryResult(outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: reason)
             }
-            do {
-                try await pacer.waitForSlot()
-            } catch {
-                return DeliveryResult(outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: "cancelled")
-            }
-            attempts += 1
             let retryAfter: Double?
-            do {
-                let response = try await curl.send(request)
-                lastStatus = response.status
-                let kind = ResponseClass.classify(status: response.status, retryAfter: response.header("Retry-After"))
+            switch await attempt(body: body) {
+            case .cancelled:
+                return DeliveryResult(outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: "cancelled")
+            case .answered(let status, let kind, let text):
+                attempts += 1
+                lastStatus = status
                 switch kind {
                 case .delivered:
-                    return DeliveryResult(outcome: .delivered, httpStatus: response.status, attempts: attempts, message: nil)
+                    return DeliveryResult(outcome: .delivered, httpStatus: status, attempts: attempts, message: nil)
                 case .unauthorized:
-                    let text = redact(WireFormat.errorText(from: response.body))
-                    let reason = "BigPanda refused the token (HTTP \(response.status): \(text)); check BIGPANDA_TOKEN or the token file"
+                    let reason = "BigPanda refused the token (HTTP \(status): \(text)); check BIGPANDA_TOKEN or the token file"
                     stopped.withLock { if $0 == nil { $0 = reason } }
-                    return DeliveryResult(outcome: .unauthorized, httpStatus: response.status, attempts: attempts, message: reason)
+                    return DeliveryResult(outcome: .unauthorized, httpStatus: status, attempts: attempts, message: reason)
                 case .permanent:
-                    let text = redact(WireFormat.errorText(from: response.body))
                     return DeliveryResult(
-                        outcome: .permanent, httpStatus: response.status, attempts: attempts,
-                        message: "HTTP \(response.status): \(text)")
+                        outcome: .permanent, httpStatus: status, attempts: attempts, message: "HTTP \(status): \(text)")
                 case .retry(let after):
                     retryAfter = after
-                    lastMessage = "HTTP \(response.status): \(redact(WireFormat.errorText(from: response.body)))"
+                    lastMessage = "HTTP \(status): \(text)"
                 }
-            } catch {
-                guard error.isTransient else {
-                    return DeliveryResult(
-                        outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: redact(error.description))
-                }
+            case .transport(let message, let isTransient):
+                attempts += 1
                 lastStatus = nil
+                guard isTransient else {
+                    return DeliveryResult(outcome: .failed, httpStatus: nil, attempts: attempts, message: message)
+                }
                 retryAfter = nil
-                lastMessage = redact(error.description)
+                lastMessage = message
             }
             let delay = backoff(attempt: attempts, retryAfter: retryAfter)
             guard ContinuousClock.now + .seconds(delay) < deadline else {
@@ -111,8 +130,8 @@ public final class AlertsClient: Sendable {
     }
 
     /// Full jitter: a random wait up to an exponentially growing ceiling, but never less than `Retry-After`.
-    private func backoff(attempt: Int, retryAfter: Double?) -> Double {
-        let ceiling = min(options.backoffCap, options.backoffBase * Double(1 << min(attempt - 1, 20)))
+    public func backoff(attempt: Int, retryAfter: Double?) -> Double {
+        let ceiling = min(options.backoffCap, options.backoffBase * Double(1 << min(max(attempt, 1) - 1, 20)))
         let jitter = Double.random(in: 0...ceiling)
         return max(jitter, retryAfter ?? 0)
     }

@@ -50,6 +50,21 @@ public enum WireFormat {
         return out
     }
 
+    /// The request body for a batch of alerts already serialized as JSON objects.
+    public static func batchBody(appKey: String, serializedAlerts: [String]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(serializedAlerts.reduce(64) { $0 + $1.utf8.count + 1 })
+        out.append(contentsOf: #"{"app_key":"#.utf8)
+        JSONValue.writeString(appKey, to: &out)
+        out.append(contentsOf: #","alerts":["#.utf8)
+        for (index, alert) in serializedAlerts.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: alert.utf8)
+        }
+        out.append(contentsOf: "]}".utf8)
+        return out
+    }
+
     /// BigPanda's error text from a response body: the `error` or `message` field if the body is
     /// JSON, else the body itself, shortened to one line.
     public static func errorText(from body: [UInt8]) -> String {

@@ -24,6 +24,27 @@ public protocol LedgerStore: AnyObject {
     /// Writes the audit trail for a batch of sends and applies their outcomes, fenced on the event id.
     func apply(_ records: [SendRecord]) throws -> [AppliedOutcome]
 
+    /// The oldest pending outbox rows, in id order.
+    func pendingOutbox(limit: Int) throws -> [OutboxRow]
+
+    /// Removes delivered rows from the outbox.
+    func completeOutbox(ids: [Int64]) throws
+
+    /// Marks an outbox row as permanently refused, with BigPanda's error text.
+    func rejectOutbox(id: Int64, error: String) throws
+
+    /// How many rows are pending and rejected.
+    func outboxCounts() throws -> OutboxCounts
+
+    /// The ids of alerts with a forward still pending; a sweep leaves them alone.
+    func alertsWithPendingForward() throws -> Set<Int64>
+
+    /// Records a relay heartbeat: the run's first one creates it, later ones move its end.
+    func heartbeat(runID: String, at: Int64) throws
+
+    /// Each relay run's first and last heartbeat, in epoch seconds.
+    func heartbeatRuns() throws -> [(first: Int64, last: Int64)]
+
     /// Takes the sweep claim without waiting, or returns nil when another sweep holds it.
     func claimSweep() throws -> (any SweepClaim)?
 }

@@ -16,11 +16,15 @@ public struct IncomingEvent: Sendable {
     public var alert: Alert
     /// When it was received, in epoch seconds; staleness is measured from this.
     public var receivedAt: Int64
+    /// The payload to forward to BigPanda, as JSON text; when set, an outbox row is written in the
+    /// same transaction as the event.
+    public var forward: String?
 
     /// Creates an event.
-    public init(alert: Alert, receivedAt: Int64) {
+    public init(alert: Alert, receivedAt: Int64, forward: String? = nil) {
         self.alert = alert
         self.receivedAt = receivedAt
+        self.forward = forward
     }
 }
 
@@ -135,4 +139,24 @@ public enum AppliedOutcome: String, Sendable, Equatable {
 public protocol SweepClaim: AnyObject {
     /// Releases the claim.
     func release()
+}
+
+/// A forward waiting in the relay's outbox.
+public struct OutboxRow: Sendable, Equatable {
+    /// The row id; rows are delivered in id order.
+    public var id: Int64
+    /// The alert it belongs to.
+    public var alertID: Int64
+    /// The app key to send it under.
+    public var appKey: String
+    /// The wire payload, as JSON text.
+    public var payload: String
+}
+
+/// The outbox's size, for `/healthz` and metrics.
+public struct OutboxCounts: Sendable, Equatable {
+    /// Rows waiting to be delivered.
+    public var pending: Int
+    /// Rows BigPanda refused permanently.
+    public var rejected: Int
 }

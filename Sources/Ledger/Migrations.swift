@@ -45,6 +45,28 @@ enum Migrations {
             );
             CREATE INDEX resolutions_by_alert ON resolutions (alert_id, sent_at);
             """
-        )
+        ),
+        (
+            "0002_outbox_heartbeats",
+            """
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY,
+                alert_id INTEGER NOT NULL REFERENCES alerts (id),
+                event_id INTEGER NOT NULL REFERENCES events (id),
+                app_key TEXT NOT NULL CHECK (app_key <> ''),
+                payload TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'rejected')),
+                created_at INTEGER NOT NULL,
+                error TEXT
+            );
+            CREATE INDEX outbox_by_state ON outbox (state, id);
+            CREATE INDEX outbox_by_alert ON outbox (alert_id, state);
+            CREATE TABLE heartbeats (
+                run_id TEXT PRIMARY KEY,
+                first_at INTEGER NOT NULL,
+                last_at INTEGER NOT NULL CHECK (last_at >= first_at)
+            );
+            """
+        ),
     ]
 }

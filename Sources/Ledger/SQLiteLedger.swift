@@ -148,6 +148,11 @@ public final class SQLiteLedger: LedgerStore {
             .optional(alert.timestamp), .text(alert.payload.serialized()),
         ])
         let eventID = database.lastInsertRowID
+        if let forward = event.forward {
+            try database.statement(
+                "INSERT INTO outbox (alert_id, event_id, app_key, payload, created_at) VALUES (?, ?, ?, ?, ?)"
+            ).run([.integer(alertID), .integer(eventID), .text(alert.identity.appKey), .text(forward), .integer(recordedAt)])
+        }
 
         guard let existing else {
             try database.statement("UPDATE alerts SET current_event_id = ? WHERE id = ?")
@@ -279,6 +284,70 @@ public final class SQLiteLedger: LedgerStore {
             }
             return outcomes
         }
+    }
+
+    public func pendingOutbox(limit: Int) throws -> [OutboxRow] {
+        guard let database else { return [] }
+        let statement = try database.statement(
+            "SELECT id, alert_id, app_key, payload FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?")
+        try statement.bind([.integer(Int64(limit))])
+        defer { statement.reset() }
+        var rows: [OutboxRow] = []
+        while try statement.step() {
+            rows.append(OutboxRow(id: statement.int64(0), alertID: statement.int64(1), appKey: statement.text(2), payload: statement.text(3)))
+        }
+        return rows
+    }
+
+    public func completeOutbox(ids: [Int64]) throws {
+        let database = try writable()
+        try database.transaction {
+            for id in ids {
+                try database.statement("DELETE FROM outbox WHERE id = ?").run([.integer(id)])
+            }
+        }
+    }
+
+    public func rejectOutbox(id: Int64, error: String) throws {
+        let database = try writable()
+        try database.statement("UPDATE outbox SET state = 'rejected', error = ? WHERE id = ?").run([.text(error), .integer(id)])
+    }
+
+    public func outboxCounts() throws -> OutboxCounts {
+        guard let database else { return OutboxCounts(pending: 0, rejected: 0) }
+        let statement = try database.statement(
+            "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'rejected'), 0) FROM outbox")
+        defer { statement.reset() }
+        guard try statement.step() else { return OutboxCounts(pending: 0, rejected: 0) }
+        return OutboxCounts(pending: Int(statement.int64(0)), rejected: Int(statement.int64(1)))
+    }
+
+    public func alertsWithPendingForward() throws -> Set<Int64> {
+        guard let database else { return [] }
+        let statement = try database.statement("SELECT DISTINCT alert_id FROM outbox WHERE state = 'pending'")
+        defer { statement.reset() }
+        var ids: Set<Int64> = []
+        while try statement.step() { ids.insert(statement.int64(0)) }
+        return ids
+    }
+
+    public func heartbeat(runID: String, at: Int64) throws {
+        let database = try writable()
+        try database.statement(
+            """
+            INSERT INTO heartbeats (run_id, first_at, last_at) VALUES (?1, ?2, ?2)
+            ON CONFLICT (run_id) DO UPDATE SET last_at = max(heartbeats.last_at, excluded.last_at)
+            """
+        ).run([.text(runID), .integer(at)])
+    }
+
+    public func heartbeatRuns() throws -> [(first: Int64, last: Int64)] {
+        guard let database else { return [] }
+        let statement = try database.statement("SELECT first_at, last_at FROM heartbeats ORDER BY first_at")
+        defer { statement.reset() }
+        var runs: [(first: Int64, last: Int64)] = []
+        while try statement.step() { runs.append((statement.int64(0), statement.int64(1))) }
+        return runs
     }
 
     public func claimSweep() throws -> (any SweepClaim)? {

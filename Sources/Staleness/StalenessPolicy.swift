@@ -56,17 +56,21 @@ public struct StalenessPolicy: Sendable, Equatable {
                 reason: "\(ruleText) never auto-resolves (last notification \(DurationText.format(elapsed)) ago)"
             )
         case .seconds(let limit):
-            let observed = feed == nil ? "" : " observed"
+            // With heartbeats, only the time the feed was observed alive counts.
+            let observed = feed == nil ? "" : " of observed feed time"
             if silence >= limit {
                 return StalenessDecision(
                     rule: name, staleAfter: staleAfter, silence: silence, isStale: true, staleAt: nil,
                     reason: "no notification for \(DurationText.format(silence))\(observed) (\(ruleText), stale after \(staleAfter))"
                 )
             }
+            let silent = feed == nil
+                ? "last notification \(DurationText.format(silence)) ago"
+                : "silent for \(DurationText.format(silence)) of observed feed time (last notification \(DurationText.format(elapsed)) ago)"
             return StalenessDecision(
                 rule: name, staleAfter: staleAfter, silence: silence, isStale: false,
                 staleAt: now + (limit - silence),
-                reason: "last notification \(DurationText.format(silence))\(observed) ago (\(ruleText), stale after \(staleAfter))"
+                reason: "\(silent) (\(ruleText), stale after \(staleAfter))"
             )
         }
     }

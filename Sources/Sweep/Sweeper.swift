@@ -57,8 +57,15 @@ public final class Sweeper {
 
         var report = SweepReport()
         var candidates: [Candidate] = []
+        let forwarding = try ledger.alertsWithPendingForward()
         try ledger.forEachAlert(AlertFilter(states: [.open], appKey: options.appKey)) { alert in
             report.open += 1
+            if forwarding.contains(alert.id) {
+                report.actions.append(
+                    SweepAction(identity: alert.display, appKey: alert.appKey, action: .kept, rule: "-",
+                                reason: "its last event is still waiting in the relay's outbox to be forwarded"))
+                return
+            }
             let payload: JSONObject
             do {
                 payload = try alert.payload()

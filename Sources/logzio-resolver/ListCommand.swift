@@ -1,6 +1,6 @@
 import Alerts
 import ArgumentParser
-import Configuration
+import ResolverConfiguration
 import Ledger
 import Staleness
 
@@ -91,7 +91,12 @@ struct ListCommand: ParsableCommand {
 enum FeedReader {
     /// The feed's observed liveness, or nil for a ledger without heartbeats (the plain rule).
     static func liveness(_ ledger: any LedgerStore) throws -> FeedLiveness? {
-        nil
+        do {
+            let runs = try ledger.heartbeatRuns()
+            return runs.isEmpty ? nil : FeedLiveness(runs: runs)
+        } catch {
+            throw CLIError(code: 1, message: "\(error)")
+        }
     }
 }
 

@@ -17,7 +17,8 @@ struct LogzioResolver: AsyncParsableCommand {
             """,
         version: ResolverVersion.current,
         subcommands: [
-            RecordCommand.self, ImportCommand.self, ListCommand.self, SweepCommand.self, DemoCommand.self,
+            RecordCommand.self, ImportCommand.self, ListCommand.self, SweepCommand.self, RelayCommand.self,
+            DemoCommand.self,
         ]
     )
 

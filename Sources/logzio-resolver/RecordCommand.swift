@@ -1,6 +1,6 @@
 import Alerts
 import ArgumentParser
-import Configuration
+import ResolverConfiguration
 import Ledger
 
 #if canImport(Glibc)

@@ -1,7 +1,7 @@
 import Alerts
 import ArgumentParser
 import BigPanda
-import Configuration
+import ResolverConfiguration
 import Curl
 import Ledger
 import Logging

@@ -1,4 +1,4 @@
-import Configuration
+import ResolverConfiguration
 import Staleness
 import Testing
 

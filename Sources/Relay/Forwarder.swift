@@ -1,0 +1,141 @@
+public import BigPanda
+import Ledger
+public import Logging
+public import ServiceLifecycle
+
+/// Delivers the outbox to BigPanda: oldest first, in batches per app key, at least once.
+///
+/// 429, 5xx and network errors are retried without end (backoff with full jitter from 0.5 s, capped
+/// at 30 s, honouring `Retry-After`). A batch refused with another 4xx is retried alert by alert to
+/// find the one at fault, which is marked rejected and skipped. 401 and 403 pause forwarding.
+public struct Forwarder: Service {
+    let worker: LedgerWorker
+    let client: AlertsClient
+    let state: RelayState
+    let logger: Logger
+    let batchSize: Int
+    let unauthorizedPause: Double
+    let idlePoll: Double
+
+    /// Creates a forwarder.
+    public init(worker: LedgerWorker, client: AlertsClient, state: RelayState, logger: Logger, batchSize: Int,
+                unauthorizedPause: Double = 60, idlePoll: Double = 0.2) {
+        self.worker = worker
+        self.client = client
+        self.state = state
+        self.logger = logger
+        self.batchSize = batchSize
+        self.unauthorizedPause = unauthorizedPause
+        self.idlePoll = idlePoll
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await loop()
+        }
+    }
+
+    private enum Step {
+        case delivered
+        case retryLater(delay: Double)
+    }
+
+    func loop() async {
+        var failures = 0
+        while !Task.isCancelled {
+            let rows: [OutboxRow]
+            do {
+                rows = try await worker.perform { try $0.pendingOutbox(limit: batchSize) }
+            } catch {
+                logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
+                if (try? await Task.sleep(for: .seconds(1))) == nil { return }
+                continue
+            }
+            guard let first = rows.first else {
+                if (try? await Task.sleep(for: .seconds(idlePoll))) == nil { return }
+                continue
+            }
+            // Oldest first: the oldest row's app key, and its rows in id order.
+            let batch = rows.filter { $0.appKey == first.appKey }
+            switch await deliver(batch, failures: failures) {
+            case .delivered:
+                failures = 0
+            case .retryLater(let delay):
+                failures += 1
+                if (try? await Task.sleep(for: .seconds(delay))) == nil { return }
+            }
+        }
+    }
+
+    private func body(_ rows: [OutboxRow]) -> [UInt8] {
+        WireFormat.batchBody(appKey: rows.first?.appKey ?? "", serializedAlerts: rows.map(\.payload))
+    }
+
+    private func deliver(_ rows: [OutboxRow], failures: Int) async -> Step {
+        switch await client.attempt(body: body(rows)) {
+        case .cancelled:
+            return .retryLater(delay: 0)
+        case .answered(let status, let kind, let text):
+            switch kind {
+            case .delivered:
+                return await complete(rows)
+            case .retry(let retryAfter):
+                return fail("BigPanda answered HTTP \(status): \(text)", failures: failures, retryAfter: retryAfter)
+            case .unauthorized:
+                let message = "BigPanda refused the token (HTTP \(status): \(text)); forwarding paused, retrying every \(Int(unauthorizedPause))s"
+                state.setForwardError(message)
+                logger.error("forwarding paused", metadata: ["http.status": "\(status)", "error": "\(text)"])
+                return .retryLater(delay: unauthorizedPause)
+            case .permanent:
+                if rows.count == 1, let row = rows.first {
+                    return await reject(row, status: status, text: text)
+                }
+                // Find the alert at fault: send each alone, in order.
+                for row in rows {
+                    let step = await deliver([row], failures: failures)
+                    if case .retryLater = step { return step }
+                }
+                return .delivered
+            }
+        case .transport(let message, _):
+            return fail(message, failures: failures, retryAfter: nil)
+        }
+    }
+
+    private func fail(_ message: String, failures: Int, retryAfter: Double?) -> Step {
+        state.setForwardError(message)
+        let delay = client.backoff(attempt: failures + 1, retryAfter: retryAfter)
+        logger.warning("forwarding failed; retrying", metadata: ["error": "\(message)", "retry.delay_seconds": "\(delay)"])
+        return .retryLater(delay: delay)
+    }
+
+    private func complete(_ rows: [OutboxRow]) async -> Step {
+        do {
+            let ids = rows.map(\.id)
+            try await worker.perform { try $0.completeOutbox(ids: ids) }
+            state.setForwardError(nil)
+            state.countForwarded(rows.count)
+            return .delivered
+        } catch {
+            // Delivered but not yet removed: it will be sent again (at least once).
+            logger.error("cannot remove delivered rows from the outbox", metadata: ["error": "\(error)"])
+            return .retryLater(delay: 1)
+        }
+    }
+
+    private func reject(_ row: OutboxRow, status: Int, text: String) async -> Step {
+        let message = "HTTP \(status): \(text)"
+        logger.error("BigPanda refused a forwarded alert; skipping it", metadata: [
+            "outbox.id": "\(row.id)", "http.status": "\(status)", "error": "\(text)",
+        ])
+        state.setForwardError("outbox row \(row.id) rejected: \(message)")
+        state.countRejectedForward()
+        do {
+            let id = row.id
+            try await worker.perform { try $0.rejectOutbox(id: id, error: message) }
+            return .delivered
+        } catch {
+            return .retryLater(delay: 1)
+        }
+    }
+}

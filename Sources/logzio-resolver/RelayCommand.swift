@@ -1,0 +1,90 @@
+import ArgumentParser
+import BigPanda
+import Curl
+import Ledger
+import Logging
+import Relay
+import ResolverConfiguration
+
+/// `relay`: the HTTP receiver a Logz.io Custom endpoint posts to.
+struct RelayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay",
+        abstract: "Receive alerts from Logz.io, record each one, and forward it to BigPanda.",
+        discussion: """
+            Serves POST /data/v2/alerts (the same path and body as BigPanda's Alerts API) and GET /healthz. \
+            It answers 202 once an alert is committed to the ledger, and a forwarder delivers it to BigPanda. \
+            Needs the relay token (LOGZIO_RESOLVER_RELAY_TOKEN or relay.token_file) and, unless relay.forward \
+            is false, the BigPanda token. Stops cleanly on SIGTERM.
+            """
+    )
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    @Option(name: .long, help: "The address to listen on, HOST:PORT. Default: relay.listen, else 127.0.0.1:8787.")
+    var listen: String?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if let listen, RelayOptions.parseListen(listen) == nil {
+            throw ValidationError("--listen \"\(listen)\" is not HOST:PORT, e.g. 127.0.0.1:8787")
+        }
+    }
+
+    func run() async throws {
+        let logger = logging.makeLogger()
+        let config = try ledgerOptions.load()
+        let warn: (String) -> Void = { Output.stderr("logzio-resolver: \($0)") }
+        let relayToken: Secret
+        do {
+            guard let token = try TokenSource.relayToken(config: config, environment: Environment.values, warn: warn) else {
+                throw CLIError.config("no relay token: set LOGZIO_RESOLVER_RELAY_TOKEN or relay.token_file")
+            }
+            relayToken = token
+        } catch let error as ConfigError {
+            throw CLIError.config(error.description)
+        }
+        Redactor.shared.add(relayToken.value)
+        guard let address = RelayOptions.parseListen(listen ?? config.relayListen) else {
+            throw CLIError.config("relay.listen: \"\(config.relayListen)\" is not HOST:PORT, e.g. 127.0.0.1:8787")
+        }
+
+        var client: AlertsClient?
+        var curl: CurlClient?
+        if config.relayForward {
+            let token: Secret?
+            do {
+                token = try TokenSource.bigPandaToken(config: config, environment: Environment.values, warn: warn)
+            } catch {
+                throw CLIError.config(error.description)
+            }
+            guard let token else {
+                throw CLIError.config(
+                    "no BigPanda token: set BIGPANDA_TOKEN, BIGPANDA_TOKEN_FILE or bigpanda.token_file (or relay.forward: false to record only)")
+            }
+            Redactor.shared.add(token.value)
+            do {
+                let made = try CurlClient(options: CurlClientOptions(userAgent: AlertsClient.userAgent, caFile: config.caFile))
+                curl = made
+                client = AlertsClient(options: config.clientOptions(token: token), curl: made, logger: logger)
+            } catch {
+                throw CLIError(code: 1, message: "cannot start the HTTP client: \(error)")
+            }
+        }
+        defer { curl?.shutdown() }
+
+        let ledger = try openLedger(config.ledger)
+        var options = RelayOptions(
+            host: address.host, port: address.port, token: relayToken, forward: config.relayForward,
+            maxBody: config.relayMaxBody, defaultAppKey: config.appKey, batchSize: config.batchSize)
+        options.heartbeatPeriod = 30
+        do {
+            try await RelayServer.run(options: options, ledger: ledger, client: client, logger: logger, clock: wallClock) { port in
+                logger.info("relay listening", metadata: ["relay.address": "\(address.host):\(port)"])
+            }
+        } catch {
+            throw CLIError(code: 1, message: "the relay stopped: \(error)")
+        }
+    }
+}
