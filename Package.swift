@@ -92,7 +92,7 @@ var package = Package(
         .testTarget(name: "ResolverConfigurationTests", dependencies: ["ResolverConfiguration", "Staleness"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["AlertsStandIn", "LoopbackHTTP", "Alerts", "Ledger"]
+            dependencies: ["AlertsStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl"]
         ),
     ]
 )

@@ -15,17 +15,21 @@ final class Pacer: Sendable {
         }
     }
 
-    /// Waits for this request's slot.
+    /// Waits until this request may start: at least one interval after the previous start.
+    ///
+    /// The slot is claimed at the moment the request actually goes, not when it began waiting, so a
+    /// process that stalled and woke late cannot release a burst.
     func waitForSlot() async throws {
         guard let interval else { return }
-        let now = ContinuousClock.now
-        let slot = next.withLock { next -> ContinuousClock.Instant in
-            let slot = max(now, next ?? now)
-            next = slot + interval
-            return slot
-        }
-        if slot > now {
-            try await Task.sleep(until: slot, clock: .continuous)
+        while true {
+            let now = ContinuousClock.now
+            let wait = next.withLock { next -> Duration? in
+                if let due = next, due > now { return due - now }
+                next = now + interval
+                return nil
+            }
+            guard let wait else { return }
+            try await Task.sleep(for: wait)
         }
     }
 }

@@ -143,9 +143,9 @@ final class SQLiteStatement {
 
     /// Binds and runs a statement that returns no rows.
     func run(_ values: [SQLiteValue] = []) throws(LedgerError) {
+        defer { sqlite3_reset(stmt) }
         try bind(values)
         while try step() {}
-        sqlite3_reset(stmt)
     }
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(stmt, column) }

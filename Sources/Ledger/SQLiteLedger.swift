@@ -72,8 +72,13 @@ public final class SQLiteLedger: LedgerStore {
     private func appliedMigrations(_ database: SQLiteDatabase) throws -> Set<String> {
         let exists = try database.statement(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-        guard try exists.step(), exists.int64(0) > 0 else { return [] }
+        // Every read statement is reset after use: a cached statement left mid-step keeps a read
+        // snapshot open, and a later write on this connection then fails with SQLITE_BUSY at once.
+        let found = try exists.step() && exists.int64(0) > 0
+        exists.reset()
+        guard found else { return [] }
         let statement = try database.statement("SELECT name FROM schema_migrations")
+        defer { statement.reset() }
         var names: Set<String> = []
         while try statement.step() { names.insert(statement.text(0)) }
         return names
@@ -119,8 +124,8 @@ public final class SQLiteLedger: LedgerStore {
             "SELECT id, state, last_received FROM alerts WHERE identity = ?")
         try find.bind([.text(key)])
         var existing: (id: Int64, state: String, lastReceived: Int64)?
+        defer { find.reset() }
         if try find.step() { existing = (find.int64(0), find.text(1), find.int64(2)) }
-        find.reset()
 
         let alertID: Int64
         if let existing {
@@ -226,6 +231,7 @@ public final class SQLiteLedger: LedgerStore {
         let statement = try database.statement(Self.alertColumns + " WHERE a.id = ?")
         var result: [LedgerAlert] = []
         result.reserveCapacity(ids.count)
+        defer { statement.reset() }
         for id in ids {
             statement.reset()
             try statement.bind([.integer(id)])

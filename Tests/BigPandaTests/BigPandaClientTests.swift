@@ -177,7 +177,8 @@ final class Counter: Sendable {
         let started = ContinuousClock.now
         let result = await fixture.client.send(appKey: "k", alerts: [alert])
         #expect(result.outcome == .failed)
-        #expect(result.attempts >= 2)
+        #expect(result.attempts >= 1)
+        // No retry starts after the 1 s deadline: at most one more 0.3 s attempt, plus scheduling slack.
         #expect(ContinuousClock.now - started < .seconds(3))
         #expect(result.message?.contains("deadline") == true)
     }

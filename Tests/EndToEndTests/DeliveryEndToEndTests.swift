@@ -5,27 +5,27 @@ import LoopbackHTTP
 import Testing
 
 @Suite struct DeliveryEndToEndTests {
-    @Test func aRefusedTokenIsReportedOnceNeverPrintedAndNothingIsResolved() throws {
+    @Test func aRefusedTokenIsReportedOnceNeverPrintedAndNothingIsResolved() async throws {
         let scenario = try Scenario()
         let base = nowSeconds() - 7200
-        for index in 0..<3 { try scenario.record(host: "web-\(index)", at: base) }
+        for index in 0..<3 { try await scenario.record(host: "web-\(index)", at: base) }
         try scenario.writeConfig("bigpanda:\n  requests_per_second: 0\n  batch_size: 1\n")
         let wrong = "wrong-token-\(UUID().uuidString)"
-        let result = try scenario.run(["sweep", "--verbose", "--json"], environment: ["BIGPANDA_TOKEN": wrong])
+        let result = try await scenario.run(["sweep", "--verbose", "--json"], environment: ["BIGPANDA_TOKEN": wrong])
         #expect(result.code == 1)
         #expect(result.stderr.contains("401"))
         #expect(!result.stderr.contains(wrong) && !result.stdout.contains(wrong))
         #expect(scenario.standIn.requestCount == 1, "sending stops at the first 401")
-        #expect(try scenario.list("open").count == 3)
+        #expect(try await scenario.list("open").count == 3)
         let ledgerBytes = try Data(contentsOf: URL(fileURLWithPath: scenario.ledger))
         #expect(ledgerBytes.range(of: Data(wrong.utf8)) == nil)
     }
 
-    @Test func aPermanent400IsReportedWithBigPandasTextAndLeftOpenThenRejectedAfterThreeRuns() throws {
+    @Test func aPermanent400IsReportedWithBigPandasTextAndLeftOpenThenRejectedAfterThreeRuns() async throws {
         let scenario = try Scenario(script: { _, _ in .json(400, #"{"status":"failure","error":"Invalid alert payload: bad thing"}"#) })
-        try scenario.record(host: "web-1", at: nowSeconds() - 7200)
+        try await scenario.record(host: "web-1", at: nowSeconds() - 7200)
         for run in 1...3 {
-            let result = try scenario.run(["sweep", "--json"])
+            let result = try await scenario.run(["sweep", "--json"])
             #expect(result.code == 1)
             #expect(result.stderr.contains("HTTP 400: Invalid alert payload: bad thing"))
             let report = try jsonObject(result.stdout)
@@ -35,18 +35,18 @@ import Testing
             #expect(action["action"] as? String == (run == 3 ? "rejected" : "failed"))
         }
         #expect(scenario.standIn.requestCount == 3)
-        #expect(try scenario.list("rejected").count == 1)
+        #expect(try await scenario.list("rejected").count == 1)
         // A rejected alert is not retried.
-        #expect(try scenario.run(["sweep"]).code == 0)
+        #expect(try await scenario.run(["sweep"]).code == 0)
         #expect(scenario.standIn.requestCount == 3)
     }
 
-    @Test func a429StormWithRetryAfterIsSurvived() throws {
+    @Test func a429StormWithRetryAfterIsSurvived() async throws {
         let scenario = try Scenario(script: { number, _ in
             number <= 3 ? .respond(status: 429, headers: [HeaderField("Retry-After", "0")], body: []) : nil
         })
-        try scenario.record(host: "web-1", at: nowSeconds() - 7200)
-        let result = try scenario.run(["sweep", "--json"])
+        try await scenario.record(host: "web-1", at: nowSeconds() - 7200)
+        let result = try await scenario.run(["sweep", "--json"])
         #expect(result.code == 0, "\(result.stderr)")
         let action = try #require((try jsonObject(result.stdout)["actions"] as? [[String: Any]])?.first)
         #expect(action["attempts"] as? Int == 4)
@@ -54,15 +54,15 @@ import Testing
         #expect(scenario.standIn.received.count == 1)
     }
 
-    @Test func serverErrorsUntilTheDeadlineEndWithExit1AndTheAlertOpen() throws {
+    @Test func serverErrorsUntilTheDeadlineEndWithExit1AndTheAlertOpen() async throws {
         let scenario = try Scenario(script: { _, _ in .json(503, #"{"error":"maintenance"}"#) })
         try scenario.writeConfig("bigpanda:\n  requests_per_second: 0\n  deadline: 2s\n")
-        try scenario.record(host: "web-1", at: nowSeconds() - 7200)
+        try await scenario.record(host: "web-1", at: nowSeconds() - 7200)
         let started = Date()
-        let result = try scenario.run(["sweep"])
+        let result = try await scenario.run(["sweep"])
         #expect(result.code == 1)
         #expect(result.stderr.contains("HTTP 503: maintenance"))
         #expect(Date().timeIntervalSince(started) < 10)
-        #expect(try scenario.list("open").count == 1)
+        #expect(try await scenario.list("open").count == 1)
     }
 }

@@ -52,24 +52,24 @@ final class Scenario {
 
     /// Runs the binary with `arguments`, `stdin` and the scenario's environment (plus `extra`, where nil removes).
     @discardableResult
-    func run(_ arguments: [String], stdin: String = "", environment extra: [String: String?] = [:]) throws -> RunResult {
+    func run(_ arguments: [String], stdin: String = "", environment extra: [String: String?] = [:]) async throws -> RunResult {
         var environment = self.environment
         for (key, value) in extra { environment[key] = value }
-        return try Binary.run(arguments, stdin: stdin, environment: environment, directory: directory)
+        return try await Binary.run(arguments, stdin: stdin, environment: environment, directory: directory)
     }
 
     /// Records an alert for `host`/`check` received at `at` (epoch seconds).
-    func record(host: String, check: String = "cpu", status: String = "critical", at: Int64, extra: String = "") throws {
+    func record(host: String, check: String = "cpu", status: String = "critical", at: Int64, extra: String = "") async throws {
         let alert = #"{"app_key":"\#(Scenario.appKey)","status":"\#(status)","host":"\#(host)","check":"\#(check)"\#(extra)}"#
-        let result = try run(["record", "--at", String(at)], stdin: alert)
+        let result = try await run(["record", "--at", String(at)], stdin: alert)
         #expect(result.code == 0, "record failed: \(result.stderr)")
     }
 
     /// `list --state all --json` parsed.
-    func list(_ state: String = "all", now: Int64? = nil) throws -> [[String: Any]] {
+    func list(_ state: String = "all", now: Int64? = nil) async throws -> [[String: Any]] {
         var arguments = ["list", "--state", state, "--json"]
         if let now { arguments += ["--now", String(now)] }
-        let result = try run(arguments)
+        let result = try await run(arguments)
         #expect(result.code == 0, "list failed: \(result.stderr)")
         let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
         return parsed as? [[String: Any]] ?? []
@@ -90,7 +90,17 @@ enum Binary {
         return fallback
     }()
 
-    static func run(_ arguments: [String], stdin: String, environment: [String: String], directory: String) throws -> RunResult {
+    /// Runs the binary on a thread of its own, so waiting for it never blocks the test pool.
+    static func run(_ arguments: [String], stdin: String, environment: [String: String], directory: String) async throws -> RunResult {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try runBlocking(arguments, stdin: stdin, environment: environment, directory: directory) })
+            }
+            thread.start()
+        }
+    }
+
+    static func runBlocking(_ arguments: [String], stdin: String, environment: [String: String], directory: String) throws -> RunResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

@@ -11,26 +11,26 @@ import Testing
         (#"{"status":"critical","host":"h"}"#, "app_key:"),
         (#"{"app_key":"e2e-app-key","status":"critical","host":"h","timestamp":"soon"}"#, "timestamp:"),
     ])
-    func recordRejectsBadInputWithExit65(input: String, message: String) throws {
+    func recordRejectsBadInputWithExit65(input: String, message: String) async throws {
         let scenario = try Scenario()
-        let result = try scenario.run(["record"], stdin: input)
+        let result = try await scenario.run(["record"], stdin: input)
         #expect(result.code == 65)
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
-        #expect(try scenario.list().isEmpty)
+        #expect(try await scenario.list().isEmpty)
     }
 
-    @Test func recordFillsTheAppKeyFromTheEnvironment() throws {
+    @Test func recordFillsTheAppKeyFromTheEnvironment() async throws {
         let scenario = try Scenario()
-        let result = try scenario.run(["record"], stdin: #"{"status":"Critical","host":"h"}"#,
+        let result = try await scenario.run(["record"], stdin: #"{"status":"Critical","host":"h"}"#,
                                       environment: ["BIGPANDA_APP_KEY": "from-env"])
         #expect(result.code == 0, "\(result.stderr)")
-        let alert = try #require(try scenario.list().first?["alert"] as? [String: Any])
+        let alert = try #require(try await scenario.list().first?["alert"] as? [String: Any])
         #expect(alert["app_key"] as? String == "from-env")
         #expect(alert["status"] as? String == "critical")
     }
 
-    @Test func importIsAllOrNothingAndNamesEveryBadLine() throws {
+    @Test func importIsAllOrNothingAndNamesEveryBadLine() async throws {
         let scenario = try Scenario()
         let lines = [
             #"{"app_key":"e2e-app-key","status":"critical","host":"a"}"#,
@@ -41,52 +41,52 @@ import Testing
         ]
         let file = scenario.directory + "/alerts.jsonl"
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try scenario.run(["import", file])
+        let result = try await scenario.run(["import", file])
         #expect(result.code == 65)
         #expect(result.stderr.contains("line 3: status:"))
         #expect(result.stderr.contains("line 5: host:"))
         #expect(!result.stderr.contains("line 1:"))
-        #expect(try scenario.list().isEmpty)
+        #expect(try await scenario.list().isEmpty)
 
-        let skipped = try scenario.run(["import", "--skip-invalid", file])
+        let skipped = try await scenario.run(["import", "--skip-invalid", file])
         #expect(skipped.code == 0)
         #expect(skipped.stderr.contains("line 3"))
-        let alerts = try scenario.list()
+        let alerts = try await scenario.list()
         #expect(alerts.count == 2)
         let enveloped = alerts.first { ($0["alert"] as? [String: Any])?["host"] as? String == "c" }
         #expect(enveloped?["last_received"] as? String == "2026-11-27T10:00:00Z")
     }
 
-    @Test func importFromStdinAndSkipInvalidWithNothingGoodExits65() throws {
+    @Test func importFromStdinAndSkipInvalidWithNothingGoodExits65() async throws {
         let scenario = try Scenario()
-        let good = try scenario.run(["import", "-"], stdin: #"{"app_key":"e2e-app-key","status":"warning","host":"a"}"# + "\n")
+        let good = try await scenario.run(["import", "-"], stdin: #"{"app_key":"e2e-app-key","status":"warning","host":"a"}"# + "\n")
         #expect(good.code == 0, "\(good.stderr)")
         #expect(good.stdout.isEmpty && good.stderr.isEmpty)
-        let bad = try scenario.run(["import", "--skip-invalid", "-"], stdin: "[1]\n")
+        let bad = try await scenario.run(["import", "--skip-invalid", "-"], stdin: "[1]\n")
         #expect(bad.code == 65)
-        #expect(try scenario.list().count == 1)
+        #expect(try await scenario.list().count == 1)
     }
 
-    @Test func listFiltersByStateAndReportsStaleness() throws {
+    @Test func listFiltersByStateAndReportsStaleness() async throws {
         let scenario = try Scenario()
         let now = nowSeconds()
-        try scenario.record(host: "old", at: now - 7200)
-        try scenario.record(host: "new", at: now - 60)
-        try scenario.record(host: "fixed", at: now - 7200)
-        try scenario.record(host: "fixed", status: "ok", at: now - 3600)
-        #expect(try scenario.list("open").count == 2)
-        let stale = try scenario.list("stale")
+        try await scenario.record(host: "old", at: now - 7200)
+        try await scenario.record(host: "new", at: now - 60)
+        try await scenario.record(host: "fixed", at: now - 7200)
+        try await scenario.record(host: "fixed", status: "ok", at: now - 3600)
+        #expect(try await scenario.list("open").count == 2)
+        let stale = try await scenario.list("stale")
         #expect(stale.count == 1)
         #expect(stale.first?["stale"] as? Bool == true)
         #expect(stale.first?["rule"] as? String == "default")
-        #expect(try scenario.list("resolved").count == 1)
-        #expect(try scenario.list("stale", now: now + 7200).count == 2)
-        let table = try scenario.run(["list"])
+        #expect(try await scenario.list("resolved").count == 1)
+        #expect(try await scenario.list("stale", now: now + 7200).count == 2)
+        let table = try await scenario.run(["list"])
         #expect(table.stdout.contains("host=old check=cpu"))
     }
 
-    @Test func demoRunsWithoutAnAccount() throws {
-        let result = try Binary.run(["demo"], stdin: "", environment: ["PATH": "/usr/bin:/bin"], directory: "/tmp")
+    @Test func demoRunsWithoutAnAccount() async throws {
+        let result = try await Binary.run(["demo"], stdin: "", environment: ["PATH": "/usr/bin:/bin"], directory: "/tmp")
         #expect(result.code == 0, "\(result.stderr)")
         #expect(result.stdout.contains("closed"))
         #expect(result.stdout.contains("kept"))

@@ -5,22 +5,22 @@ import Ledger
 import Testing
 
 @Suite struct SweepEndToEndTests {
-    @Test func sweepsExactlyTheStaleAlertsOnceWithALaterTimestamp() throws {
+    @Test func sweepsExactlyTheStaleAlertsOnceWithALaterTimestamp() async throws {
         let scenario = try Scenario()
         let base = nowSeconds() - 10 * 3600
         let payloadStamp = base + 5  // the payload's own timestamp is later than its receive time
-        try scenario.record(host: "web-1", at: base, extra: #","timestamp":\#(payloadStamp),"samples":{"a":1}"#)
-        try scenario.record(host: "web-2", at: base + 50 * 60)
-        try scenario.record(host: "web-3", at: base + 2 * 3600)
+        try await scenario.record(host: "web-1", at: base, extra: #","timestamp":\#(payloadStamp),"samples":{"a":1}"#)
+        try await scenario.record(host: "web-2", at: base + 50 * 60)
+        try await scenario.record(host: "web-3", at: base + 2 * 3600)
 
         // Before the 1h threshold for anyone: nothing is sent.
-        var result = try scenario.run(["sweep", "--now", String(base + 59 * 60)])
+        var result = try await scenario.run(["sweep", "--now", String(base + 59 * 60)])
         #expect(result.code == 0)
         #expect(result.stdout.isEmpty && result.stderr.isEmpty, "a sending sweep is silent: \(result.stderr)")
         #expect(scenario.standIn.requestCount == 0)
 
         // At base+1h55m, web-1 (1h55m) and web-2 (1h05m) are stale, web-3 is not yet received... it is, at +2h: kept.
-        result = try scenario.run(["sweep", "--now", String(base + 115 * 60)])
+        result = try await scenario.run(["sweep", "--now", String(base + 115 * 60)])
         #expect(result.code == 0, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
         let received = scenario.standIn.received
@@ -42,16 +42,16 @@ import Testing
         #expect(scenario.standIn.rejections.isEmpty)
 
         // A second sweep sends nothing more.
-        result = try scenario.run(["sweep", "--now", String(base + 115 * 60)])
+        result = try await scenario.run(["sweep", "--now", String(base + 115 * 60)])
         #expect(result.code == 0)
         #expect(scenario.standIn.received.count == 2)
 
-        let states = try scenario.list()
+        let states = try await scenario.list()
         #expect(states.filter { $0["state"] as? String == "resolved" }.count == 2)
         #expect(states.filter { $0["state"] as? String == "open" }.count == 1)
     }
 
-    @Test func aRefiredAlertIsKeptAndNeverRulesAreKept() throws {
+    @Test func aRefiredAlertIsKeptAndNeverRulesAreKept() async throws {
         let scenario = try Scenario(config: """
             rules:
               - name: disks-by-hand
@@ -59,10 +59,10 @@ import Testing
                 stale_after: never
             """)
         let base = nowSeconds() - 20 * 3600
-        try scenario.record(host: "web-1", at: base)
-        try scenario.record(host: "web-1", at: base + 3 * 3600)  // re-fired
-        try scenario.record(host: "db-1", check: "Disk full", at: base)
-        let result = try scenario.run(["sweep", "--now", String(base + 3 * 3600 + 1800), "--json"])
+        try await scenario.record(host: "web-1", at: base)
+        try await scenario.record(host: "web-1", at: base + 3 * 3600)  // re-fired
+        try await scenario.record(host: "db-1", check: "Disk full", at: base)
+        let result = try await scenario.run(["sweep", "--now", String(base + 3 * 3600 + 1800), "--json"])
         #expect(result.code == 0, "\(result.stderr)")
         let report = try jsonObject(result.stdout)
         #expect(report["open"] as? Int == 2)
@@ -75,121 +75,121 @@ import Testing
         #expect(scenario.standIn.requestCount == 0)
 
         // Much later, web-1 goes stale but the disk alert never does.
-        let later = try scenario.run(["sweep", "--json"])
+        let later = try await scenario.run(["sweep", "--json"])
         let laterReport = try jsonObject(later.stdout)
         #expect(laterReport["resolved"] as? Int == 1)
         #expect(scenario.standIn.received.map { $0.alert["host"]?.stringValue } == ["web-1"])
     }
 
-    @Test func dryRunShowsAndSendsNothing() throws {
+    @Test func dryRunShowsAndSendsNothing() async throws {
         let scenario = try Scenario()
         let base = nowSeconds() - 5 * 3600
-        try scenario.record(host: "web-1", at: base)
-        try scenario.record(host: "web-2", at: nowSeconds())
-        let result = try scenario.run(["sweep", "--dry-run"], environment: ["BIGPANDA_TOKEN": nil])
+        try await scenario.record(host: "web-1", at: base)
+        try await scenario.record(host: "web-2", at: nowSeconds())
+        let result = try await scenario.run(["sweep", "--dry-run"], environment: ["BIGPANDA_TOKEN": nil])
         #expect(result.code == 0, "\(result.stderr)")
         #expect(result.stdout.contains("would_resolve"))
         #expect(result.stdout.contains("host=web-1 check=cpu"))
         #expect(result.stdout.contains("2 open, 1 stale, 0 resolved"))
         #expect(scenario.standIn.requestCount == 0)
         // A dry run may look into the future.
-        let future = try scenario.run(["sweep", "--dry-run", "--json", "--now", String(nowSeconds() + 7200)])
+        let future = try await scenario.run(["sweep", "--dry-run", "--json", "--now", String(nowSeconds() + 7200)])
         #expect(future.code == 0)
         let report = try jsonObject(future.stdout)
         #expect(report["stale"] as? Int == 2)
         #expect(report["resolved"] as? Int == 0)
         let actions = try #require(report["actions"] as? [[String: Any]])
         #expect(actions.allSatisfy { $0["action"] as? String == "would_resolve" })
-        #expect(try scenario.list("open").count == 2)
+        #expect(try await scenario.list("open").count == 2)
     }
 
-    @Test func sweepAllNeedsYesAndClosesEverythingInScope() throws {
+    @Test func sweepAllNeedsYesAndClosesEverythingInScope() async throws {
         let scenario = try Scenario(config: "stale_after: 30d\n")
         let now = nowSeconds()
-        try scenario.record(host: "web-1", at: now - 60)
-        try scenario.record(host: "web-2", at: now - 60)
+        try await scenario.record(host: "web-1", at: now - 60)
+        try await scenario.record(host: "web-2", at: now - 60)
         let other = #"{"app_key":"other-app","status":"critical","host":"web-9"}"#
-        #expect(try scenario.run(["record"], stdin: other).code == 0)
+        #expect(try await scenario.run(["record"], stdin: other).code == 0)
 
-        let refused = try scenario.run(["sweep", "--all"])
+        let refused = try await scenario.run(["sweep", "--all"])
         #expect(refused.code == 64)
         #expect(refused.stderr.contains("--yes"))
         #expect(scenario.standIn.requestCount == 0)
 
-        let preview = try scenario.run(["sweep", "--all", "--dry-run", "--app-key", Scenario.appKey, "--json"])
+        let preview = try await scenario.run(["sweep", "--all", "--dry-run", "--app-key", Scenario.appKey, "--json"])
         #expect(preview.code == 0)
         #expect(try jsonObject(preview.stdout)["stale"] as? Int == 2)
 
-        let done = try scenario.run(["sweep", "--all", "--yes", "--app-key", Scenario.appKey])
+        let done = try await scenario.run(["sweep", "--all", "--yes", "--app-key", Scenario.appKey])
         #expect(done.code == 0, "\(done.stderr)")
         #expect(Set(scenario.standIn.received.compactMap { $0.alert["host"]?.stringValue }) == ["web-1", "web-2"])
         #expect(scenario.standIn.received.allSatisfy { $0.appKey == Scenario.appKey })
-        #expect(try scenario.list("open").map { $0["alert"] as? [String: Any] }.compactMap { $0?["host"] as? String } == ["web-9"])
+        #expect(try await scenario.list("open").map { $0["alert"] as? [String: Any] }.compactMap { $0?["host"] as? String } == ["web-9"])
     }
 
-    @Test func blastRadiusHoldsWithExit75AndForceLiftsIt() throws {
+    @Test func blastRadiusHoldsWithExit75AndForceLiftsIt() async throws {
         let scenario = try Scenario(config: "max_resolves_per_run: 3\n")
         let base = nowSeconds() - 3 * 3600
-        for index in 0..<4 { try scenario.record(host: "web-\(index)", at: base) }
-        let held = try scenario.run(["sweep", "--json"])
+        for index in 0..<4 { try await scenario.record(host: "web-\(index)", at: base) }
+        let held = try await scenario.run(["sweep", "--json"])
         #expect(held.code == 75)
         #expect(held.stderr.contains("max_resolves_per_run"))
         let report = try jsonObject(held.stdout)
         #expect(report["held"] as? Int == 4)
         #expect(scenario.standIn.requestCount == 0)
-        let dryHeld = try scenario.run(["sweep", "--dry-run"])
+        let dryHeld = try await scenario.run(["sweep", "--dry-run"])
         #expect(dryHeld.code == 75)
 
-        let forced = try scenario.run(["sweep", "--force"])
+        let forced = try await scenario.run(["sweep", "--force"])
         #expect(forced.code == 0, "\(forced.stderr)")
         #expect(scenario.standIn.received.count == 4)
     }
 
-    @Test func fractionHoldNeedsTwentyOpen() throws {
+    @Test func fractionHoldNeedsTwentyOpen() async throws {
         let scenario = try Scenario()
         let now = nowSeconds()
-        for index in 0..<20 { try scenario.record(host: "h\(index)", at: index < 11 ? now - 7200 : now) }
-        let held = try scenario.run(["sweep"])
+        for index in 0..<20 { try await scenario.record(host: "h\(index)", at: index < 11 ? now - 7200 : now) }
+        let held = try await scenario.run(["sweep"])
         #expect(held.code == 75)
         #expect(held.stderr.contains("max_resolve_fraction"))
     }
 
-    @Test func missingTokenExits78BeforeTouchingTheLedger() throws {
+    @Test func missingTokenExits78BeforeTouchingTheLedger() async throws {
         let scenario = try Scenario()
-        let result = try scenario.run(["sweep"], environment: ["BIGPANDA_TOKEN": nil])
+        let result = try await scenario.run(["sweep"], environment: ["BIGPANDA_TOKEN": nil])
         #expect(result.code == 78)
         #expect(result.stderr.contains("BIGPANDA_TOKEN"))
         #expect(!FileManager.default.fileExists(atPath: scenario.ledger))
     }
 
-    @Test func futureNowIsRefusedWhenSending() throws {
+    @Test func futureNowIsRefusedWhenSending() async throws {
         let scenario = try Scenario()
-        let result = try scenario.run(["sweep", "--now", String(nowSeconds() + 3600)])
+        let result = try await scenario.run(["sweep", "--now", String(nowSeconds() + 3600)])
         #expect(result.code == 64)
         #expect(result.stderr.contains("--now"))
     }
 
-    @Test func aSecondSweepFindsTheWorkTakenAndExits75() throws {
+    @Test func aSecondSweepFindsTheWorkTakenAndExits75() async throws {
         let scenario = try Scenario()
-        try scenario.record(host: "web-1", at: nowSeconds() - 7200)
+        try await scenario.record(host: "web-1", at: nowSeconds() - 7200)
         let ledger = try SQLiteLedger(path: scenario.ledger)
         let claim = try #require(try ledger.claimSweep())
-        let result = try scenario.run(["sweep"])
+        let result = try await scenario.run(["sweep"])
         #expect(result.code == 75)
         #expect(result.stderr.contains("another sweep"))
         #expect(scenario.standIn.requestCount == 0)
         claim.release()
-        #expect(try scenario.run(["sweep"]).code == 0)
+        #expect(try await scenario.run(["sweep"]).code == 0)
         #expect(scenario.standIn.received.count == 1)
     }
 
-    @Test func aBadConfigNamesKeyAndLineWithExit78() throws {
+    @Test func aBadConfigNamesKeyAndLineWithExit78() async throws {
         let scenario = try Scenario()
         try scenario.writeConfig("stale_after: 1h\nrules:\n  - name: x\n    match: { check: \"a*\" }\n    stale_after: 0s\n")
-        let result = try scenario.run(["sweep"])
+        let result = try await scenario.run(["sweep"])
         #expect(result.code == 78)
         #expect(result.stderr.contains("config.yaml:5: rules[0].stale_after"))
-        let list = try scenario.run(["list"])
+        let list = try await scenario.run(["list"])
         #expect(list.code == 78)
     }
 }
