@@ -63,7 +63,7 @@ var package = Package(
         .target(
             name: "Relay",
             dependencies: [
-                "Alerts", "Ledger", "BigPanda", "ResolverConfiguration", "Curl", "Staleness",
+                "Alerts", "Ledger", "BigPanda", "ResolverConfiguration", "Curl", "Staleness", "Sweep",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

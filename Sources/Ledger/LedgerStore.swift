@@ -45,6 +45,15 @@ public protocol LedgerStore: AnyObject {
     /// Each relay run's first and last heartbeat, in epoch seconds.
     func heartbeatRuns() throws -> [(first: Int64, last: Int64)]
 
+    /// Adds to a counter, or with `set`, stores a gauge.
+    func updateMetric(_ name: String, labels: String, value: Double, set: Bool) throws
+
+    /// Every stored metric sample.
+    func metricSamples() throws -> [MetricSample]
+
+    /// How many alerts are open and the oldest last-received time among them.
+    func openSummary() throws -> OpenSummary
+
     /// Takes the sweep claim without waiting, or returns nil when another sweep holds it.
     func claimSweep() throws -> (any SweepClaim)?
 }

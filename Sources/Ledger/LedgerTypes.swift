@@ -86,6 +86,8 @@ public struct SendRecord: Sendable {
 
     /// The alert.
     public var alertID: Int64
+    /// The alert's app key, for the per-app-key counters.
+    public var appKey: String
     /// The event the decision was based on (the fence).
     public var eventID: Int64
     /// When it was sent, in epoch seconds.
@@ -107,10 +109,11 @@ public struct SendRecord: Sendable {
 
     /// Creates a record.
     public init(
-        alertID: Int64, eventID: Int64, sentAt: Int64, timestamp: Int64, rule: String, reason: String,
+        alertID: Int64, appKey: String, eventID: Int64, sentAt: Int64, timestamp: Int64, rule: String, reason: String,
         httpStatus: Int?, attempts: Int, kind: Kind, error: String?
     ) {
         self.alertID = alertID
+        self.appKey = appKey
         self.eventID = eventID
         self.sentAt = sentAt
         self.timestamp = timestamp
@@ -159,4 +162,57 @@ public struct OutboxCounts: Sendable, Equatable {
     public var pending: Int
     /// Rows BigPanda refused permanently.
     public var rejected: Int
+}
+
+/// One stored metric sample: a counter kept across runs, or a gauge the last sweep set.
+public struct MetricSample: Sendable, Equatable {
+    /// The metric name, e.g. `logzio_resolver_resolved_total`.
+    public var name: String
+    /// The Prometheus label text without braces, e.g. `app_key="k",rule="default"`, or empty.
+    public var labels: String
+    /// The value.
+    public var value: Double
+
+    /// Creates a sample.
+    public init(name: String, labels: String, value: Double) {
+        self.name = name
+        self.labels = labels
+        self.value = value
+    }
+
+    /// Prometheus label text for pairs, with values escaped.
+    public static func labelText(_ pairs: [(String, String)]) -> String {
+        pairs.map { key, value in
+            let escaped = value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n")
+            return "\(key)=\"\(escaped)\""
+        }.joined(separator: ",")
+    }
+}
+
+/// The open alerts at a glance, for metrics.
+public struct OpenSummary: Sendable, Equatable {
+    /// How many alerts are open.
+    public var open: Int
+    /// The oldest last-received time among them, if any.
+    public var oldestLastReceived: Int64?
+}
+
+/// The metric names the ledger keeps.
+public enum MetricName {
+    /// `ok`s BigPanda accepted, by app key and rule.
+    public static let resolved = "logzio_resolver_resolved_total"
+    /// `ok`s not delivered, by app key and rule.
+    public static let failed = "logzio_resolver_failed_total"
+    /// Sweeps held by a safety limit.
+    public static let heldRuns = "logzio_resolver_held_runs_total"
+    /// Non-ok events within 1 h after one of our `ok`s was accepted, by rule.
+    public static let refired = "logzio_resolver_refired_after_resolve_total"
+    /// When the last sweep finished (wall clock).
+    public static let lastRun = "logzio_resolver_last_run_timestamp_seconds"
+    /// When the last sending sweep that exited 0 finished.
+    public static let lastSuccess = "logzio_resolver_last_success_timestamp_seconds"
+    /// How long the last sweep took.
+    public static let runDuration = "logzio_resolver_run_duration_seconds"
+    /// The stale alerts the last sweep found.
+    public static let stale = "logzio_resolver_stale_alerts"
 }

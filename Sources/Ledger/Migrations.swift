@@ -68,5 +68,16 @@ enum Migrations {
             );
             """
         ),
+        (
+            "0003_metrics",
+            """
+            CREATE TABLE metrics (
+                name TEXT NOT NULL,
+                labels TEXT NOT NULL DEFAULT '',
+                value REAL NOT NULL,
+                PRIMARY KEY (name, labels)
+            );
+            """
+        ),
     ]
 }

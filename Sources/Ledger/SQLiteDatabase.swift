@@ -119,6 +119,7 @@ final class SQLiteStatement {
             switch value {
             case .null: rc = sqlite3_bind_null(stmt, index)
             case .integer(let number): rc = sqlite3_bind_int64(stmt, index, number)
+            case .real(let number): rc = sqlite3_bind_double(stmt, index, number)
             case .text(let text):
                 rc = text.utf8.withContiguousStorageIfAvailable { buffer in
                     buffer.withMemoryRebound(to: CChar.self) {
@@ -150,6 +151,8 @@ final class SQLiteStatement {
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(stmt, column) }
 
+    func double(_ column: Int32) -> Double { sqlite3_column_double(stmt, column) }
+
     func optionalInt64(_ column: Int32) -> Int64? {
         sqlite3_column_type(stmt, column) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, column)
     }
@@ -169,6 +172,7 @@ final class SQLiteStatement {
 enum SQLiteValue {
     case null
     case integer(Int64)
+    case real(Double)
     case text(String)
 }
 

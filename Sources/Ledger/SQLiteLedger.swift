@@ -164,6 +164,9 @@ public final class SQLiteLedger: LedgerStore {
                 .run([.integer(eventID), .integer(alertID)])
             return
         }
+        if !isOK, existing.state == AlertState.resolved.rawValue {
+            try countRefire(alertID: alertID, receivedAt: event.receivedAt, in: database)
+        }
         if event.receivedAt >= existing.lastReceived {
             // The newest event (ties go to the one recorded last) becomes the current state.
             // A non-ok event on a resolved or rejected alert opens a new episode.
@@ -183,6 +186,51 @@ public final class SQLiteLedger: LedgerStore {
             try database.statement("UPDATE alerts SET max_timestamp = max(max_timestamp, ?) WHERE id = ?")
                 .run([.integer(stamp), .integer(alertID)])
         }
+    }
+
+    /// Counts a non-ok event that arrived within 1 h after one of our oks was accepted.
+    private func countRefire(alertID: Int64, receivedAt: Int64, in database: SQLiteDatabase) throws {
+        let last = try database.statement(
+            "SELECT rule, sent_at FROM resolutions WHERE alert_id = ? AND outcome = 'resolved' ORDER BY id DESC LIMIT 1")
+        try last.bind([.integer(alertID)])
+        defer { last.reset() }
+        guard try last.step() else { return }
+        let rule = last.text(0)
+        let sentAt = last.int64(1)
+        guard receivedAt >= sentAt, receivedAt - sentAt <= 3600 else { return }
+        try addMetric(MetricName.refired, labels: MetricSample.labelText([("rule", rule)]), value: 1, set: false, in: database)
+    }
+
+    private func addMetric(_ name: String, labels: String, value: Double, set: Bool, in database: SQLiteDatabase) throws {
+        let sql =
+            set
+            ? "INSERT INTO metrics (name, labels, value) VALUES (?1, ?2, ?3) ON CONFLICT (name, labels) DO UPDATE SET value = excluded.value"
+            : "INSERT INTO metrics (name, labels, value) VALUES (?1, ?2, ?3) ON CONFLICT (name, labels) DO UPDATE SET value = metrics.value + excluded.value"
+        try database.statement(sql).run([.text(name), .text(labels), .real(value)])
+    }
+
+    public func updateMetric(_ name: String, labels: String, value: Double, set: Bool) throws {
+        let database = try writable()
+        try addMetric(name, labels: labels, value: value, set: set, in: database)
+    }
+
+    public func metricSamples() throws -> [MetricSample] {
+        guard let database else { return [] }
+        let statement = try database.statement("SELECT name, labels, value FROM metrics ORDER BY name, labels")
+        defer { statement.reset() }
+        var samples: [MetricSample] = []
+        while try statement.step() {
+            samples.append(MetricSample(name: statement.text(0), labels: statement.text(1), value: statement.double(2)))
+        }
+        return samples
+    }
+
+    public func openSummary() throws -> OpenSummary {
+        guard let database else { return OpenSummary(open: 0, oldestLastReceived: nil) }
+        let statement = try database.statement("SELECT count(*), min(last_received) FROM alerts WHERE state = 'open'")
+        defer { statement.reset() }
+        guard try statement.step() else { return OpenSummary(open: 0, oldestLastReceived: nil) }
+        return OpenSummary(open: Int(statement.int64(0)), oldestLastReceived: statement.optionalInt64(1))
     }
 
     private static let alertColumns = """
@@ -286,6 +334,12 @@ public final class SQLiteLedger: LedgerStore {
                     .optional(record.httpStatus.map(Int64.init)), .integer(Int64(max(1, record.attempts))),
                     .text(outcome.rawValue), .optional(record.error),
                 ])
+                let labels = MetricSample.labelText([("app_key", record.appKey), ("rule", record.rule)])
+                switch outcome {
+                case .resolved: try addMetric(MetricName.resolved, labels: labels, value: 1, set: false, in: database)
+                case .failed, .rejected: try addMetric(MetricName.failed, labels: labels, value: 1, set: false, in: database)
+                case .fenced: break
+                }
                 outcomes.append(outcome)
             }
             return outcomes

@@ -1,5 +1,4 @@
 import BigPanda
-import Foundation
 import Staleness
 import Yams
 
@@ -14,10 +13,9 @@ public enum ConfigLoader {
         var config = ResolverConfig()
         if let file = path ?? environment["LOGZIO_RESOLVER_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
             let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw ConfigError(file: file, message: "cannot read the config file: \(describe(error))")
+            switch FileText.read(file) {
+            case .success(let contents): text = contents
+            case .failure(let error): throw ConfigError(file: file, message: "cannot read the config file: \(error)")
             }
             try apply(yaml: text, file: file, to: &config)
         }
@@ -67,12 +65,5 @@ public enum ConfigLoader {
         case .duplicatedKeysInMapping(let duplicates, _): "duplicate keys \(duplicates.joined(separator: ", "))"
         default: "\(error)"
         }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? CocoaError, let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return (error as NSError).localizedDescription
     }
 }

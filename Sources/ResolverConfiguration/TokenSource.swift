@@ -33,10 +33,9 @@ public enum TokenSource {
 
     static func read(file: String, key: String, warn: (String) -> Void) throws(ConfigError) -> Secret {
         let text: String
-        do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw ConfigError(key: key, message: "cannot read the token file \(file): \(ConfigLoader.describe(error))")
+        switch FileText.read(file) {
+        case .success(let contents): text = contents
+        case .failure(let error): throw ConfigError(key: key, message: "cannot read the token file \(file): \(error)")
         }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty else {

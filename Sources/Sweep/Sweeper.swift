@@ -245,7 +245,7 @@ public final class Sweeper {
         let records = batch.entries.map { entry in
             let candidate = candidates[entry.candidateIndex]
             return SendRecord(
-                alertID: candidate.alertID, eventID: candidate.eventID, sentAt: sentAt, timestamp: entry.timestamp,
+                alertID: candidate.alertID, appKey: candidate.appKey, eventID: candidate.eventID, sentAt: sentAt, timestamp: entry.timestamp,
                 rule: candidate.rule, reason: candidate.reason, httpStatus: result.httpStatus,
                 attempts: max(1, result.attempts), kind: kind, error: result.message)
         }

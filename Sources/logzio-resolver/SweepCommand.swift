@@ -43,6 +43,9 @@ struct SweepCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the result as one JSON object on stdout.")
     var json = false
 
+    @Option(name: .long, help: "Write Prometheus metrics to this textfile after the run (default: metrics_file in the config).")
+    var metricsFile: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -83,7 +86,29 @@ struct SweepCommand: AsyncParsableCommand {
         }
         defer { curl?.shutdown() }
 
-        let ledger = try openLedger(config.ledger, mode: dryRun ? .readOnly : .readWrite)
+        let started = ContinuousClock.now
+        var ledger: SQLiteLedger?
+        var report: SweepReport?
+        var failure: (any Error)?
+        do {
+            let opened = try openLedger(config.ledger, mode: dryRun ? .readOnly : .readWrite)
+            ledger = opened
+            let done = try await sweep(opened, config: config, evaluateAt: evaluateAt, client: client, logger: logger)
+            report = done
+            try finish(done)
+        } catch {
+            failure = error
+        }
+        if let path = metricsFile ?? config.metricsFile {
+            let code = (failure as? CLIError)?.code ?? (failure == nil ? 0 : 1)
+            writeMetrics(path: path, ledger: ledger, report: report, exitCode: code, started: started, logger: logger)
+        }
+        if let failure { throw failure }
+    }
+
+    private func sweep(
+        _ ledger: SQLiteLedger, config: ResolverConfig, evaluateAt: Int64, client: AlertsClient?, logger: Logger
+    ) async throws -> SweepReport {
         var options = SweepOptions(now: evaluateAt, policy: config.policy)
         options.all = all
         options.appKey = appKey
@@ -96,15 +121,50 @@ struct SweepCommand: AsyncParsableCommand {
         let sweeper = Sweeper(
             ledger: ledger, options: options, client: client, logger: logger, feed: try FeedReader.liveness(ledger),
             wallClock: wallClock)
-        let report: SweepReport
         do {
-            report = try await sweeper.run()
+            return try await sweeper.run()
         } catch let error as SweepError {
             throw CLIError(code: CLIError.held, message: error.description)
         } catch {
             throw CLIError(code: 1, message: "\(error)")
         }
-        try finish(report)
+    }
+
+    /// Stores this run's gauges (sending sweeps only) and rewrites the metrics file. A failure here is
+    /// logged, never fatal: the sweep's own outcome decides the exit code.
+    private func writeMetrics(
+        path: String, ledger: SQLiteLedger?, report: SweepReport?, exitCode: Int32, started: ContinuousClock.Instant,
+        logger: Logger
+    ) {
+        let now = wallClock()
+        let elapsed = ContinuousClock.now - started
+        let duration = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var live = [
+            MetricSample(name: MetricName.lastRun, labels: "", value: Double(now)),
+            MetricSample(name: MetricName.runDuration, labels: "", value: duration),
+            MetricSample(name: MetricName.stale, labels: "", value: Double(report?.stale ?? 0)),
+        ]
+        do {
+            if let ledger, !dryRun {
+                for sample in live {
+                    try ledger.updateMetric(sample.name, labels: "", value: sample.value, set: true)
+                }
+                if report?.holdReason != nil {
+                    try ledger.updateMetric(MetricName.heldRuns, labels: "", value: 1, set: false)
+                }
+                if exitCode == 0 {
+                    try ledger.updateMetric(MetricName.lastSuccess, labels: "", value: Double(now), set: true)
+                }
+            }
+            let stored = try ledger?.metricSamples() ?? []
+            if let summary = try ledger?.openSummary() {
+                live += MetricsText.openGauges(summary, now: now)
+            }
+            try MetricsText.writeFile(MetricsText.render(stored: stored, live: live), to: path)
+        } catch {
+            logger.error("cannot write the metrics", metadata: ["metrics.file": "\(path)", "error": "\(error)"])
+            Output.stderr("logzio-resolver: \(error)")
+        }
     }
 
     private func finish(_ report: SweepReport) throws {
