@@ -54,6 +54,14 @@ public protocol LedgerStore: AnyObject {
     /// How many alerts are open and the oldest last-received time among them.
     func openSummary() throws -> OpenSummary
 
+    /// Deletes resolved history received before `cutoff`: old events and `ok` records of alerts that
+    /// are not open. Never an open alert, nor any alert's current event. With `dryRun`, only counts.
+    func prune(before cutoff: Int64, dryRun: Bool) throws -> PruneResult
+
+    /// Gives freed pages back to the file system: all at once (`VACUUM`, which rewrites the file), or
+    /// with `incremental`, only the free pages, cheaply.
+    func vacuum(incremental: Bool) throws
+
     /// Takes the sweep claim without waiting, or returns nil when another sweep holds it.
     func claimSweep() throws -> (any SweepClaim)?
 }

@@ -216,3 +216,11 @@ public enum MetricName {
     /// The stale alerts the last sweep found.
     public static let stale = "logzio_resolver_stale_alerts"
 }
+
+/// What `prune` removed (or would remove).
+public struct PruneResult: Sendable, Equatable {
+    /// Events deleted.
+    public var events: Int
+    /// `ok` records deleted.
+    public var resolutions: Int
+}

@@ -33,6 +33,8 @@ public final class SQLiteLedger: LedgerStore {
             try checkMigrated(database)
             return
         }
+        // Only takes effect on a new, empty file: lets sweeps that apply `retention` shrink it bit by bit.
+        try database.execute("PRAGMA auto_vacuum = INCREMENTAL")
         try database.execute("PRAGMA journal_mode = WAL")
         try database.execute("PRAGMA synchronous = FULL")
         try database.execute("PRAGMA foreign_keys = ON")
@@ -408,6 +410,41 @@ public final class SQLiteLedger: LedgerStore {
         var runs: [(first: Int64, last: Int64)] = []
         while try statement.step() { runs.append((statement.int64(0), statement.int64(1))) }
         return runs
+    }
+
+    public func prune(before cutoff: Int64, dryRun: Bool) throws -> PruneResult {
+        guard let database else { return PruneResult(events: 0, resolutions: 0) }
+        if !dryRun { _ = try writable() }
+        let eventsWhere = """
+            FROM events WHERE received_at < ?1
+              AND id NOT IN (SELECT current_event_id FROM alerts)
+              AND id NOT IN (SELECT event_id FROM resolutions WHERE sent_at >= ?1)
+              AND id NOT IN (SELECT event_id FROM outbox)
+              AND alert_id IN (SELECT id FROM alerts WHERE state <> 'open')
+            """
+        let resolutionsWhere = """
+            FROM resolutions WHERE sent_at < ?1 AND alert_id IN (SELECT id FROM alerts WHERE state <> 'open')
+            """
+        func count(_ fromWhere: String) throws -> Int {
+            let statement = try database.statement("SELECT count(*) " + fromWhere)
+            try statement.bind([.integer(cutoff)])
+            defer { statement.reset() }
+            return try statement.step() ? Int(statement.int64(0)) : 0
+        }
+        if dryRun {
+            return PruneResult(events: try count(eventsWhere), resolutions: try count(resolutionsWhere))
+        }
+        return try database.transaction {
+            try database.statement("DELETE " + resolutionsWhere).run([.integer(cutoff)])
+            let resolutions = database.changes
+            try database.statement("DELETE " + eventsWhere).run([.integer(cutoff)])
+            return PruneResult(events: database.changes, resolutions: resolutions)
+        }
+    }
+
+    public func vacuum(incremental: Bool) throws {
+        let database = try writable()
+        try database.execute(incremental ? "PRAGMA incremental_vacuum" : "VACUUM")
     }
 
     public func claimSweep() throws -> (any SweepClaim)? {

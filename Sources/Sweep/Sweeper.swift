@@ -19,6 +19,9 @@ public final class Sweeper {
     /// record an event between the decision and the commit.
     public var beforeApply: (() throws -> Void)?
 
+    /// Called after each batch is recorded with the alerts done so far and the total to send.
+    public var onProgress: ((_ done: Int, _ total: Int) -> Void)?
+
     /// Creates a sweep. `client` may be nil only for a dry run.
     public init(
         ledger: any LedgerStore,
@@ -156,6 +159,7 @@ public final class Sweeper {
 
         var failure: (any Error)?
         var errorLines: [String] = []
+        var done = 0
         await withTaskGroup(of: (Batch, DeliveryResult).self) { group in
             var inFlight = 0
             func finish(_ batch: Batch, _ result: DeliveryResult) {
@@ -167,6 +171,8 @@ public final class Sweeper {
                 if result.outcome != .delivered, let message = result.message, !errorLines.contains(message) {
                     errorLines.append(message)
                 }
+                done += batch.entries.count
+                onProgress?(done, candidates.count)
             }
             var sentBatches = 0
             for (chunkIndex, chunk) in chunks.enumerated() {

@@ -95,6 +95,9 @@ struct SweepCommand: AsyncParsableCommand {
             ledger = opened
             let done = try await sweep(opened, config: config, evaluateAt: evaluateAt, client: client, logger: logger)
             report = done
+            if let retention = config.retention, !dryRun {
+                applyRetention(retention, ledger: opened, logger: logger)
+            }
             try finish(done)
         } catch {
             failure = error
@@ -121,12 +124,27 @@ struct SweepCommand: AsyncParsableCommand {
         let sweeper = Sweeper(
             ledger: ledger, options: options, client: client, logger: logger, feed: try FeedReader.liveness(ledger),
             wallClock: wallClock)
+        // An interactive `sweep --all` shows progress; cron, --json and pipes never do.
+        let progress = all && !dryRun && !json && ProgressLine.isInteractive ? ProgressLine() : nil
+        if let progress { sweeper.onProgress = { progress.update(done: $0, total: $1) } }
+        defer { progress?.finish() }
         do {
             return try await sweeper.run()
         } catch let error as SweepError {
             throw CLIError(code: CLIError.held, message: error.description)
         } catch {
             throw CLIError(code: 1, message: "\(error)")
+        }
+    }
+
+    /// Prunes resolved history past `retention:` after a sending sweep; a failure is logged, not fatal.
+    private func applyRetention(_ retention: Int64, ledger: SQLiteLedger, logger: Logger) {
+        do {
+            let result = try ledger.prune(before: wallClock() - retention, dryRun: false)
+            if result.events + result.resolutions > 0 { try ledger.vacuum(incremental: true) }
+            logger.info("applied retention", metadata: ["prune.events": "\(result.events)", "prune.resolutions": "\(result.resolutions)"])
+        } catch {
+            logger.error("cannot apply retention", metadata: ["error": "\(error)"])
         }
     }
 

@@ -1,0 +1,79 @@
+import Alerts
+import ArgumentParser
+import Ledger
+import ResolverConfiguration
+import Staleness
+
+/// `check`: validates the setup and explains the rules, sending nothing.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the config, the token source and the ledger, and show which rule each open alert gets.",
+        discussion: "Sends nothing. Exits 0 when all is well, 78 on any problem (including no token source)."
+    )
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    @Option(name: .long, help: "A JSON alert payload: say which rule it would get.")
+    var alert: String?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() throws {
+        let config = try ledgerOptions.load()
+        var problems: [String] = []
+        do {
+            let token = try TokenSource.bigPandaToken(config: config, environment: Environment.values) {
+                Output.stderr("logzio-resolver: \($0)")
+            }
+            if token == nil { problems.append("no BigPanda token source: set BIGPANDA_TOKEN, BIGPANDA_TOKEN_FILE or bigpanda.token_file") }
+        } catch {
+            problems.append(error.description)
+        }
+
+        let policy = config.policy
+        Output.line("config: ok; ledger: \(config.ledger); BigPanda: \(config.alertsURL)")
+        Output.line("rules (first match wins):")
+        var rows: [[String]] = policy.rules.map { rule in
+            [rule.name, rule.match.map { "\($0.field)=\($0.pattern)" }.joined(separator: " "), "stale after \(rule.staleAfter)"]
+        }
+        rows.append([StalenessPolicy.defaultRuleName, "(anything else)", "stale after \(policy.defaultStaleAfter)"])
+        Output.stdout(Table.render(header: ["RULE", "MATCH", "STALE_AFTER"], rows: rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n")
+
+        if let alert {
+            do {
+                let value = try JSONParser.parse(alert)
+                let validated = try Alert.validate(value, defaultAppKey: config.appKey)
+                let rule = policy.rule(for: validated.payload)
+                Output.line("--alert \(validated.identity.display): rule \"\(rule.name)\", stale after \(rule.staleAfter)")
+            } catch {
+                problems.append("--alert: \(error)")
+            }
+        }
+
+        do {
+            let ledger = try SQLiteLedger(path: config.ledger, mode: .readOnly)
+            let feed = try FeedReader.liveness(ledger)
+            let now = wallClock()
+            var lines: [[String]] = []
+            try ledger.forEachAlert(AlertFilter(states: [.open])) { alert in
+                let payload = (try? alert.payload()) ?? JSONObject()
+                let decision = policy.decide(payload: payload, lastReceived: alert.lastReceived, now: now, feed: feed)
+                let when: String =
+                    if decision.isStale { "stale now" } else if let at = decision.staleAt {
+                        "stale at \(EpochTime.iso8601(at)) (in \(DurationText.format(at - now)))"
+                    } else { "never" }
+                lines.append([alert.appKey, alert.display, decision.rule, when])
+            }
+            Output.line("open alerts: \(lines.count)\(feed == nil ? "" : " (observed silence: the relay has written heartbeats)")")
+            if !lines.isEmpty {
+                Output.stdout(Table.render(header: ["APP KEY", "IDENTITY", "RULE", "GOES STALE"], rows: lines).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n")
+            }
+        } catch {
+            problems.append("\(error)")
+        }
+        if !problems.isEmpty {
+            throw CLIError.config(problems.joined(separator: "\n"))
+        }
+    }
+}

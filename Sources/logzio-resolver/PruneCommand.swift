@@ -1,0 +1,59 @@
+import Alerts
+import ArgumentParser
+import Ledger
+import ResolverConfiguration
+import Staleness
+
+/// `prune`: deletes resolved history past the retention, then vacuums.
+struct PruneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune",
+        abstract: "Delete resolved history older than a duration, and shrink the ledger file.",
+        discussion: """
+            Deletes old events and ok records of alerts that are not open. It never deletes an open alert \
+            or any alert's last event. The duration must be longer than the longest stale_after.
+            """
+    )
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    @Option(name: .long, help: "Delete history older than this DURATION (e.g. 30d). Default: retention in the config.")
+    var olderThan: String?
+
+    @Flag(name: .long, help: "Show what would be deleted, and delete nothing.")
+    var dryRun = false
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() throws {
+        let config = try ledgerOptions.load()
+        let longest = config.policy.longestFiniteStaleAfter
+        let keep: Int64
+        if let olderThan {
+            do {
+                keep = try DurationText.parse(olderThan)
+            } catch {
+                throw CLIError.usage("--older-than: \(error.description)")
+            }
+            guard keep > longest else {
+                throw CLIError.usage(
+                    "--older-than \(olderThan) must be longer than the longest stale_after (\(DurationText.format(longest))), or open alerts' history could go")
+            }
+        } else if let retention = config.retention {
+            keep = retention
+        } else {
+            throw CLIError.usage("give --older-than DURATION (e.g. 30d), or set retention in the config")
+        }
+        let cutoff = wallClock() - keep
+        let ledger = try openLedger(config.ledger, mode: dryRun ? .readOnly : .readWrite)
+        do {
+            let result = try ledger.prune(before: cutoff, dryRun: dryRun)
+            if !dryRun { try ledger.vacuum(incremental: false) }
+            let verb = dryRun ? "would delete" : "deleted"
+            Output.line(
+                "\(verb) \(result.events) event\(result.events == 1 ? "" : "s") and \(result.resolutions) ok record\(result.resolutions == 1 ? "" : "s") of resolved alerts received before \(EpochTime.iso8601(cutoff))\(dryRun ? "" : "; the ledger was vacuumed")")
+        } catch {
+            throw CLIError(code: 1, message: "\(error)")
+        }
+    }
+}
