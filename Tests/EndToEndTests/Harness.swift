@@ -91,18 +91,24 @@ enum Binary {
     }()
 
     /// Runs the binary on a thread of its own, so waiting for it never blocks the test pool.
-    static func run(_ arguments: [String], stdin: String, environment: [String: String], directory: String) async throws -> RunResult {
+    static func run(
+        _ arguments: [String], stdin: String, environment: [String: String], directory: String, executable: String = path
+    ) async throws -> RunResult {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                continuation.resume(with: Result { try runBlocking(arguments, stdin: stdin, environment: environment, directory: directory) })
+                continuation.resume(with: Result {
+                    try runBlocking(arguments, stdin: stdin, environment: environment, directory: directory, executable: executable)
+                })
             }
             thread.start()
         }
     }
 
-    static func runBlocking(_ arguments: [String], stdin: String, environment: [String: String], directory: String) throws -> RunResult {
+    static func runBlocking(
+        _ arguments: [String], stdin: String, environment: [String: String], directory: String, executable: String
+    ) throws -> RunResult {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: directory)

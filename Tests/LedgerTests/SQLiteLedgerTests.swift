@@ -95,7 +95,7 @@ func allAlerts(_ ledger: SQLiteLedger, _ states: Set<AlertState> = []) throws ->
         // A new event for b arrives after the decision.
         try ledger.record([try event("critical", host: "b", at: 200)], recordedAt: 200)
         let records = open.map {
-            SendRecord(alertID: $0.id, eventID: $0.currentEventID, sentAt: 300, timestamp: 300, rule: "default",
+            SendRecord(alertID: $0.id, appKey: $0.appKey, eventID: $0.currentEventID, sentAt: 300, timestamp: 300, rule: "default",
                        reason: "r", httpStatus: 201, attempts: 1, kind: .delivered, error: nil)
         }
         #expect(try ledger.apply(records) == [.resolved, .fenced])
@@ -112,7 +112,7 @@ func allAlerts(_ ledger: SQLiteLedger, _ states: Set<AlertState> = []) throws ->
         let alert = try #require(try allAlerts(ledger).first)
         var outcomes: [AppliedOutcome] = []
         for run in 1...3 {
-            let record = SendRecord(alertID: alert.id, eventID: alert.currentEventID, sentAt: Int64(run), timestamp: Int64(run),
+            let record = SendRecord(alertID: alert.id, appKey: alert.appKey, eventID: alert.currentEventID, sentAt: Int64(run), timestamp: Int64(run),
                                     rule: "default", reason: "r", httpStatus: 400, attempts: 1, kind: .permanent, error: "bad")
             outcomes += try ledger.apply([record])
         }
