@@ -42,8 +42,8 @@ func parsePrometheus(_ text: String) throws -> [String: Double] {
             }
         }
         if typed[name] == "counter" { try #require(name.hasSuffix("_total"), "counter without _total: \(line)") }
-        let value: Double? = Double(String(spaced[1]))
-        samples[series] = try #require(value, "bad value: \(line)")
+        let value = try #require(Double(String(spaced[1])), "bad value: \(line)")
+        samples[series] = value
     }
     return samples
 }
