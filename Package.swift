@@ -90,6 +90,7 @@ var package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Alerts"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts"]),
         .testTarget(name: "ResolverConfigurationTests", dependencies: ["ResolverConfiguration", "Staleness"]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["AlertsStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl"]
