@@ -47,12 +47,15 @@ struct RecordCommand: ParsableCommand {
     }
 }
 
-/// Opens the ledger for writing, turning failures into one clear line.
+/// Opens the ledger, turning failures into one clear line. A ledger that cannot be opened (a missing
+/// directory, no permission, not a ledger) is a configuration problem: exit 78.
 func openLedger(_ path: String, mode: SQLiteLedger.Mode = .readWrite) throws -> SQLiteLedger {
     do {
         return try SQLiteLedger(path: path, mode: mode)
-    } catch {
+    } catch let error as LedgerError where error.isBusy {
         throw CLIError(code: 1, message: "\(error)")
+    } catch {
+        throw CLIError.config("\(error) (check ledger, LOGZIO_RESOLVER_LEDGER or --ledger)")
     }
 }
 
