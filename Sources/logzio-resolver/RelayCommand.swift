@@ -50,29 +50,11 @@ struct RelayCommand: AsyncParsableCommand {
             throw CLIError.config("relay.listen: \"\(config.relayListen)\" is not HOST:PORT, e.g. 127.0.0.1:8787")
         }
 
-        var client: AlertsClient?
-        var curl: CurlClient?
-        if config.relayForward {
-            let token: Secret?
-            do {
-                token = try TokenSource.bigPandaToken(config: config, environment: Environment.values, warn: warn)
-            } catch {
-                throw CLIError.config(error.description)
-            }
-            guard let token else {
-                throw CLIError.config(
-                    "no BigPanda token: set BIGPANDA_TOKEN, BIGPANDA_TOKEN_FILE or bigpanda.token_file (or relay.forward: false to record only)")
-            }
-            Redactor.shared.add(token.value)
-            do {
-                let made = try CurlClient(options: CurlClientOptions(userAgent: AlertsClient.userAgent, caFile: config.caFile))
-                curl = made
-                client = AlertsClient(options: config.clientOptions(token: token), curl: made, logger: logger)
-            } catch {
-                throw CLIError(code: 1, message: "cannot start the HTTP client: \(error)")
-            }
-        }
-        defer { curl?.shutdown() }
+        let connection =
+            config.relayForward
+            ? try BigPandaConnection(config: config, logger: logger, missingHint: " (or relay.forward: false to record only)")
+            : nil
+        defer { connection?.shutdown() }
 
         let ledger = try openLedger(config.ledger)
         var options = RelayOptions(
@@ -80,7 +62,7 @@ struct RelayCommand: AsyncParsableCommand {
             maxBody: config.relayMaxBody, defaultAppKey: config.appKey, batchSize: config.batchSize)
         options.heartbeatPeriod = 30
         do {
-            try await RelayServer.run(options: options, ledger: ledger, client: client, logger: logger, clock: wallClock) { port in
+            try await RelayServer.run(options: options, ledger: ledger, client: connection?.client, logger: logger, clock: wallClock) { port in
                 logger.info("relay listening", metadata: ["relay.address": "\(address.host):\(port)"])
             }
         } catch {

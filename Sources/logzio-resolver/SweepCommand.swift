@@ -63,28 +63,9 @@ struct SweepCommand: AsyncParsableCommand {
         }
         let config = try ledgerOptions.load()
 
-        var client: AlertsClient?
-        var curl: CurlClient?
-        if !dryRun {
-            let token: Secret?
-            do {
-                token = try TokenSource.bigPandaToken(config: config, environment: Environment.values) { Output.stderr("logzio-resolver: \($0)") }
-            } catch {
-                throw CLIError.config(error.description)
-            }
-            guard let token else {
-                throw CLIError.config("no BigPanda token: set BIGPANDA_TOKEN, BIGPANDA_TOKEN_FILE or bigpanda.token_file")
-            }
-            Redactor.shared.add(token.value)
-            do {
-                let made = try CurlClient(options: CurlClientOptions(userAgent: AlertsClient.userAgent, caFile: config.caFile))
-                curl = made
-                client = AlertsClient(options: config.clientOptions(token: token), curl: made, logger: logger)
-            } catch {
-                throw CLIError(code: 1, message: "cannot start the HTTP client: \(error)")
-            }
-        }
-        defer { curl?.shutdown() }
+        let connection = dryRun ? nil : try BigPandaConnection(config: config, logger: logger)
+        let client = connection?.client
+        defer { connection?.shutdown() }
 
         let started = ContinuousClock.now
         var ledger: SQLiteLedger?
