@@ -9,7 +9,7 @@ let swiftSettings: [SwiftSetting] = [
 
 var package = Package(
     name: "logzio-resolver",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "logzio-resolver", targets: ["logzio-resolver"])
     ],
@@ -36,7 +36,9 @@ var package = Package(
         // The domain: payloads, status, identity, validation. Depends on nothing.
         .target(name: "Alerts"),
         // libcurl multi interface behind async/await. The only importer of CCurl.
-        .target(name: "Curl", dependencies: ["CCurl"]),
+        .target(name: "Curl", dependencies: ["CCurl", "Threading"]),
+        // A joinable POSIX thread, for the libcurl loop and the loopback server.
+        .target(name: "Threading"),
         // BigPanda's Alerts API over Curl: batching, pacing, retry.
         .target(
             name: "BigPanda",
@@ -72,7 +74,7 @@ var package = Package(
             ]
         ),
         // A small HTTP/1.1 server on loopback, for the demo and the tests.
-        .target(name: "LoopbackHTTP"),
+        .target(name: "LoopbackHTTP", dependencies: ["Threading"]),
         // A stand-in for BigPanda's Alerts API that checks requests as the real one does.
         .target(name: "AlertsStandIn", dependencies: ["Alerts", "LoopbackHTTP"]),
         .executableTarget(

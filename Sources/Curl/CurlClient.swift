@@ -1,3 +1,5 @@
+import Threading
+import Synchronization
 /// An HTTP client over libcurl's multi interface: many transfers in flight on reused keep-alive connections.
 ///
 /// One dedicated thread owns the multi handle and waits in `curl_multi_poll`; `send`
@@ -5,7 +7,7 @@
 public final class CurlClient: Sendable {
     private let mailbox: Mailbox
     private let thread: ThreadHandle
-    private let joined = Locked(false)
+    private let joined = Mutex(false)
 
     /// Creates a client and starts its curl thread; throws if libcurl cannot be set up or an option is invalid.
     public init(options: CurlClientOptions) throws(CurlError) {

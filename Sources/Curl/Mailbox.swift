@@ -1,3 +1,4 @@
+import Synchronization
 /// A request waiting for the curl thread, with the continuation that receives its outcome.
 struct Job: Sendable {
     let id: UInt64
@@ -35,7 +36,7 @@ final class Mailbox: Sendable {
         }
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
     private let multi: MultiHandle
 
     init(multi: MultiHandle) {

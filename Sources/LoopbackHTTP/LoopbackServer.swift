@@ -1,3 +1,5 @@
+import Threading
+import Synchronization
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -15,7 +17,7 @@ public final class LoopbackServer: Sendable {
     public let port: Int
     private let core: ServerCore
     private let acceptThread: ThreadHandle
-    private let stopped = Locked(false)
+    private let stopped = Mutex(false)
 
     /// Starts listening on 127.0.0.1:`port` (0 picks a free port) and serves every request with `handler`.
     public init(port: Int = 0, handler: @escaping @Sendable (ReceivedRequest) -> Reply) throws(LoopbackServerError) {

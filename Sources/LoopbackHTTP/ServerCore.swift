@@ -1,3 +1,5 @@
+import Threading
+import Synchronization
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -25,7 +27,7 @@ final class ServerCore: Sendable {
     let listener: Int32
     let handler: @Sendable (ReceivedRequest) -> Reply
     let stopSignal: StopSignal
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     init(listener: Int32, stopSignal: StopSignal, handler: @escaping @Sendable (ReceivedRequest) -> Reply) {
         self.listener = listener

@@ -7,10 +7,11 @@
 #endif
 
 /// A joinable POSIX thread; Foundation's `Thread` cannot be joined.
-struct ThreadHandle: @unchecked Sendable {
+public struct ThreadHandle: @unchecked Sendable {
     /// The error number pthread_create returned.
-    struct StartError: Error {
-        let errorNumber: CInt
+    public struct StartError: Error {
+        /// The pthread error number.
+        public let errorNumber: CInt
     }
 
     // pthread_t is an integer on Linux and a pointer on Darwin; only `join` touches it, once.
@@ -21,7 +22,7 @@ struct ThreadHandle: @unchecked Sendable {
     #endif
 
     /// Starts a thread that runs `body`.
-    static func start(_ body: @escaping @Sendable () -> Void) throws(StartError) -> ThreadHandle {
+    public static func start(_ body: @escaping @Sendable () -> Void) throws(StartError) -> ThreadHandle {
         let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
         #if canImport(Darwin)
             var thread: pthread_t?
@@ -42,7 +43,7 @@ struct ThreadHandle: @unchecked Sendable {
     }
 
     /// Waits for the thread to finish; call at most once, never from the thread itself.
-    func join() {
+    public func join() {
         #if canImport(Darwin)
             guard let thread else { return }
         #endif
