@@ -80,7 +80,8 @@ var package = Package(
         .executableTarget(
             name: "logzio-resolver",
             dependencies: [
-                "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn", "Relay",
+                "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
+                "Relay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -88,7 +89,8 @@ var package = Package(
 
         .testTarget(name: "AlertsTests", dependencies: ["Alerts"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "LoopbackHTTP"]),
-        .testTarget(name: "BigPandaTests", dependencies: ["BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn"]),
+        .testTarget(
+            name: "BigPandaTests", dependencies: ["BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Alerts"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts"]),
         .testTarget(name: "ResolverConfigurationTests", dependencies: ["ResolverConfiguration", "Staleness"]),

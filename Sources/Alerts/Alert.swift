@@ -79,7 +79,8 @@ public struct Alert: Sendable, Equatable {
         guard let primary else {
             throw AlertValidationError(
                 field: "host",
-                reason: "no primary property; add one of host, service, application, device, or name one with primary_property"
+                reason:
+                    "no primary property; add one of host, service, application, device, or name one with primary_property"
             )
         }
         let primaryValue = payload[primary] ?? .null
@@ -123,7 +124,8 @@ public struct Alert: Sendable, Equatable {
                 throw AlertValidationError(field: key, reason: "must name a field, not \(describe(named))")
             }
             guard payload[name] != nil else {
-                throw AlertValidationError(field: key, reason: "names the field \"\(name)\", which the alert does not have")
+                throw AlertValidationError(
+                    field: key, reason: "names the field \"\(name)\", which the alert does not have")
             }
             return name
         }

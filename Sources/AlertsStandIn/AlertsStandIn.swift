@@ -65,7 +65,9 @@ public final class AlertsStandIn: Sendable {
                 return .json(201, #"{"status":"created"}"#)
             case .failure(let rejection):
                 box.mutex.withLock { $0.rejections.append(rejection.message) }
-                return .json(rejection.status, JSONObject([("status", .string("failure")), ("error", .string(rejection.message))]).serialized())
+                return .json(
+                    rejection.status,
+                    JSONObject([("status", .string("failure")), ("error", .string(rejection.message))]).serialized())
             }
         }
         alertsURL = server.baseURL + "/data/v2/alerts"
@@ -91,13 +93,16 @@ public final class AlertsStandIn: Sendable {
     }
 
     /// The checks the real API applies, in order.
-    static func check(_ request: ReceivedRequest, token: String, appKeys: Set<String>?) -> Result<[(String, JSONObject)], Rejection> {
+    static func check(_ request: ReceivedRequest, token: String, appKeys: Set<String>?) -> Result<
+        [(String, JSONObject)], Rejection
+    > {
         guard request.path == "/data/v2/alerts" else { return .failure(Rejection(status: 404, message: "Not Found")) }
         guard request.method == "POST" else { return .failure(Rejection(status: 405, message: "Method Not Allowed")) }
         guard request.header("Authorization") == "Bearer \(token)" else {
             return .failure(Rejection(status: 401, message: "Unauthorized: bad or missing bearer token"))
         }
-        guard let contentType = request.header("Content-Type")?.lowercased(), contentType.hasPrefix("application/json") else {
+        guard let contentType = request.header("Content-Type")?.lowercased(), contentType.hasPrefix("application/json")
+        else {
             return .failure(Rejection(status: 415, message: "Content-Type must be application/json"))
         }
         guard let body = try? JSONParser.parse(request.body), let object = body.objectValue else {
@@ -131,10 +136,16 @@ public final class AlertsStandIn: Sendable {
                 return .failure(Rejection(status: 400, message: "\(prefix): unknown app_key"))
             }
             guard let status = alert["status"]?.stringValue, AlertStatus(rawValue: status) != nil else {
-                return .failure(Rejection(status: 400, message: "\(prefix): status must be one of ok, critical, warning, unknown, acknowledged"))
+                return .failure(
+                    Rejection(
+                        status: 400,
+                        message: "\(prefix): status must be one of ok, critical, warning, unknown, acknowledged"))
             }
-            let primaryName = alert["primary_property"]?.stringValue ?? Alert.primaryCandidates.first { alert[$0] != nil }
-            guard let primaryName, let primary = alert[primaryName], primary.stringValue.map({ !$0.isEmpty }) ?? primary.isInteger else {
+            let primaryName =
+                alert["primary_property"]?.stringValue ?? Alert.primaryCandidates.first { alert[$0] != nil }
+            guard let primaryName, let primary = alert[primaryName],
+                primary.stringValue.map({ !$0.isEmpty }) ?? primary.isInteger
+            else {
                 return .failure(Rejection(status: 400, message: "\(prefix): no primary property"))
             }
             if let stamp = alert["timestamp"], !stamp.isInteger {
@@ -146,9 +157,14 @@ public final class AlertsStandIn: Sendable {
             for (key, value) in alert {
                 switch value {
                 case .object:
-                    return .failure(Rejection(status: 400, message: "\(prefix): \(key): nested objects are not supported"))
-                case .array(let items) where items.contains(where: { $0.objectValue != nil || { if case .array = $0 { true } else { false } }($0) }):
-                    return .failure(Rejection(status: 400, message: "\(prefix): \(key): nested arrays are not supported"))
+                    return .failure(
+                        Rejection(status: 400, message: "\(prefix): \(key): nested objects are not supported"))
+                case .array(let items)
+                where items.contains(where: {
+                    $0.objectValue != nil || { if case .array = $0 { true } else { false } }($0)
+                }):
+                    return .failure(
+                        Rejection(status: 400, message: "\(prefix): \(key): nested arrays are not supported"))
                 default: break
                 }
             }

@@ -82,7 +82,8 @@ public final class AlertsClient: Sendable {
             let retryAfter: Double?
             switch await attempt(body: body) {
             case .cancelled:
-                return DeliveryResult(outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: "cancelled")
+                return DeliveryResult(
+                    outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: "cancelled")
             case .answered(let status, let kind, let text):
                 attempts += 1
                 lastStatus = status
@@ -90,9 +91,11 @@ public final class AlertsClient: Sendable {
                 case .delivered:
                     return DeliveryResult(outcome: .delivered, httpStatus: status, attempts: attempts, message: nil)
                 case .unauthorized:
-                    let reason = "BigPanda refused the token (HTTP \(status): \(text)); check BIGPANDA_TOKEN or the token file"
+                    let reason =
+                        "BigPanda refused the token (HTTP \(status): \(text)); check BIGPANDA_TOKEN or the token file"
                     stopped.withLock { if $0 == nil { $0 = reason } }
-                    return DeliveryResult(outcome: .unauthorized, httpStatus: status, attempts: attempts, message: reason)
+                    return DeliveryResult(
+                        outcome: .unauthorized, httpStatus: status, attempts: attempts, message: reason)
                 case .permanent:
                     return DeliveryResult(
                         outcome: .permanent, httpStatus: status, attempts: attempts, message: "HTTP \(status): \(text)")
@@ -113,7 +116,9 @@ public final class AlertsClient: Sendable {
             guard ContinuousClock.now + .seconds(delay) < deadline else {
                 return DeliveryResult(
                     outcome: .failed, httpStatus: lastStatus, attempts: attempts,
-                    message: "\(lastMessage ?? "no answer"), still failing at the deadline after \(attempts) attempt\(attempts == 1 ? "" : "s")")
+                    message:
+                        "\(lastMessage ?? "no answer"), still failing at the deadline after \(attempts) attempt\(attempts == 1 ? "" : "s")"
+                )
             }
             logger.info(
                 "retrying a request",
@@ -124,7 +129,8 @@ public final class AlertsClient: Sendable {
             do {
                 try await Task.sleep(for: .seconds(delay))
             } catch {
-                return DeliveryResult(outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: lastMessage)
+                return DeliveryResult(
+                    outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: lastMessage)
             }
         }
     }

@@ -22,7 +22,8 @@ public enum WireFormat {
             switch value {
             case .object:
                 out[key] = .string(value.serialized())
-            case .array(let items) where items.contains(where: { item in
+            case .array(let items)
+            where items.contains(where: { item in
                 if case .object = item { return true }
                 if case .array = item { return true }
                 return false
@@ -78,7 +79,8 @@ public enum WireFormat {
     }
 
     private static func oneLine(_ text: String) -> String {
-        let cleaned = String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 }.filter { !($0.asciiValue.map { $0 < 0x20 } ?? false) })
+        let cleaned = String(
+            text.map { $0.isNewline || $0 == "\t" ? " " : $0 }.filter { !($0.asciiValue.map { $0 < 0x20 } ?? false) })
         return cleaned.count > 300 ? String(cleaned.prefix(300)) + "…" : cleaned
     }
 }

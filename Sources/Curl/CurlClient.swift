@@ -1,5 +1,6 @@
-import Threading
 import Synchronization
+import Threading
+
 /// An HTTP client over libcurl's multi interface: many transfers in flight on reused keep-alive connections.
 ///
 /// One dedicated thread owns the multi handle and waits in `curl_multi_poll`; `send`

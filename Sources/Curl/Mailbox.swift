@@ -1,4 +1,5 @@
 import Synchronization
+
 /// A request waiting for the curl thread, with the continuation that receives its outcome.
 struct Job: Sendable {
     let id: UInt64

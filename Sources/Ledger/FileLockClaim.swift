@@ -22,7 +22,8 @@ final class FileLockClaim: SweepClaim {
             let code = errno
             close(fd)
             if code == EWOULDBLOCK { return nil }
-            throw LedgerError(location: path, message: "cannot lock the sweep lock file: \(String(cString: strerror(code)))")
+            throw LedgerError(
+                location: path, message: "cannot lock the sweep lock file: \(String(cString: strerror(code)))")
         }
         self.fd = fd
     }

@@ -20,7 +20,8 @@ final class SQLiteDatabase {
             guard fd >= 0 else {
                 throw LedgerError(
                     location: path,
-                    message: "cannot create the ledger file: \(String(cString: strerror(errno))); check the directory exists and is writable"
+                    message:
+                        "cannot create the ledger file: \(String(cString: strerror(errno))); check the directory exists and is writable"
                 )
             }
             close(fd)
@@ -121,11 +122,12 @@ final class SQLiteStatement {
             case .integer(let number): rc = sqlite3_bind_int64(stmt, index, number)
             case .real(let number): rc = sqlite3_bind_double(stmt, index, number)
             case .text(let text):
-                rc = text.utf8.withContiguousStorageIfAvailable { buffer in
-                    buffer.withMemoryRebound(to: CChar.self) {
-                        lr_sqlite3_bind_text_copy(stmt, index, $0.baseAddress, Int32($0.count))
-                    }
-                } ?? lr_sqlite3_bind_text_copy(stmt, index, text, -1)
+                rc =
+                    text.utf8.withContiguousStorageIfAvailable { buffer in
+                        buffer.withMemoryRebound(to: CChar.self) {
+                            lr_sqlite3_bind_text_copy(stmt, index, $0.baseAddress, Int32($0.count))
+                        }
+                    } ?? lr_sqlite3_bind_text_copy(stmt, index, text, -1)
             }
             guard rc == SQLITE_OK else { throw database.error("cannot bind a value", rc) }
         }

@@ -62,7 +62,8 @@ public final class SQLiteLedger: LedgerStore {
         if applied.isEmpty || !known.isSubset(of: applied) {
             throw LedgerError(
                 location: location,
-                message: "the ledger's schema is not up to date; run a command that writes (record, sweep) to migrate it"
+                message:
+                    "the ledger's schema is not up to date; run a command that writes (record, sweep) to migrate it"
             )
         }
         if !applied.isSubset(of: known) {
@@ -158,7 +159,10 @@ public final class SQLiteLedger: LedgerStore {
         if let forward = event.forward {
             try database.statement(
                 "INSERT INTO outbox (alert_id, event_id, app_key, payload, created_at) VALUES (?, ?, ?, ?, ?)"
-            ).run([.integer(alertID), .integer(eventID), .text(alert.identity.appKey), .text(forward), .integer(recordedAt)])
+            ).run([
+                .integer(alertID), .integer(eventID), .text(alert.identity.appKey), .text(forward),
+                .integer(recordedAt),
+            ])
         }
 
         guard let existing else {
@@ -182,7 +186,10 @@ public final class SQLiteLedger: LedgerStore {
                     state = CASE WHEN ?4 = 1 THEN 'resolved' ELSE 'open' END
                 WHERE id = ?5
                 """
-            ).run([.integer(eventID), .integer(event.receivedAt), .integer(stamp), .integer(isOK ? 1 : 0), .integer(alertID)])
+            ).run([
+                .integer(eventID), .integer(event.receivedAt), .integer(stamp), .integer(isOK ? 1 : 0),
+                .integer(alertID),
+            ])
         } else {
             // An older event recorded late is history; it only raises the timestamp floor.
             try database.statement("UPDATE alerts SET max_timestamp = max(max_timestamp, ?) WHERE id = ?")
@@ -193,17 +200,20 @@ public final class SQLiteLedger: LedgerStore {
     /// Counts a non-ok event that arrived within 1 h after one of our oks was accepted.
     private func countRefire(alertID: Int64, receivedAt: Int64, in database: SQLiteDatabase) throws {
         let last = try database.statement(
-            "SELECT rule, sent_at FROM resolutions WHERE alert_id = ? AND outcome = 'resolved' ORDER BY id DESC LIMIT 1")
+            "SELECT rule, sent_at FROM resolutions WHERE alert_id = ? AND outcome = 'resolved' ORDER BY id DESC LIMIT 1"
+        )
         try last.bind([.integer(alertID)])
         defer { last.reset() }
         guard try last.step() else { return }
         let rule = last.text(0)
         let sentAt = last.int64(1)
         guard receivedAt >= sentAt, receivedAt - sentAt <= 3600 else { return }
-        try addMetric(MetricName.refired, labels: MetricSample.labelText([("rule", rule)]), value: 1, set: false, in: database)
+        try addMetric(
+            MetricName.refired, labels: MetricSample.labelText([("rule", rule)]), value: 1, set: false, in: database)
     }
 
-    private func addMetric(_ name: String, labels: String, value: Double, set: Bool, in database: SQLiteDatabase) throws {
+    private func addMetric(_ name: String, labels: String, value: Double, set: Bool, in database: SQLiteDatabase) throws
+    {
         let sql =
             set
             ? "INSERT INTO metrics (name, labels, value) VALUES (?1, ?2, ?3) ON CONFLICT (name, labels) DO UPDATE SET value = excluded.value"
@@ -339,7 +349,8 @@ public final class SQLiteLedger: LedgerStore {
                 let labels = MetricSample.labelText([("app_key", record.appKey), ("rule", record.rule)])
                 switch outcome {
                 case .resolved: try addMetric(MetricName.resolved, labels: labels, value: 1, set: false, in: database)
-                case .failed, .rejected: try addMetric(MetricName.failed, labels: labels, value: 1, set: false, in: database)
+                case .failed, .rejected:
+                    try addMetric(MetricName.failed, labels: labels, value: 1, set: false, in: database)
                 case .fenced: break
                 }
                 outcomes.append(outcome)
@@ -356,7 +367,10 @@ public final class SQLiteLedger: LedgerStore {
         defer { statement.reset() }
         var rows: [OutboxRow] = []
         while try statement.step() {
-            rows.append(OutboxRow(id: statement.int64(0), alertID: statement.int64(1), appKey: statement.text(2), payload: statement.text(3)))
+            rows.append(
+                OutboxRow(
+                    id: statement.int64(0), alertID: statement.int64(1), appKey: statement.text(2),
+                    payload: statement.text(3)))
         }
         return rows
     }
@@ -372,7 +386,9 @@ public final class SQLiteLedger: LedgerStore {
 
     public func rejectOutbox(id: Int64, error: String) throws {
         let database = try writable()
-        try database.statement("UPDATE outbox SET state = 'rejected', error = ? WHERE id = ?").run([.text(error), .integer(id)])
+        try database.statement("UPDATE outbox SET state = 'rejected', error = ? WHERE id = ?").run([
+            .text(error), .integer(id),
+        ])
     }
 
     public func outboxCounts() throws -> OutboxCounts {

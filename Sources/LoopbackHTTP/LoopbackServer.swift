@@ -1,5 +1,6 @@
-import Threading
 import Synchronization
+import Threading
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

@@ -1,10 +1,10 @@
 import Alerts
 import BigPanda
-import NIOCore
 import Foundation
 import Hummingbird
 import Ledger
 import Logging
+import NIOCore
 import Sweep
 
 /// Answers the relay's two routes.
@@ -36,13 +36,15 @@ struct AlertsHandler: Sendable {
             return Self.json(.unsupportedMediaType, failure: "Content-Type must be application/json")
         }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > options.maxBody {
-            return Self.json(.contentTooLarge, failure: "the body is larger than relay.max_body (\(options.maxBody) bytes)")
+            return Self.json(
+                .contentTooLarge, failure: "the body is larger than relay.max_body (\(options.maxBody) bytes)")
         }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: options.maxBody)
         } catch is NIOTooManyBytesError {
-            return Self.json(.contentTooLarge, failure: "the body is larger than relay.max_body (\(options.maxBody) bytes)")
+            return Self.json(
+                .contentTooLarge, failure: "the body is larger than relay.max_body (\(options.maxBody) bytes)")
         } catch {
             return Self.json(.badRequest, failure: "cannot read the body: \(error)")
         }
@@ -70,7 +72,8 @@ struct AlertsHandler: Sendable {
             let counts = try await worker.perform { try $0.outboxCounts() }
             var object = JSONObject([
                 ("status", .string("ok")), ("ledger", .string("ok")),
-                ("outbox_depth", .integer(Int64(counts.pending))), ("outbox_rejected", .integer(Int64(counts.rejected))),
+                ("outbox_depth", .integer(Int64(counts.pending))),
+                ("outbox_rejected", .integer(Int64(counts.rejected))),
             ])
             object["last_forward_error"] = state.lastForwardError.map { .string($0) } ?? .null
             return Self.json(.ok, body: object.serialized())
@@ -92,16 +95,28 @@ struct AlertsHandler: Sendable {
             }
             let counters = state.snapshot()
             var live = MetricsText.openGauges(summary, now: now)
-            live.append(MetricSample(name: "logzio_resolver_relay_outbox_depth", labels: "", value: Double(outbox.pending)))
-            live.append(MetricSample(name: "logzio_resolver_relay_outbox_rejected", labels: "", value: Double(outbox.rejected)))
+            live.append(
+                MetricSample(name: "logzio_resolver_relay_outbox_depth", labels: "", value: Double(outbox.pending)))
+            live.append(
+                MetricSample(name: "logzio_resolver_relay_outbox_rejected", labels: "", value: Double(outbox.rejected)))
             for (code, count) in counters.requests {
-                live.append(MetricSample(
-                    name: "logzio_resolver_relay_requests_total", labels: MetricSample.labelText([("code", String(code))]),
-                    value: Double(count)))
+                live.append(
+                    MetricSample(
+                        name: "logzio_resolver_relay_requests_total",
+                        labels: MetricSample.labelText([("code", String(code))]),
+                        value: Double(count)))
             }
-            live.append(MetricSample(name: "logzio_resolver_relay_accepted_alerts_total", labels: "", value: Double(counters.accepted)))
-            live.append(MetricSample(name: "logzio_resolver_relay_forwarded_alerts_total", labels: "", value: Double(counters.forwarded)))
-            live.append(MetricSample(name: "logzio_resolver_relay_rejected_forwards_total", labels: "", value: Double(counters.rejected)))
+            live.append(
+                MetricSample(
+                    name: "logzio_resolver_relay_accepted_alerts_total", labels: "", value: Double(counters.accepted)))
+            live.append(
+                MetricSample(
+                    name: "logzio_resolver_relay_forwarded_alerts_total", labels: "", value: Double(counters.forwarded))
+            )
+            live.append(
+                MetricSample(
+                    name: "logzio_resolver_relay_rejected_forwards_total", labels: "", value: Double(counters.rejected))
+            )
             let text = MetricsText.render(stored: stored, live: live, extraFamilies: Self.relayFamilies)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
@@ -112,12 +127,22 @@ struct AlertsHandler: Sendable {
     }
 
     static let relayFamilies: [MetricsText.Family] = [
-        .init(name: "logzio_resolver_relay_requests_total", type: "counter", help: "Requests to POST /data/v2/alerts since the relay started, by HTTP status."),
-        .init(name: "logzio_resolver_relay_accepted_alerts_total", type: "counter", help: "Alerts recorded since the relay started."),
-        .init(name: "logzio_resolver_relay_forwarded_alerts_total", type: "counter", help: "Alerts forwarded to BigPanda since the relay started."),
-        .init(name: "logzio_resolver_relay_rejected_forwards_total", type: "counter", help: "Forwards BigPanda refused permanently since the relay started."),
+        .init(
+            name: "logzio_resolver_relay_requests_total", type: "counter",
+            help: "Requests to POST /data/v2/alerts since the relay started, by HTTP status."),
+        .init(
+            name: "logzio_resolver_relay_accepted_alerts_total", type: "counter",
+            help: "Alerts recorded since the relay started."),
+        .init(
+            name: "logzio_resolver_relay_forwarded_alerts_total", type: "counter",
+            help: "Alerts forwarded to BigPanda since the relay started."),
+        .init(
+            name: "logzio_resolver_relay_rejected_forwards_total", type: "counter",
+            help: "Forwards BigPanda refused permanently since the relay started."),
         .init(name: "logzio_resolver_relay_outbox_depth", type: "gauge", help: "Forwards waiting in the outbox."),
-        .init(name: "logzio_resolver_relay_outbox_rejected", type: "gauge", help: "Forwards in the outbox that BigPanda refused permanently."),
+        .init(
+            name: "logzio_resolver_relay_outbox_rejected", type: "gauge",
+            help: "Forwards in the outbox that BigPanda refused permanently."),
     ]
 
     private func authorized(_ header: String?) -> Bool {
@@ -130,9 +155,10 @@ struct AlertsHandler: Sendable {
 
     /// `application/json` or `application/*+json`, with or without parameters.
     static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased()
-        } ?? ""
+        let mediaType =
+            contentType.split(separator: ";", maxSplits: 1).first.map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            } ?? ""
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 

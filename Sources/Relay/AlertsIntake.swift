@@ -31,12 +31,15 @@ public enum AlertsIntake {
             throw IntakeError(message: error.description)
         }
         guard let object = value.objectValue else {
-            throw IntakeError(message: "the body must be a JSON object (one alert, or {\"app_key\": ..., \"alerts\": [...]})")
+            throw IntakeError(
+                message: "the body must be a JSON object (one alert, or {\"app_key\": ..., \"alerts\": [...]})")
         }
         var alerts: [(prefix: String, value: JSONValue)] = []
         var appKey = defaultAppKey
         if let list = object["alerts"] {
-            guard case .array(let items) = list else { throw IntakeError(message: "alerts: must be an array of alerts") }
+            guard case .array(let items) = list else {
+                throw IntakeError(message: "alerts: must be an array of alerts")
+            }
             guard !items.isEmpty else { throw IntakeError(message: "alerts: the batch is empty") }
             if let batchKey = object["app_key"] {
                 guard case .string(let key) = batchKey, !key.isEmpty else {
@@ -45,7 +48,8 @@ public enum AlertsIntake {
                 appKey = key
                 for (index, item) in items.enumerated() {
                     if case .string(let own)? = item.objectValue?["app_key"], own != key {
-                        throw IntakeError(message: "alerts[\(index)]: app_key: \"\(own)\" differs from the batch's app_key")
+                        throw IntakeError(
+                            message: "alerts[\(index)]: app_key: \"\(own)\" differs from the batch's app_key")
                     }
                 }
             }

@@ -18,8 +18,10 @@ public struct Forwarder: Service {
     let idlePoll: Double
 
     /// Creates a forwarder.
-    public init(worker: LedgerWorker, client: AlertsClient, state: RelayState, logger: Logger, batchSize: Int,
-                unauthorizedPause: Double = 60, idlePoll: Double = 0.2) {
+    public init(
+        worker: LedgerWorker, client: AlertsClient, state: RelayState, logger: Logger, batchSize: Int,
+        unauthorizedPause: Double = 60, idlePoll: Double = 0.2
+    ) {
         self.worker = worker
         self.client = client
         self.state = state
@@ -82,7 +84,8 @@ public struct Forwarder: Service {
             case .retry(let retryAfter):
                 return fail("BigPanda answered HTTP \(status): \(text)", failures: failures, retryAfter: retryAfter)
             case .unauthorized:
-                let message = "BigPanda refused the token (HTTP \(status): \(text)); forwarding paused, retrying every \(Int(unauthorizedPause))s"
+                let message =
+                    "BigPanda refused the token (HTTP \(status): \(text)); forwarding paused, retrying every \(Int(unauthorizedPause))s"
                 state.setForwardError(message)
                 logger.error("forwarding paused", metadata: ["http.status": "\(status)", "error": "\(text)"])
                 return .retryLater(delay: unauthorizedPause)
@@ -105,7 +108,8 @@ public struct Forwarder: Service {
     private func fail(_ message: String, failures: Int, retryAfter: Double?) -> Step {
         state.setForwardError(message)
         let delay = client.backoff(attempt: failures + 1, retryAfter: retryAfter)
-        logger.warning("forwarding failed; retrying", metadata: ["error": "\(message)", "retry.delay_seconds": "\(delay)"])
+        logger.warning(
+            "forwarding failed; retrying", metadata: ["error": "\(message)", "retry.delay_seconds": "\(delay)"])
         return .retryLater(delay: delay)
     }
 
@@ -125,9 +129,11 @@ public struct Forwarder: Service {
 
     private func reject(_ row: OutboxRow, status: Int, text: String) async -> Step {
         let message = "HTTP \(status): \(text)"
-        logger.error("BigPanda refused a forwarded alert; skipping it", metadata: [
-            "outbox.id": "\(row.id)", "http.status": "\(status)", "error": "\(text)",
-        ])
+        logger.error(
+            "BigPanda refused a forwarded alert; skipping it",
+            metadata: [
+                "outbox.id": "\(row.id)", "http.status": "\(status)", "error": "\(text)",
+            ])
         state.setForwardError("outbox row \(row.id) rejected: \(message)")
         state.countRejectedForward()
         do {

@@ -12,7 +12,9 @@ public struct HeartbeatService: Service {
     let logger: Logger
 
     /// Creates the service; the relay writes the first and last heartbeats itself.
-    public init(worker: LedgerWorker, runID: String, period: Double, clock: @escaping @Sendable () -> Int64, logger: Logger) {
+    public init(
+        worker: LedgerWorker, runID: String, period: Double, clock: @escaping @Sendable () -> Int64, logger: Logger
+    ) {
         self.worker = worker
         self.runID = runID
         self.period = period

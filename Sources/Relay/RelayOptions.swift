@@ -22,7 +22,9 @@ public struct RelayOptions: Sendable {
     public var unauthorizedPause: Double = 60
 
     /// Creates options.
-    public init(host: String, port: Int, token: Secret, forward: Bool, maxBody: Int, defaultAppKey: String?, batchSize: Int) {
+    public init(
+        host: String, port: Int, token: Secret, forward: Bool, maxBody: Int, defaultAppKey: String?, batchSize: Int
+    ) {
         self.host = host
         self.port = port
         self.token = token

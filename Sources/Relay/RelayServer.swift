@@ -27,7 +27,8 @@ public enum RelayServer {
         defer { worker.stop() }
         let state = RelayState()
         let runID = "\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        let heartbeat = HeartbeatService(worker: worker, runID: runID, period: options.heartbeatPeriod, clock: clock, logger: logger)
+        let heartbeat = HeartbeatService(
+            worker: worker, runID: runID, period: options.heartbeatPeriod, clock: clock, logger: logger)
         await heartbeat.beat()
 
         let router = Router()
@@ -39,12 +40,14 @@ public enum RelayServer {
         var services: [any Service] = [heartbeat]
         if options.forward, let client {
             services.append(
-                Forwarder(worker: worker, client: client, state: state, logger: logger, batchSize: options.batchSize,
-                          unauthorizedPause: options.unauthorizedPause))
+                Forwarder(
+                    worker: worker, client: client, state: state, logger: logger, batchSize: options.batchSize,
+                    unauthorizedPause: options.unauthorizedPause))
         }
         let app = Application(
             router: router,
-            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: nil),
+            configuration: ApplicationConfiguration(
+                address: .hostname(options.host, port: options.port), serverName: nil),
             services: services,
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? options.port) },
             logger: logger

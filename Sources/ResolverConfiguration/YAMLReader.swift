@@ -9,7 +9,8 @@ struct YAMLReader {
         ConfigError(file: file, line: node?.mark?.line, key: key, message: message)
     }
 
-    private func mapping(_ node: Node, _ key: String) throws(ConfigError) -> [(key: String, keyNode: Node, value: Node)] {
+    private func mapping(_ node: Node, _ key: String) throws(ConfigError) -> [(key: String, keyNode: Node, value: Node)]
+    {
         guard case .mapping(let mapping) = node else {
             throw fail(node, key, "must be a mapping of keys to values")
         }
@@ -35,8 +36,11 @@ struct YAMLReader {
         return value
     }
 
-    private func number(_ node: Node, _ key: String, _ range: ClosedRange<Double>, _ rangeText: String) throws(ConfigError) -> Double {
-        guard case .scalar(let scalar) = node, let value = Double(scalar.string), value.isFinite, range.contains(value) else {
+    private func number(_ node: Node, _ key: String, _ range: ClosedRange<Double>, _ rangeText: String)
+        throws(ConfigError) -> Double
+    {
+        guard case .scalar(let scalar) = node, let value = Double(scalar.string), value.isFinite, range.contains(value)
+        else {
             throw fail(node, key, "must be a number \(rangeText)")
         }
         return value
@@ -62,7 +66,9 @@ struct YAMLReader {
 
     private func size(_ node: Node, _ key: String) throws(ConfigError) -> Int {
         let text = try string(node, key)
-        let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("B", 1)]
+        let units: [(String, Int)] = [
+            ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("B", 1),
+        ]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             if let value = Int(text.dropLast(suffix.count)), value > 0 { return value * scale }
         }
@@ -72,7 +78,8 @@ struct YAMLReader {
 
     static func checkURL(_ url: String, key: String, file: String?, line: Int?) throws(ConfigError) {
         guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
-            throw ConfigError(file: file, line: line, key: key, message: "must be an http:// or https:// URL, not \"\(url)\"")
+            throw ConfigError(
+                file: file, line: line, key: key, message: "must be an http:// or https:// URL, not \"\(url)\"")
         }
     }
 
@@ -93,16 +100,23 @@ struct YAMLReader {
             case "bigpanda": try readBigPanda(value, into: &config)
             case "relay": try readRelay(value, into: &config)
             case "token", "bigpanda_token":
-                throw fail(keyNode, key, "tokens are never read from the config file; use bigpanda.token_file, BIGPANDA_TOKEN_FILE or BIGPANDA_TOKEN")
+                throw fail(
+                    keyNode, key,
+                    "tokens are never read from the config file; use bigpanda.token_file, BIGPANDA_TOKEN_FILE or BIGPANDA_TOKEN"
+                )
             default:
-                throw fail(keyNode, key, "unknown key; known keys are ledger, bigpanda, stale_after, rules, max_resolves_per_run, max_resolve_fraction, retention, metrics_file, relay")
+                throw fail(
+                    keyNode, key,
+                    "unknown key; known keys are ledger, bigpanda, stale_after, rules, max_resolves_per_run, max_resolve_fraction, retention, metrics_file, relay"
+                )
             }
         }
         config.policy = StalenessPolicy(defaultStaleAfter: staleAfter, rules: rules)
         if let retention = config.retention, retention <= config.policy.longestFiniteStaleAfter {
             throw ConfigError(
                 file: file, key: "retention",
-                message: "\(DurationText.format(retention)) must be longer than the longest stale_after (\(DurationText.format(config.policy.longestFiniteStaleAfter)))"
+                message:
+                    "\(DurationText.format(retention)) must be longer than the longest stale_after (\(DurationText.format(config.policy.longestFiniteStaleAfter)))"
             )
         }
     }
@@ -118,7 +132,9 @@ struct YAMLReader {
 
     private func rules(_ node: Node) throws(ConfigError) -> [Rule] {
         if case .scalar(let scalar) = node, scalar.string.isEmpty { return [] }
-        guard case .sequence(let sequence) = node else { throw fail(node, "rules", "must be a list of {name, match, stale_after}") }
+        guard case .sequence(let sequence) = node else {
+            throw fail(node, "rules", "must be a list of {name, match, stale_after}")
+        }
         var rules: [Rule] = []
         for (index, item) in sequence.enumerated() {
             let prefix = "rules[\(index)]"
@@ -149,8 +165,13 @@ struct YAMLReader {
                 }
             }
             guard let name else { throw fail(item, "\(prefix).name", "missing; every rule needs a name") }
-            guard let match else { throw fail(item, "\(prefix).match", "missing; give the fields to match, e.g. { service: \"payments*\" }") }
-            guard let staleAfter else { throw fail(item, "\(prefix).stale_after", "missing; give a duration such as 3h, or never") }
+            guard let match else {
+                throw fail(
+                    item, "\(prefix).match", "missing; give the fields to match, e.g. { service: \"payments*\" }")
+            }
+            guard let staleAfter else {
+                throw fail(item, "\(prefix).stale_after", "missing; give a duration such as 3h, or never")
+            }
             if rules.contains(where: { $0.name == name }) || name == StalenessPolicy.defaultRuleName {
                 throw fail(item, "\(prefix).name", "\"\(name)\" is used twice (or is the reserved name default)")
             }
@@ -176,9 +197,15 @@ struct YAMLReader {
             case "timeout": config.timeout = try duration(value, full)
             case "deadline": config.deadline = try duration(value, full)
             case "token":
-                throw fail(keyNode, full, "tokens are never read from the config file; use bigpanda.token_file, BIGPANDA_TOKEN_FILE or BIGPANDA_TOKEN")
+                throw fail(
+                    keyNode, full,
+                    "tokens are never read from the config file; use bigpanda.token_file, BIGPANDA_TOKEN_FILE or BIGPANDA_TOKEN"
+                )
             default:
-                throw fail(keyNode, full, "unknown key; bigpanda has alerts_url, token_file, app_key, ca_file, requests_per_second, batch_size, timeout, deadline")
+                throw fail(
+                    keyNode, full,
+                    "unknown key; bigpanda has alerts_url, token_file, app_key, ca_file, requests_per_second, batch_size, timeout, deadline"
+                )
             }
         }
     }

@@ -61,10 +61,12 @@ public struct StalenessPolicy: Sendable, Equatable {
             if silence >= limit {
                 return StalenessDecision(
                     rule: name, staleAfter: staleAfter, silence: silence, isStale: true, staleAt: nil,
-                    reason: "no notification for \(DurationText.format(silence))\(observed) (\(ruleText), stale after \(staleAfter))"
+                    reason:
+                        "no notification for \(DurationText.format(silence))\(observed) (\(ruleText), stale after \(staleAfter))"
                 )
             }
-            let silent = feed == nil
+            let silent =
+                feed == nil
                 ? "last notification \(DurationText.format(silence)) ago"
                 : "silent for \(DurationText.format(silence)) of observed feed time (last notification \(DurationText.format(elapsed)) ago)"
             return StalenessDecision(

@@ -26,16 +26,27 @@ public enum MetricsText {
 
     /// The families every exposition carries, in order.
     public static let families: [Family] = [
-        Family(name: MetricName.lastRun, type: "gauge", help: "Wall-clock time the last sweep finished, in epoch seconds."),
-        Family(name: MetricName.lastSuccess, type: "gauge", help: "Wall-clock time the last sending sweep that exited 0 finished, in epoch seconds."),
+        Family(
+            name: MetricName.lastRun, type: "gauge", help: "Wall-clock time the last sweep finished, in epoch seconds."),
+        Family(
+            name: MetricName.lastSuccess, type: "gauge",
+            help: "Wall-clock time the last sending sweep that exited 0 finished, in epoch seconds."),
         Family(name: MetricName.runDuration, type: "gauge", help: "How long the last sweep took, in seconds."),
         Family(name: "logzio_resolver_open_alerts", type: "gauge", help: "Alerts open in the ledger."),
         Family(name: MetricName.stale, type: "gauge", help: "Stale alerts the last sweep found in its scope."),
         Family(name: MetricName.resolved, type: "counter", help: "ok events BigPanda accepted, by app key and rule."),
-        Family(name: MetricName.failed, type: "counter", help: "ok events not delivered (failed or rejected), by app key and rule."),
+        Family(
+            name: MetricName.failed, type: "counter",
+            help: "ok events not delivered (failed or rejected), by app key and rule."),
         Family(name: MetricName.heldRuns, type: "counter", help: "Sweeps held by a safety limit."),
-        Family(name: "logzio_resolver_oldest_open_alert_age_seconds", type: "gauge", help: "Seconds since the oldest open alert was last notified (0 when none is open)."),
-        Family(name: MetricName.refired, type: "counter", help: "Non-ok events received within 1 h after an ok of ours was accepted, by rule; a high rate means stale_after is too short."),
+        Family(
+            name: "logzio_resolver_oldest_open_alert_age_seconds", type: "gauge",
+            help: "Seconds since the oldest open alert was last notified (0 when none is open)."),
+        Family(
+            name: MetricName.refired, type: "counter",
+            help:
+                "Non-ok events received within 1 h after an ok of ours was accepted, by rule; a high rate means stale_after is too short."
+        ),
     ]
 
     /// Renders samples grouped under their families' HELP and TYPE lines.
@@ -88,7 +99,9 @@ public enum MetricsText {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress?.advanced(by: offset), $0.count - offset) }
+            let written = bytes.withUnsafeMutableBytes {
+                Glibc.write(fd, $0.baseAddress?.advanced(by: offset), $0.count - offset)
+            }
             if written < 0 {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
@@ -116,5 +129,7 @@ public struct MetricsFileError: Error, Sendable, CustomStringConvertible {
     /// The system's reason.
     public var reason: String
 
-    public var description: String { "cannot write the metrics file \(path): \(reason); check the directory exists and is writable" }
+    public var description: String {
+        "cannot write the metrics file \(path): \(reason); check the directory exists and is writable"
+    }
 }

@@ -49,7 +49,10 @@ public struct SweepAction: Sendable, Equatable {
     public var attempts: Int
 
     /// Creates an action.
-    public init(identity: String, appKey: String, action: Kind, rule: String, reason: String, httpStatus: Int? = nil, attempts: Int = 0) {
+    public init(
+        identity: String, appKey: String, action: Kind, rule: String, reason: String, httpStatus: Int? = nil,
+        attempts: Int = 0
+    ) {
         self.identity = identity
         self.appKey = appKey
         self.action = action

@@ -65,8 +65,9 @@ public final class Sweeper {
             report.open += 1
             if forwarding.contains(alert.id) {
                 report.actions.append(
-                    SweepAction(identity: alert.display, appKey: alert.appKey, action: .kept, rule: "-",
-                                reason: "its last event is still waiting in the relay's outbox to be forwarded"))
+                    SweepAction(
+                        identity: alert.display, appKey: alert.appKey, action: .kept, rule: "-",
+                        reason: "its last event is still waiting in the relay's outbox to be forwarded"))
                 return
             }
             let payload: JSONObject
@@ -74,28 +75,34 @@ public final class Sweeper {
                 payload = try alert.payload()
             } catch {
                 report.actions.append(
-                    SweepAction(identity: alert.display, appKey: alert.appKey, action: .kept, rule: "-",
-                                reason: "the stored payload cannot be read: \(error)"))
+                    SweepAction(
+                        identity: alert.display, appKey: alert.appKey, action: .kept, rule: "-",
+                        reason: "the stored payload cannot be read: \(error)"))
                 return
             }
-            let decision = options.policy.decide(payload: payload, lastReceived: alert.lastReceived, now: options.now, feed: feed)
+            let decision = options.policy.decide(
+                payload: payload, lastReceived: alert.lastReceived, now: options.now, feed: feed)
             if options.all {
                 let silence = DurationText.format(max(0, options.now - alert.lastReceived))
                 candidates.append(
-                    Candidate(alertID: alert.id, eventID: alert.currentEventID, appKey: alert.appKey, identity: alert.display,
-                              rule: decision.rule, reason: "closed by sweep --all (last notification \(silence) ago)"))
+                    Candidate(
+                        alertID: alert.id, eventID: alert.currentEventID, appKey: alert.appKey, identity: alert.display,
+                        rule: decision.rule, reason: "closed by sweep --all (last notification \(silence) ago)"))
             } else if decision.isStale {
                 candidates.append(
-                    Candidate(alertID: alert.id, eventID: alert.currentEventID, appKey: alert.appKey, identity: alert.display,
-                              rule: decision.rule, reason: decision.reason))
+                    Candidate(
+                        alertID: alert.id, eventID: alert.currentEventID, appKey: alert.appKey, identity: alert.display,
+                        rule: decision.rule, reason: decision.reason))
             } else {
                 report.actions.append(
-                    SweepAction(identity: alert.display, appKey: alert.appKey, action: .kept, rule: decision.rule,
-                                reason: decision.reason))
+                    SweepAction(
+                        identity: alert.display, appKey: alert.appKey, action: .kept, rule: decision.rule,
+                        reason: decision.reason))
             }
         }
         report.stale = candidates.count
-        logger.info("sweep selected alerts", metadata: ["sweep.open": "\(report.open)", "sweep.stale": "\(report.stale)"])
+        logger.info(
+            "sweep selected alerts", metadata: ["sweep.open": "\(report.open)", "sweep.stale": "\(report.stale)"])
 
         if !options.all, !options.force, let reason = holdReason(open: report.open, stale: report.stale) {
             report.holdReason = reason
@@ -117,17 +124,22 @@ public final class Sweeper {
     /// The blast-radius check: a reason to hold, or nil.
     func holdReason(open: Int, stale: Int) -> String? {
         if stale > options.maxResolvesPerRun {
-            return "\(stale) stale alerts is more than max_resolves_per_run (\(options.maxResolvesPerRun)); check the feed, then rerun with --force"
+            return
+                "\(stale) stale alerts is more than max_resolves_per_run (\(options.maxResolvesPerRun)); check the feed, then rerun with --force"
         }
         if open >= 20, Double(stale) > options.maxResolveFraction * Double(open) {
-            return "\(stale) of \(open) open alerts are stale, more than max_resolve_fraction (\(options.maxResolveFraction)); check the feed, then rerun with --force"
+            return
+                "\(stale) of \(open) open alerts are stale, more than max_resolve_fraction (\(options.maxResolveFraction)); check the feed, then rerun with --force"
         }
         return nil
     }
 
-    private func action(_ candidate: Candidate, _ kind: SweepAction.Kind, reason: String? = nil, status: Int? = nil, attempts: Int = 0) -> SweepAction {
-        SweepAction(identity: candidate.identity, appKey: candidate.appKey, action: kind, rule: candidate.rule,
-                    reason: reason ?? candidate.reason, httpStatus: status, attempts: attempts)
+    private func action(
+        _ candidate: Candidate, _ kind: SweepAction.Kind, reason: String? = nil, status: Int? = nil, attempts: Int = 0
+    ) -> SweepAction {
+        SweepAction(
+            identity: candidate.identity, appKey: candidate.appKey, action: kind, rule: candidate.rule,
+            reason: reason ?? candidate.reason, httpStatus: status, attempts: attempts)
     }
 
     /// A batch ready to send: the candidates still current, and their `ok` timestamps.
@@ -184,25 +196,30 @@ public final class Sweeper {
                 }
                 if failure != nil || StopSignal.isRequested || client.stopReason != nil {
                     let why =
-                        failure != nil ? "not sent: the ledger failed"
-                        : StopSignal.isRequested ? "not sent: the sweep was stopped by a signal"
-                        : "not sent: \(client.stopReason ?? "sending stopped")"
+                        failure != nil
+                        ? "not sent: the ledger failed"
+                        : StopSignal.isRequested
+                            ? "not sent: the sweep was stopped by a signal"
+                            : "not sent: \(client.stopReason ?? "sending stopped")"
                     for index in chunk.indices {
                         report.failed += 1
-                        report.actions.append(action(candidates[index], .failed, reason: "\(candidates[index].reason); \(why)"))
+                        report.actions.append(
+                            action(candidates[index], .failed, reason: "\(candidates[index].reason); \(why)"))
                     }
                     if !errorLines.contains(why), failure == nil, client.stopReason == nil { errorLines.append(why) }
                     continue
                 }
                 let batch: Batch
                 do {
-                    batch = try prepare(chunkIndex: chunkIndex, appKey: chunk.appKey, indices: chunk.indices, candidates, into: &report)
+                    batch = try prepare(
+                        chunkIndex: chunkIndex, appKey: chunk.appKey, indices: chunk.indices, candidates, into: &report)
                 } catch {
                     failure = error
                     continue
                 }
                 if batch.entries.isEmpty { continue }
-                logger.info("sending a batch", metadata: ["app_key": "\(batch.appKey)", "batch.size": "\(batch.entries.count)"])
+                logger.info(
+                    "sending a batch", metadata: ["app_key": "\(batch.appKey)", "batch.size": "\(batch.entries.count)"])
                 group.addTask { (batch, await client.send(body: batch.body)) }
                 inFlight += 1
                 sentBatches += 1
@@ -216,7 +233,9 @@ public final class Sweeper {
     }
 
     /// Re-reads the chosen alerts, drops any that changed since the decision, and builds the batch.
-    private func prepare(chunkIndex: Int, appKey: String, indices: [Int], _ candidates: [Candidate], into report: inout SweepReport) throws -> Batch {
+    private func prepare(
+        chunkIndex: Int, appKey: String, indices: [Int], _ candidates: [Candidate], into report: inout SweepReport
+    ) throws -> Batch {
         let rows = try ledger.alerts(ids: indices.map { candidates[$0].alertID })
         var byID: [Int64: LedgerAlert] = [:]
         for row in rows { byID[row.id] = row }
@@ -226,20 +245,27 @@ public final class Sweeper {
         for index in indices {
             let candidate = candidates[index]
             guard let row = byID[candidate.alertID], row.state == .open, row.currentEventID == candidate.eventID,
-                  let payload = try? row.payload()
+                let payload = try? row.payload()
             else {
-                report.actions.append(action(candidate, .kept, reason: "a new event arrived during the sweep; left as it is"))
+                report.actions.append(
+                    action(candidate, .kept, reason: "a new event arrived during the sweep; left as it is"))
                 continue
             }
             let timestamp = OKEvent.timestamp(wallClock: wall, maxTimestamp: row.maxTimestamp)
-            alerts.append(OKEvent.build(payload: payload, timestamp: timestamp, reason: candidate.reason, lastReceived: row.lastReceived))
+            alerts.append(
+                OKEvent.build(
+                    payload: payload, timestamp: timestamp, reason: candidate.reason, lastReceived: row.lastReceived))
             entries.append((index, timestamp))
         }
-        return Batch(index: chunkIndex, appKey: appKey, body: WireFormat.batchBody(appKey: appKey, alerts: alerts), entries: entries)
+        return Batch(
+            index: chunkIndex, appKey: appKey, body: WireFormat.batchBody(appKey: appKey, alerts: alerts),
+            entries: entries)
     }
 
     /// Writes a batch's outcome to the ledger and the report.
-    private func record(_ batch: Batch, _ result: DeliveryResult, _ candidates: [Candidate], into report: inout SweepReport) throws {
+    private func record(
+        _ batch: Batch, _ result: DeliveryResult, _ candidates: [Candidate], into report: inout SweepReport
+    ) throws {
         try beforeApply?()
         let kind: SendRecord.Kind =
             switch result.outcome {
@@ -251,7 +277,8 @@ public final class Sweeper {
         let records = batch.entries.map { entry in
             let candidate = candidates[entry.candidateIndex]
             return SendRecord(
-                alertID: candidate.alertID, appKey: candidate.appKey, eventID: candidate.eventID, sentAt: sentAt, timestamp: entry.timestamp,
+                alertID: candidate.alertID, appKey: candidate.appKey, eventID: candidate.eventID, sentAt: sentAt,
+                timestamp: entry.timestamp,
                 rule: candidate.rule, reason: candidate.reason, httpStatus: result.httpStatus,
                 attempts: max(1, result.attempts), kind: kind, error: result.message)
         }
@@ -261,28 +288,36 @@ public final class Sweeper {
             switch outcome {
             case .resolved:
                 report.resolved += 1
-                report.actions.append(action(candidate, .resolved, status: result.httpStatus, attempts: result.attempts))
+                report.actions.append(
+                    action(candidate, .resolved, status: result.httpStatus, attempts: result.attempts))
             case .fenced:
                 report.actions.append(
-                    action(candidate, .kept, reason: "a new event arrived while the ok was in flight; left open",
-                           status: result.httpStatus, attempts: result.attempts))
+                    action(
+                        candidate, .kept, reason: "a new event arrived while the ok was in flight; left open",
+                        status: result.httpStatus, attempts: result.attempts))
             case .failed:
                 report.failed += 1
                 report.actions.append(
-                    action(candidate, .failed, reason: "\(candidate.reason); not delivered: \(result.message ?? "unknown error")",
-                           status: result.httpStatus, attempts: result.attempts))
+                    action(
+                        candidate, .failed,
+                        reason: "\(candidate.reason); not delivered: \(result.message ?? "unknown error")",
+                        status: result.httpStatus, attempts: result.attempts))
             case .rejected:
                 report.failed += 1
                 report.actions.append(
-                    action(candidate, .rejected, reason: "\(candidate.reason); BigPanda refused it in 3 runs: \(result.message ?? "")",
-                           status: result.httpStatus, attempts: result.attempts))
+                    action(
+                        candidate, .rejected,
+                        reason: "\(candidate.reason); BigPanda refused it in 3 runs: \(result.message ?? "")",
+                        status: result.httpStatus, attempts: result.attempts))
             }
         }
         if result.outcome != .delivered {
             logger.warning(
                 "a batch was not delivered",
-                metadata: ["app_key": "\(batch.appKey)", "http.status": "\(result.httpStatus.map(String.init) ?? "none")",
-                           "error": "\(result.message ?? "")"])
+                metadata: [
+                    "app_key": "\(batch.appKey)", "http.status": "\(result.httpStatus.map(String.init) ?? "none")",
+                    "error": "\(result.message ?? "")",
+                ])
         }
     }
 }

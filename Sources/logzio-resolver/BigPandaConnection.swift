@@ -19,7 +19,8 @@ struct BigPandaConnection {
             throw CLIError.config(error.description)
         }
         guard let token else {
-            throw CLIError.config("no BigPanda token: set BIGPANDA_TOKEN, BIGPANDA_TOKEN_FILE or bigpanda.token_file\(missingHint)")
+            throw CLIError.config(
+                "no BigPanda token: set BIGPANDA_TOKEN, BIGPANDA_TOKEN_FILE or bigpanda.token_file\(missingHint)")
         }
         Redactor.shared.add(token.value)
         do {

@@ -26,7 +26,10 @@ struct CheckCommand: ParsableCommand {
             let token = try TokenSource.bigPandaToken(config: config, environment: Environment.values) {
                 Output.stderr("logzio-resolver: \($0)")
             }
-            if token == nil { problems.append("no BigPanda token source: set BIGPANDA_TOKEN, BIGPANDA_TOKEN_FILE or bigpanda.token_file") }
+            if token == nil {
+                problems.append(
+                    "no BigPanda token source: set BIGPANDA_TOKEN, BIGPANDA_TOKEN_FILE or bigpanda.token_file")
+            }
         } catch {
             problems.append(error.description)
         }
@@ -35,17 +38,23 @@ struct CheckCommand: ParsableCommand {
         Output.line("config: ok; ledger: \(config.ledger); BigPanda: \(config.alertsURL)")
         Output.line("rules (first match wins):")
         var rows: [[String]] = policy.rules.map { rule in
-            [rule.name, rule.match.map { "\($0.field)=\($0.pattern)" }.joined(separator: " "), "stale after \(rule.staleAfter)"]
+            [
+                rule.name, rule.match.map { "\($0.field)=\($0.pattern)" }.joined(separator: " "),
+                "stale after \(rule.staleAfter)",
+            ]
         }
         rows.append([StalenessPolicy.defaultRuleName, "(anything else)", "stale after \(policy.defaultStaleAfter)"])
-        Output.stdout(Table.render(header: ["RULE", "MATCH", "STALE_AFTER"], rows: rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n")
+        Output.stdout(
+            Table.render(header: ["RULE", "MATCH", "STALE_AFTER"], rows: rows).split(separator: "\n").map { "  " + $0 }
+                .joined(separator: "\n") + "\n")
 
         if let alert {
             do {
                 let value = try JSONParser.parse(alert)
                 let validated = try Alert.validate(value, defaultAppKey: config.appKey)
                 let rule = policy.rule(for: validated.payload)
-                Output.line("--alert \(validated.identity.display): rule \"\(rule.name)\", stale after \(rule.staleAfter)")
+                Output.line(
+                    "--alert \(validated.identity.display): rule \"\(rule.name)\", stale after \(rule.staleAfter)")
             } catch {
                 problems.append("--alert: \(error)")
             }
@@ -65,9 +74,14 @@ struct CheckCommand: ParsableCommand {
                     } else { "never" }
                 lines.append([alert.appKey, alert.display, decision.rule, when])
             }
-            Output.line("open alerts: \(lines.count)\(feed == nil ? "" : " (observed silence: the relay has written heartbeats)")")
+            Output.line(
+                "open alerts: \(lines.count)\(feed == nil ? "" : " (observed silence: the relay has written heartbeats)")"
+            )
             if !lines.isEmpty {
-                Output.stdout(Table.render(header: ["APP KEY", "IDENTITY", "RULE", "GOES STALE"], rows: lines).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n")
+                Output.stdout(
+                    Table.render(header: ["APP KEY", "IDENTITY", "RULE", "GOES STALE"], rows: lines).split(
+                        separator: "\n"
+                    ).map { "  " + $0 }.joined(separator: "\n") + "\n")
             }
         } catch {
             problems.append("\(error)")

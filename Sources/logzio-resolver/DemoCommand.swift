@@ -73,12 +73,18 @@ struct DemoCommand: AsyncParsableCommand {
             defaultStaleAfter: .seconds(3600),
             rules: try demoRules()
         )
-        Output.line("logzio-resolver demo: a temporary ledger, and a stand-in for BigPanda's Alerts API at \(standIn.alertsURL)")
+        Output.line(
+            "logzio-resolver demo: a temporary ledger, and a stand-in for BigPanda's Alerts API at \(standIn.alertsURL)"
+        )
         Output.line("")
-        Output.line("Rules: stale_after 1h by default; \"payments\" (service: payments*) 3h; \"disks-by-hand\" (check: Disk*) never.")
+        Output.line(
+            "Rules: stale_after 1h by default; \"payments\" (service: payments*) 3h; \"disks-by-hand\" (check: Disk*) never."
+        )
         Output.line("Recorded \(events.count) alerts as if Logz.io had forwarded them:")
         for event in events {
-            Output.line("  \(event.alert.identity.display)  (last notification \(DurationText.format(now - event.receivedAt)) ago)")
+            Output.line(
+                "  \(event.alert.identity.display)  (last notification \(DurationText.format(now - event.receivedAt)) ago)"
+            )
         }
 
         let curl: CurlClient
@@ -94,10 +100,14 @@ struct DemoCommand: AsyncParsableCommand {
         let client = AlertsClient(options: clientOptions, curl: curl, logger: logger)
         var options = SweepOptions(now: now, policy: policy)
         options.maxResolveFraction = 1
-        let report = try await Sweeper(ledger: ledger, options: options, client: client, logger: logger, wallClock: wallClock).run()
+        let report = try await Sweeper(
+            ledger: ledger, options: options, client: client, logger: logger, wallClock: wallClock
+        ).run()
 
         Output.line("")
-        Output.line("Sweep (through libcurl): \(report.open) open, \(report.stale) stale, \(report.resolved) resolved, \(report.failed) failed.")
+        Output.line(
+            "Sweep (through libcurl): \(report.open) open, \(report.stale) stale, \(report.resolved) resolved, \(report.failed) failed."
+        )
         for action in report.actions.sorted(by: { $0.action == .resolved && $1.action != .resolved }) {
             let verb = action.action == .resolved ? "closed" : action.action.rawValue
             let status = action.httpStatus.map { " [BigPanda stand-in answered \($0)]" } ?? ""
@@ -105,21 +115,31 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let received = standIn.received
         Output.line("")
-        Output.line("The stand-in accepted \(received.count) ok event\(received.count == 1 ? "" : "s") in \(standIn.requestCount) request\(standIn.requestCount == 1 ? "" : "s"). The first one:")
+        Output.line(
+            "The stand-in accepted \(received.count) ok event\(received.count == 1 ? "" : "s") in \(standIn.requestCount) request\(standIn.requestCount == 1 ? "" : "s"). The first one:"
+        )
         if let first = received.first {
             Output.line("  " + first.alert.serialized())
         }
         Output.line("")
-        Output.line("Next: point logzio-resolver at your ledger and BigPanda (see README.md), preview with `sweep --dry-run`, then add cron.example to your crontab.")
+        Output.line(
+            "Next: point logzio-resolver at your ledger and BigPanda (see README.md), preview with `sweep --dry-run`, then add cron.example to your crontab."
+        )
         if report.failed > 0 {
-            throw CLIError(code: 1, message: "the demo sweep did not deliver \(report.failed) ok events: \(report.errors.joined(separator: "; "))")
+            throw CLIError(
+                code: 1,
+                message:
+                    "the demo sweep did not deliver \(report.failed) ok events: \(report.errors.joined(separator: "; "))"
+            )
         }
     }
 
     private func demoRules() throws -> [Rule] {
         do {
             return [
-                Rule(name: "payments", match: [("service", try GlobPattern("payments*"))], staleAfter: .seconds(3 * 3600)),
+                Rule(
+                    name: "payments", match: [("service", try GlobPattern("payments*"))], staleAfter: .seconds(3 * 3600)
+                ),
                 Rule(name: "disks-by-hand", match: [("check", try GlobPattern("Disk*"))], staleAfter: .never),
             ]
         } catch {

@@ -1,8 +1,8 @@
 import Alerts
 import ArgumentParser
-import ResolverConfiguration
 import Foundation
 import Logging
+import ResolverConfiguration
 
 /// `--log-format`, `--verbose` and `--quiet`, which every command takes.
 struct LoggingOptions: ParsableArguments {
@@ -36,7 +36,9 @@ struct LedgerOptions: ParsableArguments {
     @Option(name: .long, help: "The config file (YAML). Default: $LOGZIO_RESOLVER_CONFIG, else none.")
     var config: String?
 
-    @Option(name: .long, help: "The ledger file. Default: $LOGZIO_RESOLVER_LEDGER, the config's ledger, else ./logzio-resolver.sqlite.")
+    @Option(
+        name: .long,
+        help: "The ledger file. Default: $LOGZIO_RESOLVER_LEDGER, the config's ledger, else ./logzio-resolver.sqlite.")
     var ledger: String?
 
     /// The validated configuration with `--ledger` applied (exit 78 on a problem).
@@ -49,7 +51,8 @@ struct LedgerOptions: ParsableArguments {
         }
         if let ledger { config.ledger = ledger }
         if config.ledger.hasPrefix("postgres://") || config.ledger.hasPrefix("postgresql://") {
-            throw CLIError.config("ledger: PostgreSQL ledgers are not supported by this build yet; use an SQLite file path")
+            throw CLIError.config(
+                "ledger: PostgreSQL ledgers are not supported by this build yet; use an SQLite file path")
         }
         return config
     }

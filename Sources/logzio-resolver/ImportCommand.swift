@@ -1,7 +1,7 @@
 import Alerts
 import ArgumentParser
-import ResolverConfiguration
 import Ledger
+import ResolverConfiguration
 
 #if canImport(Glibc)
     import Glibc
@@ -54,7 +54,9 @@ struct ImportCommand: ParsableCommand {
                         }
                     } catch let error as LineError {
                         badLines.append("line \(lineNumber): \(error.message)")
-                        if skipInvalid { Output.stderr("logzio-resolver: \(source): line \(lineNumber): \(error.message)") }
+                        if skipInvalid {
+                            Output.stderr("logzio-resolver: \(source): line \(lineNumber): \(error.message)")
+                        }
                     }
                 }
                 if let readError = reader.error {
@@ -74,7 +76,8 @@ struct ImportCommand: ParsableCommand {
             let listed = badLines.prefix(1000).map { "\(source): \($0)" }.joined(separator: "\n")
             let more = badLines.count > 1000 ? "\n\(source): … and \(badLines.count - 1000) more bad lines" : ""
             throw CLIError.data(
-                "\(listed)\(more)\nimport failed: \(badLines.count) bad line\(badLines.count == 1 ? "" : "s"); nothing was imported (fix them, or use --skip-invalid)")
+                "\(listed)\(more)\nimport failed: \(badLines.count) bad line\(badLines.count == 1 ? "" : "s"); nothing was imported (fix them, or use --skip-invalid)"
+            )
         }
     }
 
@@ -83,7 +86,9 @@ struct ImportCommand: ParsableCommand {
     }
 
     /// Parses one line: an envelope (`alert` plus optional `received_at`) or a payload.
-    static func parse(line: ArraySlice<UInt8>, importTime: Int64, defaultAppKey: String?) throws(LineError) -> IncomingEvent {
+    static func parse(line: ArraySlice<UInt8>, importTime: Int64, defaultAppKey: String?) throws(LineError)
+        -> IncomingEvent
+    {
         let value: JSONValue
         do {
             value = try JSONParser.parse(Array(line))
@@ -93,7 +98,8 @@ struct ImportCommand: ParsableCommand {
         var payload = value
         var receivedAt = importTime
         if let object = value.objectValue, object["alert"] != nil,
-           object.keys.allSatisfy({ $0 == "alert" || $0 == "received_at" }) {
+            object.keys.allSatisfy({ $0 == "alert" || $0 == "received_at" })
+        {
             guard case .object = object["alert"] else {
                 throw LineError(message: "alert: an envelope's alert must be an object")
             }
@@ -106,13 +112,15 @@ struct ImportCommand: ParsableCommand {
                     default: nil
                     }
                 guard let text, let seconds = EpochTime.parse(text) else {
-                    throw LineError(message: "received_at: must be ISO 8601 or epoch seconds, not \(stamp.serialized())")
+                    throw LineError(
+                        message: "received_at: must be ISO 8601 or epoch seconds, not \(stamp.serialized())")
                 }
                 receivedAt = seconds
             }
         }
         do {
-            return IncomingEvent(alert: try Alert.validate(payload, defaultAppKey: defaultAppKey), receivedAt: receivedAt)
+            return IncomingEvent(
+                alert: try Alert.validate(payload, defaultAppKey: defaultAppKey), receivedAt: receivedAt)
         } catch {
             throw LineError(message: error.description)
         }

@@ -1,7 +1,7 @@
 import Alerts
 import ArgumentParser
-import ResolverConfiguration
 import Ledger
+import ResolverConfiguration
 import Staleness
 
 /// `list`: shows alerts in the ledger with their state, staleness and rule.
@@ -69,7 +69,8 @@ struct ListCommand: ParsableCommand {
                     first = false
                 } else {
                     rows.append([
-                        alert.state.rawValue, stale ? "yes" : "no", EpochTime.iso8601(alert.lastReceived), decision.rule,
+                        alert.state.rawValue, stale ? "yes" : "no", EpochTime.iso8601(alert.lastReceived),
+                        decision.rule,
                         alert.appKey, alert.display,
                     ])
                 }
@@ -82,7 +83,8 @@ struct ListCommand: ParsableCommand {
         } else if rows.isEmpty {
             Output.line("no \(state == .all ? "" : state.rawValue + " ")alerts")
         } else {
-            Output.stdout(Table.render(header: ["STATE", "STALE", "LAST RECEIVED", "RULE", "APP KEY", "IDENTITY"], rows: rows))
+            Output.stdout(
+                Table.render(header: ["STATE", "STALE", "LAST RECEIVED", "RULE", "APP KEY", "IDENTITY"], rows: rows))
         }
     }
 }

@@ -37,7 +37,8 @@ struct PruneCommand: ParsableCommand {
             }
             guard keep > longest else {
                 throw CLIError.usage(
-                    "--older-than \(olderThan) must be longer than the longest stale_after (\(DurationText.format(longest))), or open alerts' history could go")
+                    "--older-than \(olderThan) must be longer than the longest stale_after (\(DurationText.format(longest))), or open alerts' history could go"
+                )
             }
         } else if let retention = config.retention {
             keep = retention
@@ -51,7 +52,8 @@ struct PruneCommand: ParsableCommand {
             if !dryRun { try ledger.vacuum(incremental: false) }
             let verb = dryRun ? "would delete" : "deleted"
             Output.line(
-                "\(verb) \(result.events) event\(result.events == 1 ? "" : "s") and \(result.resolutions) ok record\(result.resolutions == 1 ? "" : "s") of resolved alerts received before \(EpochTime.iso8601(cutoff))\(dryRun ? "" : "; the ledger was vacuumed")")
+                "\(verb) \(result.events) event\(result.events == 1 ? "" : "s") and \(result.resolutions) ok record\(result.resolutions == 1 ? "" : "s") of resolved alerts received before \(EpochTime.iso8601(cutoff))\(dryRun ? "" : "; the ledger was vacuumed")"
+            )
         } catch {
             throw CLIError(code: 1, message: "\(error)")
         }

@@ -1,7 +1,7 @@
 import Alerts
 import ArgumentParser
-import ResolverConfiguration
 import Ledger
+import ResolverConfiguration
 
 #if canImport(Glibc)
     import Glibc

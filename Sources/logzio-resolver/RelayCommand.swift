@@ -38,7 +38,8 @@ struct RelayCommand: AsyncParsableCommand {
         let warn: (String) -> Void = { Output.stderr("logzio-resolver: \($0)") }
         let relayToken: Secret
         do {
-            guard let token = try TokenSource.relayToken(config: config, environment: Environment.values, warn: warn) else {
+            guard let token = try TokenSource.relayToken(config: config, environment: Environment.values, warn: warn)
+            else {
                 throw CLIError.config("no relay token: set LOGZIO_RESOLVER_RELAY_TOKEN or relay.token_file")
             }
             relayToken = token
@@ -52,7 +53,8 @@ struct RelayCommand: AsyncParsableCommand {
 
         let connection =
             config.relayForward
-            ? try BigPandaConnection(config: config, logger: logger, missingHint: " (or relay.forward: false to record only)")
+            ? try BigPandaConnection(
+                config: config, logger: logger, missingHint: " (or relay.forward: false to record only)")
             : nil
         defer { connection?.shutdown() }
 
@@ -62,7 +64,9 @@ struct RelayCommand: AsyncParsableCommand {
             maxBody: config.relayMaxBody, defaultAppKey: config.appKey, batchSize: config.batchSize)
         options.heartbeatPeriod = 30
         do {
-            try await RelayServer.run(options: options, ledger: ledger, client: connection?.client, logger: logger, clock: wallClock) { port in
+            try await RelayServer.run(
+                options: options, ledger: ledger, client: connection?.client, logger: logger, clock: wallClock
+            ) { port in
                 logger.info("relay listening", metadata: ["relay.address": "\(address.host):\(port)"])
             }
         } catch {

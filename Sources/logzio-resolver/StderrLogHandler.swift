@@ -36,7 +36,8 @@ struct StderrLogHandler: LogHandler {
                 line += " \(key)=\(merged[key].map { "\($0)" } ?? "")"
             }
         case .json:
-            var out = "{\"ts\":\(jsonString(timestamp)),\"level\":\(jsonString(event.level.rawValue)),\"msg\":\(jsonString("\(event.message)"))"
+            var out =
+                "{\"ts\":\(jsonString(timestamp)),\"level\":\(jsonString(event.level.rawValue)),\"msg\":\(jsonString("\(event.message)"))"
             for key in merged.keys.sorted() {
                 out += ",\(jsonString(key)):\(jsonString(merged[key].map { "\($0)" } ?? ""))"
             }

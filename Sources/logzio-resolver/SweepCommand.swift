@@ -1,10 +1,10 @@
 import Alerts
 import ArgumentParser
 import BigPanda
-import ResolverConfiguration
 import Curl
 import Ledger
 import Logging
+import ResolverConfiguration
 import Staleness
 import Sweep
 
@@ -43,14 +43,17 @@ struct SweepCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the result as one JSON object on stdout.")
     var json = false
 
-    @Option(name: .long, help: "Write Prometheus metrics to this textfile after the run (default: metrics_file in the config).")
+    @Option(
+        name: .long,
+        help: "Write Prometheus metrics to this textfile after the run (default: metrics_file in the config).")
     var metricsFile: String?
 
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if all, !yes, !dryRun {
-            throw ValidationError("sweep --all closes every open alert in scope; add --dry-run to preview it, or --yes to do it")
+            throw ValidationError(
+                "sweep --all closes every open alert in scope; add --dry-run to preview it, or --yes to do it")
         }
     }
 
@@ -59,7 +62,9 @@ struct SweepCommand: AsyncParsableCommand {
         let wall = wallClock()
         let evaluateAt = try now.map { try parseTime($0, flag: "--now") } ?? wall
         if !dryRun, evaluateAt > wall {
-            throw CLIError.usage("--now \(EpochTime.iso8601(evaluateAt)) is in the future; a sending sweep refuses it (use --dry-run to preview)")
+            throw CLIError.usage(
+                "--now \(EpochTime.iso8601(evaluateAt)) is in the future; a sending sweep refuses it (use --dry-run to preview)"
+            )
         }
         let config = try ledgerOptions.load()
 
@@ -123,7 +128,9 @@ struct SweepCommand: AsyncParsableCommand {
         do {
             let result = try ledger.prune(before: wallClock() - retention, dryRun: false)
             if result.events + result.resolutions > 0 { try ledger.vacuum(incremental: true) }
-            logger.info("applied retention", metadata: ["prune.events": "\(result.events)", "prune.resolutions": "\(result.resolutions)"])
+            logger.info(
+                "applied retention",
+                metadata: ["prune.events": "\(result.events)", "prune.resolutions": "\(result.resolutions)"])
         } catch {
             logger.error("cannot apply retention", metadata: ["error": "\(error)"])
         }
@@ -177,7 +184,9 @@ struct SweepCommand: AsyncParsableCommand {
         }
         if report.failed > 0 {
             var lines = report.errors
-            lines.append("\(report.failed) ok event\(report.failed == 1 ? " was" : "s were") not delivered; the alerts stay open for the next run")
+            lines.append(
+                "\(report.failed) ok event\(report.failed == 1 ? " was" : "s were") not delivered; the alerts stay open for the next run"
+            )
             throw CLIError(code: 1, message: lines.joined(separator: "\n"))
         }
     }
@@ -187,15 +196,16 @@ struct SweepCommand: AsyncParsableCommand {
 enum SweepJSON {
     static func render(_ report: SweepReport, dryRun: Bool) -> String {
         let actions: [JSONValue] = report.actions.map { action in
-            .object(JSONObject([
-                ("identity", .string(action.identity)),
-                ("app_key", .string(action.appKey)),
-                ("action", .string(action.action.rawValue)),
-                ("rule", .string(action.rule)),
-                ("reason", .string(action.reason)),
-                ("http_status", action.httpStatus.map { .integer(Int64($0)) } ?? .null),
-                ("attempts", .integer(Int64(action.attempts))),
-            ]))
+            .object(
+                JSONObject([
+                    ("identity", .string(action.identity)),
+                    ("app_key", .string(action.appKey)),
+                    ("action", .string(action.action.rawValue)),
+                    ("rule", .string(action.rule)),
+                    ("reason", .string(action.reason)),
+                    ("http_status", action.httpStatus.map { .integer(Int64($0)) } ?? .null),
+                    ("attempts", .integer(Int64(action.attempts))),
+                ]))
         }
         var object = JSONObject([
             ("open", .integer(Int64(report.open))),
@@ -216,10 +226,13 @@ enum SweepJSON {
 enum SweepText {
     static func render(_ report: SweepReport) -> String {
         let order: [SweepAction.Kind] = [.wouldResolve, .resolved, .held, .failed, .rejected, .kept]
-        let sorted = report.actions.sorted { (order.firstIndex(of: $0.action) ?? 9) < (order.firstIndex(of: $1.action) ?? 9) }
+        let sorted = report.actions.sorted {
+            (order.firstIndex(of: $0.action) ?? 9) < (order.firstIndex(of: $1.action) ?? 9)
+        }
         let rows = sorted.map { [$0.action.rawValue, $0.appKey, $0.identity, $0.reason] }
         var text = rows.isEmpty ? "" : Table.render(header: ["ACTION", "APP KEY", "IDENTITY", "WHY"], rows: rows)
-        text += "\(report.open) open, \(report.stale) stale, \(report.resolved) resolved, \(report.failed) failed, \(report.held) held"
+        text +=
+            "\(report.open) open, \(report.stale) stale, \(report.resolved) resolved, \(report.failed) failed, \(report.held) held"
         text += report.holdReason.map { " (held: \($0))" } ?? ""
         return text + "\n"
     }
