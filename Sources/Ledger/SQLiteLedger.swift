@@ -18,8 +18,19 @@ public final class SQLiteLedger: LedgerStore {
         case readOnly
     }
 
+    /// How commits reach the disk.
+    public enum Durability: Sendable {
+        /// Every commit is synced before it returns (`synchronous = FULL`): what the relay and the
+        /// recorders need, since a 202 or exit 0 promises the alert is stored.
+        case full
+        /// Commits are synced at WAL checkpoints (`synchronous = NORMAL`): a power loss may roll back
+        /// the last commits, never corrupt. The sweep uses it: a lost "resolved" mark only means the
+        /// `ok` is sent again (delivery is at least once).
+        case normal
+    }
+
     /// Opens the ledger at `path`.
-    public init(path: String, mode: Mode = .readWrite) throws {
+    public init(path: String, mode: Mode = .readWrite, durability: Durability = .full) throws {
         location = path
         readOnly = mode == .readOnly
         if readOnly, access(path, F_OK) != 0 {
@@ -29,6 +40,9 @@ public final class SQLiteLedger: LedgerStore {
         let database = try SQLiteDatabase(path: path, readOnly: readOnly, create: !readOnly)
         self.database = database
         try database.execute("PRAGMA busy_timeout = 10000")
+        // Map the file instead of a pread per page, and keep a modest page cache.
+        try database.execute("PRAGMA mmap_size = 268435456")
+        try database.execute("PRAGMA cache_size = -8192")
         if readOnly {
             try checkMigrated(database)
             return
@@ -36,7 +50,7 @@ public final class SQLiteLedger: LedgerStore {
         // Only takes effect on a new, empty file: lets sweeps that apply `retention` shrink it bit by bit.
         try database.execute("PRAGMA auto_vacuum = INCREMENTAL")
         try database.execute("PRAGMA journal_mode = WAL")
-        try database.execute("PRAGMA synchronous = FULL")
+        try database.execute(durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         try database.execute("PRAGMA foreign_keys = ON")
         try migrate(database)
     }

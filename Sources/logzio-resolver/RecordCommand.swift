@@ -49,9 +49,11 @@ struct RecordCommand: ParsableCommand {
 
 /// Opens the ledger, turning failures into one clear line. A ledger that cannot be opened (a missing
 /// directory, no permission, not a ledger) is a configuration problem: exit 78.
-func openLedger(_ path: String, mode: SQLiteLedger.Mode = .readWrite) throws -> SQLiteLedger {
+func openLedger(
+    _ path: String, mode: SQLiteLedger.Mode = .readWrite, durability: SQLiteLedger.Durability = .full
+) throws -> SQLiteLedger {
     do {
-        return try SQLiteLedger(path: path, mode: mode)
+        return try SQLiteLedger(path: path, mode: mode, durability: durability)
     } catch let error as LedgerError where error.isBusy {
         throw CLIError(code: 1, message: "\(error)")
     } catch {

@@ -77,7 +77,7 @@ struct SweepCommand: AsyncParsableCommand {
         var report: SweepReport?
         var failure: (any Error)?
         do {
-            let opened = try openLedger(config.ledger, mode: dryRun ? .readOnly : .readWrite)
+            let opened = try openLedger(config.ledger, mode: dryRun ? .readOnly : .readWrite, durability: .normal)
             ledger = opened
             let done = try await sweep(opened, config: config, evaluateAt: evaluateAt, client: client, logger: logger)
             report = done
