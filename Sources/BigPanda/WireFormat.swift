@@ -52,15 +52,15 @@ public enum WireFormat {
     }
 
     /// The request body for a batch of alerts already serialized as JSON objects.
-    public static func batchBody(appKey: String, serializedAlerts: [String]) -> [UInt8] {
+    public static func batchBody<Alert: Collection<UInt8>>(appKey: String, serializedAlerts: [Alert]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(serializedAlerts.reduce(64) { $0 + $1.utf8.count + 1 })
+        out.reserveCapacity(serializedAlerts.reduce(64) { $0 + $1.count + 1 })
         out.append(contentsOf: #"{"app_key":"#.utf8)
         JSONValue.writeString(appKey, to: &out)
         out.append(contentsOf: #","alerts":["#.utf8)
         for (index, alert) in serializedAlerts.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: alert.utf8)
+            out.append(contentsOf: alert)
         }
         out.append(contentsOf: "]}".utf8)
         return out

@@ -37,6 +37,9 @@ final class SQLiteDatabase {
             throw LedgerError(location: path, message: "cannot open the ledger: \(message)", code: rc)
         }
         sqlite3_extended_result_codes(db, 1)
+        // A short-lived command (a cron sweep) would otherwise checkpoint and sync the WAL on every close;
+        // writers checkpoint as the WAL grows anyway.
+        _ = lr_sqlite3_db_config_int(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1)
     }
 
     deinit {
@@ -87,6 +90,13 @@ final class SQLiteDatabase {
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// Whether the database has no schema yet (a new file).
+    func isEmpty() throws(LedgerError) -> Bool {
+        let statement = try statement("SELECT count(*) FROM sqlite_master")
+        defer { statement.reset() }
+        return try statement.step() && statement.int64(0) == 0
     }
 
     var changes: Int { Int(sqlite3_changes(handle)) }

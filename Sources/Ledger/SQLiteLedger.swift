@@ -48,7 +48,7 @@ public final class SQLiteLedger: LedgerStore {
             return
         }
         // Only takes effect on a new, empty file: lets sweeps that apply `retention` shrink it bit by bit.
-        try database.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        if try database.isEmpty() { try database.execute("PRAGMA auto_vacuum = INCREMENTAL") }
         try database.execute("PRAGMA journal_mode = WAL")
         try database.execute(durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         try database.execute("PRAGMA foreign_keys = ON")
@@ -56,9 +56,12 @@ public final class SQLiteLedger: LedgerStore {
     }
 
     private func migrate(_ database: SQLiteDatabase) throws {
+        var applied = try appliedMigrations(database)
+        // The usual case, an up-to-date ledger, reads and writes nothing more.
+        if Set(Migrations.all.map(\.name)).isSubset(of: applied) { return }
         try database.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")
-        let applied = try appliedMigrations(database)
+        applied = try appliedMigrations(database)
         for migration in Migrations.all where !applied.contains(migration.name) {
             try database.transaction {
                 // Another process may have applied it while we waited for the write lock.
@@ -320,32 +323,48 @@ public final class SQLiteLedger: LedgerStore {
         return try database.transaction {
             var outcomes: [AppliedOutcome] = []
             outcomes.reserveCapacity(records.count)
+            var counts: [String: (name: String, labels: String, value: Double)] = [:]
             for record in records {
-                // Every ok that left raises the floor for the next one, delivered or not.
-                try database.statement("UPDATE alerts SET max_timestamp = max(max_timestamp, ?) WHERE id = ?")
-                    .run([.integer(record.timestamp), .integer(record.alertID)])
+                // Every ok that left raises the timestamp floor for the next one, delivered or not. The
+                // state changes only if the alert's current event is still the one decided on (the fence).
+                // SET expressions all read the row as it was before the update.
                 let outcome: AppliedOutcome
                 switch record.kind {
                 case .delivered:
                     let fence = try database.statement(
                         """
-                        UPDATE alerts SET state = 'resolved', resolved_at = ?, rejected_runs = 0
-                        WHERE id = ? AND current_event_id = ? AND state = 'open' RETURNING id
+                        UPDATE alerts SET
+                            max_timestamp = max(max_timestamp, ?1),
+                            resolved_at = CASE WHEN current_event_id = ?2 AND state = 'open' THEN ?3 ELSE resolved_at END,
+                            rejected_runs = CASE WHEN current_event_id = ?2 AND state = 'open' THEN 0 ELSE rejected_runs END,
+                            state = CASE WHEN current_event_id = ?2 AND state = 'open' THEN 'resolved' ELSE state END
+                        WHERE id = ?4
+                        RETURNING current_event_id = ?2 AND state = 'resolved'
                         """)
-                    try fence.bind([.integer(record.sentAt), .integer(record.alertID), .integer(record.eventID)])
-                    outcome = try fence.step() ? .resolved : .fenced
-                    fence.reset()
+                    defer { fence.reset() }
+                    try fence.bind([
+                        .integer(record.timestamp), .integer(record.eventID), .integer(record.sentAt),
+                        .integer(record.alertID),
+                    ])
+                    outcome = try fence.step() && fence.int64(0) == 1 ? .resolved : .fenced
                 case .permanent:
                     let count = try database.statement(
                         """
-                        UPDATE alerts SET rejected_runs = rejected_runs + 1,
-                            state = CASE WHEN rejected_runs + 1 >= 3 THEN 'rejected' ELSE state END
-                        WHERE id = ? AND current_event_id = ? AND state = 'open' RETURNING state
+                        UPDATE alerts SET
+                            max_timestamp = max(max_timestamp, ?1),
+                            rejected_runs = CASE WHEN current_event_id = ?2 AND state = 'open'
+                                THEN rejected_runs + 1 ELSE rejected_runs END,
+                            state = CASE WHEN current_event_id = ?2 AND state = 'open' AND rejected_runs + 1 >= 3
+                                THEN 'rejected' ELSE state END
+                        WHERE id = ?3
+                        RETURNING current_event_id = ?2 AND state = 'rejected'
                         """)
-                    try count.bind([.integer(record.alertID), .integer(record.eventID)])
-                    outcome = try count.step() && count.text(0) == AlertState.rejected.rawValue ? .rejected : .failed
-                    count.reset()
+                    defer { count.reset() }
+                    try count.bind([.integer(record.timestamp), .integer(record.eventID), .integer(record.alertID)])
+                    outcome = try count.step() && count.int64(0) == 1 ? .rejected : .failed
                 case .failed:
+                    try database.statement("UPDATE alerts SET max_timestamp = max(max_timestamp, ?) WHERE id = ?")
+                        .run([.integer(record.timestamp), .integer(record.alertID)])
                     outcome = .failed
                 }
                 try database.statement(
@@ -360,14 +379,21 @@ public final class SQLiteLedger: LedgerStore {
                     .optional(record.httpStatus.map(Int64.init)), .integer(Int64(max(1, record.attempts))),
                     .text(outcome.rawValue), .optional(record.error),
                 ])
-                let labels = MetricSample.labelText([("app_key", record.appKey), ("rule", record.rule)])
-                switch outcome {
-                case .resolved: try addMetric(MetricName.resolved, labels: labels, value: 1, set: false, in: database)
-                case .failed, .rejected:
-                    try addMetric(MetricName.failed, labels: labels, value: 1, set: false, in: database)
-                case .fenced: break
+                let name: String? =
+                    switch outcome {
+                    case .resolved: MetricName.resolved
+                    case .failed, .rejected: MetricName.failed
+                    case .fenced: nil
+                    }
+                if let name {
+                    let labels = MetricSample.labelText([("app_key", record.appKey), ("rule", record.rule)])
+                    counts[name + "{" + labels, default: (name, labels, 0)].value += 1
                 }
                 outcomes.append(outcome)
+            }
+            // One counter update per series and batch, not per alert.
+            for (name, labels, value) in counts.values {
+                try addMetric(name, labels: labels, value: value, set: false, in: database)
             }
             return outcomes
         }

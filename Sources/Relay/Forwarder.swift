@@ -70,7 +70,7 @@ public struct Forwarder: Service {
     }
 
     private func body(_ rows: [OutboxRow]) -> [UInt8] {
-        WireFormat.batchBody(appKey: rows.first?.appKey ?? "", serializedAlerts: rows.map(\.payload))
+        WireFormat.batchBody(appKey: rows.first?.appKey ?? "", serializedAlerts: rows.map(\.payload.utf8))
     }
 
     private func deliver(_ rows: [OutboxRow], failures: Int) async -> Step {

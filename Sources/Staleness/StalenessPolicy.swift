@@ -24,6 +24,11 @@ public struct StalenessPolicy: Sendable, Equatable {
         return (StalenessPolicy.defaultRuleName, defaultStaleAfter)
     }
 
+    /// Every field some rule matches on: the only fields a decision reads.
+    public var matchFields: Set<String> {
+        Set(rules.flatMap { $0.match.map(\.field) })
+    }
+
     /// The longest finite `stale_after` among the default and the rules.
     public var longestFiniteStaleAfter: Int64 {
         ([defaultStaleAfter] + rules.map(\.staleAfter)).reduce(0) { longest, staleAfter in

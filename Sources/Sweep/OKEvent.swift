@@ -6,26 +6,61 @@ import Staleness
 public enum OKEvent {
     /// BigPanda's limit on `description`.
     public static let maxDescription = 2048
+    /// BigPanda's limit on a tag value.
+    public static let maxTag = 512
 
     /// The `ok` timestamp: the later of the wall clock and one past every timestamp seen for the alert.
     public static func timestamp(wallClock: Int64, maxTimestamp: Int64) -> Int64 {
         max(wallClock, maxTimestamp + 1)
     }
 
-    /// The wire payload: the last payload with status `ok`, a later timestamp, the reason and provenance tags,
-    /// and nested values sent as JSON text.
-    public static func build(payload: JSONObject, timestamp: Int64, reason: String, lastReceived: Int64) -> JSONObject {
-        var event = payload
-        event["status"] = .string(AlertStatus.ok.rawValue)
-        event["timestamp"] = .integer(timestamp)
+    /// The wire payload as JSON text: the last payload with status `ok`, a later timestamp, the reason and
+    /// provenance tags, and nested values sent as their JSON text. Members are copied through as stored,
+    /// so identity fields go back exactly as received; new fields are appended in a fixed order.
+    public static func build(payload: RawJSONObject, timestamp: Int64, reason: String, lastReceived: Int64) -> [UInt8] {
         var description = "resolved by logzio-resolver: \(reason)"
         if description.count > maxDescription {
             description = String(description.prefix(maxDescription - 1)) + "…"
         }
-        event["description"] = .string(description)
-        event["resolved_by"] = .string("logzio-resolver")
-        event["resolve_reason"] = .string(String(reason.prefix(512)))
-        event["last_received"] = .string(EpochTime.iso8601(lastReceived))
-        return WireFormat.flattened(event)
+        let replaced: [(key: String, value: JSONValue)] = [
+            ("status", .string(AlertStatus.ok.rawValue)),
+            ("timestamp", .integer(timestamp)),
+            ("description", .string(description)),
+            ("resolved_by", .string("logzio-resolver")),
+            ("resolve_reason", .string(String(reason.prefix(maxTag)))),
+            ("last_received", .string(EpochTime.iso8601(lastReceived))),
+        ]
+        var keep = WireFormat.identityFields
+        for key in ["primary_property", "secondary_property"] {
+            if case .string(let name)? = try? payload.value(key) { keep.insert(name) }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(payload.bytes.count + 512)
+        out.append(UInt8(ascii: "{"))
+        var written = Set<String>()
+        func member(_ key: String) {
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
+            JSONValue.writeString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+        }
+        for (key, range) in payload.members {
+            if let replacement = replaced.first(where: { $0.key == key }) {
+                member(key)
+                replacement.value.write(to: &out)
+                written.insert(key)
+            } else if !keep.contains(key), payload.isNested(range) {
+                member(key)
+                JSONValue.writeString(String(decoding: payload.raw(range), as: UTF8.self), to: &out)
+            } else {
+                member(key)
+                out.append(contentsOf: payload.raw(range))
+            }
+        }
+        for (key, value) in replaced where !written.contains(key) {
+            member(key)
+            value.write(to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 }

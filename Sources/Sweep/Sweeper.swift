@@ -60,6 +60,7 @@ public final class Sweeper {
 
         var report = SweepReport()
         var candidates: [Candidate] = []
+        let matchFields = options.policy.matchFields
         let forwarding = try ledger.alertsWithPendingForward()
         try ledger.forEachAlert(AlertFilter(states: [.open], appKey: options.appKey)) { alert in
             report.open += 1
@@ -70,9 +71,10 @@ public final class Sweeper {
                         reason: "its last event is still waiting in the relay's outbox to be forwarded"))
                 return
             }
+            // Rules read only their match fields, so only those are decoded.
             let payload: JSONObject
             do {
-                payload = try alert.payload()
+                payload = try RawJSONObject(Array(alert.payloadText.utf8)).subset(matchFields)
             } catch {
                 report.actions.append(
                     SweepAction(
@@ -240,12 +242,12 @@ public final class Sweeper {
         var byID: [Int64: LedgerAlert] = [:]
         for row in rows { byID[row.id] = row }
         let wall = wallClock()
-        var alerts: [JSONObject] = []
+        var alerts: [[UInt8]] = []
         var entries: [(candidateIndex: Int, timestamp: Int64)] = []
         for index in indices {
             let candidate = candidates[index]
             guard let row = byID[candidate.alertID], row.state == .open, row.currentEventID == candidate.eventID,
-                let payload = try? row.payload()
+                let payload = try? RawJSONObject(Array(row.payloadText.utf8))
             else {
                 report.actions.append(
                     action(candidate, .kept, reason: "a new event arrived during the sweep; left as it is"))
@@ -258,7 +260,7 @@ public final class Sweeper {
             entries.append((index, timestamp))
         }
         return Batch(
-            index: chunkIndex, appKey: appKey, body: WireFormat.batchBody(appKey: appKey, alerts: alerts),
+            index: chunkIndex, appKey: appKey, body: WireFormat.batchBody(appKey: appKey, serializedAlerts: alerts),
             entries: entries)
     }
 
