@@ -94,6 +94,7 @@ var package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Alerts"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts"]),
         .testTarget(name: "ResolverConfigurationTests", dependencies: ["ResolverConfiguration", "Staleness"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Alerts", "BigPanda"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger"]),
         .testTarget(
             name: "EndToEndTests",
