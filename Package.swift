@@ -87,6 +87,9 @@ var package = Package(
             ]
         ),
 
+        // Benchmark-only: posts alerts to a relay at a fixed rate and reports latency percentiles.
+        .executableTarget(name: "relay-load", dependencies: ["Curl"], path: "benchmarks/relay-load"),
+
         .testTarget(name: "AlertsTests", dependencies: ["Alerts"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "LoopbackHTTP"]),
         .testTarget(
