@@ -42,8 +42,8 @@ public final class SQLiteLedger: LedgerStore {
         let database = try SQLiteDatabase(path: path, readOnly: readOnly, create: !readOnly)
         self.database = database
         try database.execute("PRAGMA busy_timeout = 10000")
-        // Map the file instead of a pread per page, and keep a modest page cache.
-        try database.execute("PRAGMA mmap_size = 268435456")
+        // A modest page cache. No mmap: mapped pages count towards the process's RSS, and a sweep
+        // over a large ledger must stay small.
         try database.execute("PRAGMA cache_size = -8192")
         if readOnly {
             try checkMigrated(database)
@@ -325,7 +325,7 @@ public final class SQLiteLedger: LedgerStore {
         return try database.transaction {
             var outcomes: [AppliedOutcome] = []
             outcomes.reserveCapacity(records.count)
-            var counts: [String: (name: String, labels: String, value: Double)] = [:]
+            var counts: [String: (name: String, appKey: String, rule: String, value: Double)] = [:]
             for record in records {
                 // Every ok that left raises the timestamp floor for the next one, delivered or not. The
                 // state changes only if the alert's current event is still the one decided on (the fence).
@@ -388,13 +388,14 @@ public final class SQLiteLedger: LedgerStore {
                     case .fenced: nil
                     }
                 if let name {
-                    let labels = MetricSample.labelText([("app_key", record.appKey), ("rule", record.rule)])
-                    counts[name + "{" + labels, default: (name, labels, 0)].value += 1
+                    counts[name + "\u{0}" + record.appKey + "\u{0}" + record.rule, default: (name, record.appKey, record.rule, 0)]
+                        .value += 1
                 }
                 outcomes.append(outcome)
             }
             // One counter update per series and batch, not per alert.
-            for (name, labels, value) in counts.values {
+            for (name, appKey, rule, value) in counts.values {
+                let labels = MetricSample.labelText([("app_key", appKey), ("rule", rule)])
                 try addMetric(name, labels: labels, value: value, set: false, in: database)
             }
             return outcomes
