@@ -295,7 +295,8 @@ public final class SQLiteLedger: LedgerStore {
                 sql += " AND a.app_key = ?"
                 values.append(.text(appKey))
             }
-            sql += " ORDER BY a.id"
+            // The (state, app_key, id) index's own order: no sort of payload rows into a temp file.
+            sql += " ORDER BY a.app_key, a.id"
             let statement = try database.statement(sql)
             try statement.bind(values)
             defer { statement.reset() }
@@ -327,46 +328,40 @@ public final class SQLiteLedger: LedgerStore {
             outcomes.reserveCapacity(records.count)
             var counts: [String: (name: String, appKey: String, rule: String, value: Double)] = [:]
             for record in records {
-                // Every ok that left raises the timestamp floor for the next one, delivered or not. The
-                // state changes only if the alert's current event is still the one decided on (the fence).
-                // SET expressions all read the row as it was before the update.
+                // The state changes only if the alert's current event is still the one decided on (the
+                // fence). The timestamp floor rises either way.
                 let outcome: AppliedOutcome
                 switch record.kind {
                 case .delivered:
-                    let fence = try database.statement(
+                    try database.statement(
                         """
-                        UPDATE alerts SET
-                            max_timestamp = max(max_timestamp, ?1),
-                            resolved_at = CASE WHEN current_event_id = ?2 AND state = 'open' THEN ?3 ELSE resolved_at END,
-                            rejected_runs = CASE WHEN current_event_id = ?2 AND state = 'open' THEN 0 ELSE rejected_runs END,
-                            state = CASE WHEN current_event_id = ?2 AND state = 'open' THEN 'resolved' ELSE state END
-                        WHERE id = ?4
-                        RETURNING current_event_id = ?2 AND state = 'resolved'
-                        """)
-                    defer { fence.reset() }
-                    try fence.bind([
-                        .integer(record.timestamp), .integer(record.eventID), .integer(record.sentAt),
-                        .integer(record.alertID),
-                    ])
-                    outcome = try fence.step() && fence.int64(0) == 1 ? .resolved : .fenced
+                        UPDATE alerts SET state = 'resolved', resolved_at = ?1, rejected_runs = 0,
+                            max_timestamp = max(max_timestamp, ?2)
+                        WHERE id = ?3 AND current_event_id = ?4 AND state = 'open'
+                        """
+                    ).run([.integer(record.sentAt), .integer(record.timestamp), .integer(record.alertID), .integer(record.eventID)])
+                    if database.changes == 1 {
+                        outcome = .resolved
+                    } else {
+                        try raiseFloor(record, in: database)
+                        outcome = .fenced
+                    }
                 case .permanent:
-                    let count = try database.statement(
+                    try database.statement(
                         """
-                        UPDATE alerts SET
-                            max_timestamp = max(max_timestamp, ?1),
-                            rejected_runs = CASE WHEN current_event_id = ?2 AND state = 'open'
-                                THEN rejected_runs + 1 ELSE rejected_runs END,
-                            state = CASE WHEN current_event_id = ?2 AND state = 'open' AND rejected_runs + 1 >= 3
-                                THEN 'rejected' ELSE state END
-                        WHERE id = ?3
-                        RETURNING current_event_id = ?2 AND state = 'rejected'
-                        """)
-                    defer { count.reset() }
-                    try count.bind([.integer(record.timestamp), .integer(record.eventID), .integer(record.alertID)])
-                    outcome = try count.step() && count.int64(0) == 1 ? .rejected : .failed
+                        UPDATE alerts SET rejected_runs = rejected_runs + 1, max_timestamp = max(max_timestamp, ?1),
+                            state = CASE WHEN rejected_runs + 1 >= 3 THEN 'rejected' ELSE state END
+                        WHERE id = ?2 AND current_event_id = ?3 AND state = 'open'
+                        """
+                    ).run([.integer(record.timestamp), .integer(record.alertID), .integer(record.eventID)])
+                    if database.changes == 1 {
+                        outcome = try state(of: record.alertID, in: database) == .rejected ? .rejected : .failed
+                    } else {
+                        try raiseFloor(record, in: database)
+                        outcome = .failed
+                    }
                 case .failed:
-                    try database.statement("UPDATE alerts SET max_timestamp = max(max_timestamp, ?) WHERE id = ?")
-                        .run([.integer(record.timestamp), .integer(record.alertID)])
+                    try raiseFloor(record, in: database)
                     outcome = .failed
                 }
                 try database.statement(
@@ -400,6 +395,19 @@ public final class SQLiteLedger: LedgerStore {
             }
             return outcomes
         }
+    }
+
+    /// Every ok that left raises the timestamp floor for the next one, delivered or not.
+    private func raiseFloor(_ record: SendRecord, in database: SQLiteDatabase) throws {
+        try database.statement("UPDATE alerts SET max_timestamp = max(max_timestamp, ?) WHERE id = ?")
+            .run([.integer(record.timestamp), .integer(record.alertID)])
+    }
+
+    private func state(of alertID: Int64, in database: SQLiteDatabase) throws -> AlertState? {
+        let statement = try database.statement("SELECT state FROM alerts WHERE id = ?")
+        try statement.bind([.integer(alertID)])
+        defer { statement.reset() }
+        return try statement.step() ? AlertState(rawValue: statement.text(0)) : nil
     }
 
     public func pendingOutbox(limit: Int) throws -> [OutboxRow] {

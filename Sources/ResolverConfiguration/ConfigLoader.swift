@@ -27,7 +27,9 @@ public enum ConfigLoader {
     public static func apply(yaml text: String, file: String, to config: inout ResolverConfig) throws(ConfigError) {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            // The basic resolver: values are read as plain strings here, so resolving tags (and compiling
+            // the default resolver's regular expressions at start-up) would be wasted.
+            root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             throw ConfigError(file: file, line: yamlLine(error), message: "not valid YAML: \(yamlProblem(error))")
         } catch {

@@ -71,10 +71,10 @@ public final class Sweeper {
                         reason: "its last event is still waiting in the relay's outbox to be forwarded"))
                 return
             }
-            // Rules read only their match fields, so only those are decoded.
+            // Rules read only their match fields, so only those are decoded (none without rules).
             let payload: JSONObject
             do {
-                payload = try RawJSONObject(Array(alert.payloadText.utf8)).subset(matchFields)
+                payload = matchFields.isEmpty ? JSONObject() : try RawJSONObject(Array(alert.payloadText.utf8)).subset(matchFields)
             } catch {
                 report.actions.append(
                     SweepAction(
