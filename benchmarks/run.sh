@@ -36,8 +36,9 @@ python3 -c 'import requests' 2>/dev/null || python3 -m pip install -q requests
 if [ -n "${LOGZIO_RESOLVER_BIN:-}" ]; then
     bin="$LOGZIO_RESOLVER_BIN"
 else
-    swift build -c release 2>&1 | tail -n 3
-    bin="$(swift build -c release --show-bin-path)/logzio-resolver"
+    # The build users install (Scripts/install.sh): the Swift runtime linked in.
+    swift build -c release --static-swift-stdlib 2>&1 | tail -n 3
+    bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/logzio-resolver"
 fi
 
 exec python3 benchmarks/bench.py --bin "$bin" "$@"
