@@ -63,9 +63,11 @@ struct CurlClientFailureTests {
             )
         )
 
-        #expect(error.code == 7)
+        // Usually 7 (couldn't connect). Tests run in parallel, so another test may have bound the freed port
+        // meanwhile, and the error is then a reset or an empty reply; it must be transient either way.
+        #expect([7, 52, 55, 56].contains(error.code), "\(error)")
         #expect(error.isTransient)
-        #expect(error.description.hasPrefix("curl error 7 (couldn't connect): "))
+        #expect(error.description.hasPrefix("curl error \(error.code) ("))
         #expect(!error.description.contains("sekrit"))
     }
 
