@@ -23,10 +23,13 @@ import Testing
                 usleep(80_000)
                 return nil
             })
-            try scenario.writeConfig("bigpanda:\n  requests_per_second: 0\n  batch_size: \(batchSize)\n  deadline: 30s\n")
+            try scenario.writeConfig(
+                "bigpanda:\n  requests_per_second: 0\n  batch_size: \(batchSize)\n  deadline: 30s\n")
             try await scenario.importOpenAlerts(count: alertCount, prefix: "k\(iteration)")
 
-            let sweep = try Spawned(arguments: ["sweep", "--all", "--yes"], environment: scenario.environment, directory: scenario.directory)
+            let sweep = try Spawned(
+                arguments: ["sweep", "--all", "--yes"], environment: scenario.environment, directory: scenario.directory
+            )
             let delay = Int.random(in: 50...800, using: &random)
             try await Task.sleep(for: .milliseconds(delay))
             sweep.killHard()
@@ -37,7 +40,10 @@ import Testing
             let acceptedAtKill = Set(scenario.standIn.received.compactMap { $0.alert["host"]?.stringValue })
             let resolvedAtKill = try await scenario.hosts("resolved")
             let falseResolves = Set(resolvedAtKill).subtracting(acceptedAtKill)
-            #expect(falseResolves.isEmpty, "iteration \(iteration) (kill after \(delay) ms): resolved without an accepted ok: \(falseResolves.prefix(5))")
+            #expect(
+                falseResolves.isEmpty,
+                "iteration \(iteration) (kill after \(delay) ms): resolved without an accepted ok: \(falseResolves.prefix(5))"
+            )
             #expect(try await Tool.integrityCheck(scenario.ledger) == "ok")
 
             // The next run, started right after, picks up everything.
@@ -46,7 +52,9 @@ import Testing
 
             let received = scenario.standIn.received.compactMap { $0.alert["host"]?.stringValue }
             let accepted = Set(received)
-            #expect(accepted.count == alertCount, "iteration \(iteration): \(alertCount - accepted.count) alerts never got an accepted ok")
+            #expect(
+                accepted.count == alertCount,
+                "iteration \(iteration): \(alertCount - accepted.count) alerts never got an accepted ok")
             let resolved = try await scenario.hosts("resolved")
             #expect(resolved.count == alertCount)
             #expect(Set(resolved).isSubset(of: accepted))
@@ -58,23 +66,34 @@ import Testing
             #expect(duplicates <= 4 * batchSize, "iteration \(iteration): \(duplicates) oks sent twice")
             #expect(try await Tool.integrityCheck(scenario.ledger) == "ok")
         }
-        print("reliability: killed sweeps: \(iterations) runs, \(killedMidRun) killed mid-run, \(duplicatesSeen) oks re-sent in all")
+        print(
+            "reliability: killed sweeps: \(iterations) runs, \(killedMidRun) killed mid-run, \(duplicatesSeen) oks re-sent in all"
+        )
         #expect(killedMidRun > 0, "no kill landed while a sweep was running; the test proves nothing")
     }
 
     /// The relay under load from 8 posting clients, SIGKILLed at a random moment and restarted on the same
     /// ledger: every alert the clients saw a 202 for is in the ledger and reaches BigPanda.
     @Test func aKilledRelayKeepsAndForwardsEveryAlertItAnswered202() async throws {
-        let iterations = Reliability.iterations(ci: 3, full: 20)
-        var random = SplitMix64(seed: Reliability.seed("killed relay"))
+        try await relayUnderLoad(signal: SIGKILL, iterations: Reliability.iterations(ci: 3, full: 20))
+    }
+
+    /// The same with SIGTERM: the relay also exits 0 in time.
+    @Test func aStoppedRelayKeepsAndForwardsEveryAlertItAnswered202() async throws {
+        try await relayUnderLoad(signal: SIGTERM, iterations: Reliability.iterations(ci: 2, full: 20))
+    }
+
+    func relayUnderLoad(signal: Int32, iterations: Int) async throws {
+        let name = signal == SIGKILL ? "killed relay" : "stopped relay"
+        var random = SplitMix64(seed: Reliability.seed(name))
         for iteration in 0..<iterations {
             // BigPanda is slow, so the outbox is mid-delivery when the relay dies.
             let scenario = try Scenario(script: { _, _ in
                 usleep(20_000)
                 return nil
             })
-            try scenario.writeConfig("bigpanda:\n  requests_per_second: 0\n  batch_size: 20\n")
-            let relay = try await RelayProcess.start(scenario: scenario)
+            try scenario.writeConfig("bigpanda:\n  requests_per_second: 0\n  batch_size: 20\n  timeout: 2s\n")
+            let relay = try await RelayProcess.startReliably(scenario: scenario)
             let answered = Collected<String>()
             let stop = Collected<Bool>()
             let posters = Task {
@@ -83,7 +102,8 @@ import Testing
                         group.addTask {
                             for index in 0..<2000 where stop.values.isEmpty {
                                 let host = "r\(iteration)-\(poster)-\(index)"
-                                let body = #"{"app_key":"e2e-app-key","status":"critical","host":"\#(host)","check":"cpu"}"#
+                                let body =
+                                    #"{"app_key":"e2e-app-key","status":"critical","host":"\#(host)","check":"cpu"}"#
                                 guard let (status, _) = try? await relay.post(body) else { return }
                                 if status == 202 { answered.append(host) } else { return }
                             }
@@ -91,32 +111,107 @@ import Testing
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 150...900, using: &random)))
-            relay.killHard()
+            // Kill at a random moment after the first 202 (a loaded machine may take a while to answer one).
+            for _ in 0..<500 where answered.values.isEmpty {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 50...800, using: &random)))
+            let signalled = monotonicSeconds()
+            kill(relay.process.processIdentifier, signal)
+            var exited = false
+            while monotonicSeconds() - signalled < 30 {
+                if !relay.process.isRunning {
+                    exited = true
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
             stop.append(true)
             await posters.value
+            #expect(exited, "\(name): the relay did not exit")
+            if signal == SIGTERM {
+                #expect(relay.process.terminationStatus == 0, "\(relay.stderr)")
+                #expect(monotonicSeconds() - signalled < 12, "SIGTERM took \(monotonicSeconds() - signalled) s")
+            }
             let acknowledged = Set(answered.values)
-            #expect(!acknowledged.isEmpty, "no post was answered before the kill")
+            #expect(!acknowledged.isEmpty, "no post was answered before the signal")
 
-            let second = try await RelayProcess.start(scenario: scenario)
+            let second = try await RelayProcess.startReliably(scenario: scenario)
             let inLedger = Set(try await scenario.hosts("all"))
             let lost = acknowledged.subtracting(inLedger)
-            #expect(lost.isEmpty, "iteration \(iteration): answered 202 but not in the ledger: \(lost.prefix(5))")
+            #expect(lost.isEmpty, "\(name) \(iteration): answered 202 but not in the ledger: \(lost.prefix(5))")
             let delivered = try await eventually(60) {
                 acknowledged.isSubset(of: Set(scenario.standIn.received.compactMap { $0.alert["host"]?.stringValue }))
             }
             let forwarded = Set(scenario.standIn.received.compactMap { $0.alert["host"]?.stringValue })
-            #expect(delivered, "iteration \(iteration): \(acknowledged.subtracting(forwarded).count) of \(acknowledged.count) answered alerts never reached BigPanda")
+            #expect(
+                delivered,
+                "\(name) \(iteration): \(acknowledged.subtracting(forwarded).count) of \(acknowledged.count) answered alerts never reached BigPanda"
+            )
             var depth = -1
             for _ in 0..<100 where depth != 0 {
                 depth = (try? await second.health()["outbox_depth"] as? Int) ?? -1
                 if depth != 0 { try await Task.sleep(for: .milliseconds(100)) }
             }
-            #expect(depth == 0, "the outbox did not drain")
+            #expect(
+                depth == 0,
+                "the outbox did not drain; the restarted relay is \(second.process.isRunning ? "running" : "gone (\(second.process.terminationStatus))"): \(second.stderr.suffix(3000))"
+            )
+            if !delivered {
+                let missing = acknowledged.subtracting(forwarded).sorted().prefix(5)
+                print(
+                    "reliability: \(name) \(iteration): missing \(missing); outbox: \(try await Tool.query(scenario.ledger, "SELECT state, count(*) FROM outbox GROUP BY state"))"
+                )
+            }
             #expect(second.terminate() == 0)
             #expect(try await Tool.integrityCheck(scenario.ledger) == "ok")
-            print("reliability: killed relay iteration \(iteration): \(acknowledged.count) answered 202, all kept and forwarded")
+            print(
+                "reliability: \(name) iteration \(iteration): \(acknowledged.count) answered 202, all kept and forwarded"
+            )
         }
+    }
+
+    /// A sweep stopped with SIGTERM records what was in flight: nothing accepted is left unrecorded, so the
+    /// next sweep sends nothing twice.
+    @Test func aSweepStoppedWithSIGTERMRecordsWhatWasInFlight() async throws {
+        let iterations = Reliability.iterations(ci: 2, full: 20)
+        var random = SplitMix64(seed: Reliability.seed("stopped sweeps"))
+        var stoppedMidRun = 0
+        for iteration in 0..<iterations {
+            let scenario = try Scenario(script: { _, _ in
+                usleep(80_000)
+                return nil
+            })
+            try scenario.writeConfig("bigpanda:\n  requests_per_second: 0\n  batch_size: 50\n  deadline: 30s\n")
+            try await scenario.importOpenAlerts(count: 2000, prefix: "t\(iteration)")
+            let sweep = try Spawned(
+                arguments: ["sweep", "--all", "--yes"], environment: scenario.environment, directory: scenario.directory
+            )
+            try await Task.sleep(for: .milliseconds(Int.random(in: 100...700, using: &random)))
+            kill(sweep.pid, SIGTERM)
+            let ended = try #require(try await sweep.wait(seconds: 30), "the stopped sweep did not end")
+            #expect(!ended.signalled, "SIGTERM must end the sweep cleanly, not kill it")
+            if ended.status == 1 {
+                stoppedMidRun += 1
+                #expect(sweep.stderr.contains("signal"), "\(sweep.stderr)")
+            } else {
+                #expect(ended.status == 0, "\(sweep.stderr)")
+            }
+            let accepted = Set(scenario.standIn.received.compactMap { $0.alert["host"]?.stringValue })
+            let resolved = Set(try await scenario.hosts("resolved"))
+            #expect(
+                resolved == accepted,
+                "iteration \(iteration): \(accepted.subtracting(resolved).count) accepted oks were not recorded, \(resolved.subtracting(accepted).count) resolved without one"
+            )
+            #expect(try await Tool.integrityCheck(scenario.ledger) == "ok")
+            let clean = try await scenario.run(["sweep", "--all", "--yes"])
+            #expect(clean.code == 0, "\(clean.stderr)")
+            let received = scenario.standIn.received.compactMap { $0.alert["host"]?.stringValue }
+            #expect(
+                received.count == 2000 && Set(received).count == 2000,
+                "iteration \(iteration): \(received.count) oks for \(Set(received).count) alerts")
+        }
+        print("reliability: stopped sweeps: \(iterations) runs, \(stoppedMidRun) stopped mid-run")
     }
 
     /// Four sweeps started at once on one ledger: none sends an `ok` another sent, those that find the work
@@ -129,13 +224,17 @@ import Testing
                 usleep(60_000)
                 return nil
             })
-            try scenario.writeConfig("bigpanda:\n  requests_per_second: 0\n  batch_size: 20\nmax_resolves_per_run: 100000\nmax_resolve_fraction: 1\n")
+            try scenario.writeConfig(
+                "bigpanda:\n  requests_per_second: 0\n  batch_size: 20\nmax_resolves_per_run: 100000\nmax_resolve_fraction: 1\n"
+            )
             try await scenario.importOpenAlerts(count: 400, prefix: "c\(round)")
             let environment = scenario.environment
             let directory = scenario.directory
             let codes = try await withThrowingTaskGroup(of: RunResult.self) { group in
                 for _ in 0..<4 {
-                    group.addTask { try await Binary.run(["sweep"], stdin: "", environment: environment, directory: directory) }
+                    group.addTask {
+                        try await Binary.run(["sweep"], stdin: "", environment: environment, directory: directory)
+                    }
                 }
                 var results: [RunResult] = []
                 for try await result in group { results.append(result) }
@@ -152,7 +251,9 @@ import Testing
             let final = try await scenario.run(["sweep"])
             #expect(final.code == 0, "\(final.stderr)")
             let received = scenario.standIn.received.compactMap { $0.alert["host"]?.stringValue }
-            #expect(received.count == Set(received).count, "round \(round): \(received.count - Set(received).count) oks were sent twice")
+            #expect(
+                received.count == Set(received).count,
+                "round \(round): \(received.count - Set(received).count) oks were sent twice")
             #expect(Set(received).count == 400)
             #expect(try await scenario.list("open").isEmpty)
             #expect(try await Tool.integrityCheck(scenario.ledger) == "ok")

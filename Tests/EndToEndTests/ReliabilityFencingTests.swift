@@ -12,7 +12,9 @@ import Testing
     static func refire(host: String, ledger path: String, errors: Collected<String>) {
         do {
             let ledger = try SQLiteLedger(path: path)
-            let payload = try JSONParser.parse(#"{"app_key":"\#(Scenario.appKey)","status":"critical","host":"\#(host)","check":"cpu","refired":true}"#)
+            let payload = try JSONParser.parse(
+                #"{"app_key":"\#(Scenario.appKey)","status":"critical","host":"\#(host)","check":"cpu","refired":true}"#
+            )
             let alert = try Alert.validate(payload, defaultAppKey: nil)
             let now = nowSeconds()
             try ledger.record([IncomingEvent(alert: alert, receivedAt: now)], recordedAt: now)
@@ -23,7 +25,9 @@ import Testing
 
     /// The hosts in a request body's `alerts`.
     static func hosts(in request: ReceivedRequest) -> [String] {
-        guard case .array(let alerts)? = (try? JSONParser.parse(request.body))?.objectValue?["alerts"] else { return [] }
+        guard case .array(let alerts)? = (try? JSONParser.parse(request.body))?.objectValue?["alerts"] else {
+            return []
+        }
         return alerts.compactMap { $0.objectValue?["host"]?.stringValue }
     }
 
@@ -49,8 +53,10 @@ import Testing
         let actions = try #require(report["actions"] as? [[String: Any]])
         let web2 = try #require(actions.first { ($0["identity"] as? String)?.contains("host=web-2") == true })
         #expect(web2["action"] as? String == "kept")
-        #expect((web2["reason"] as? String)?.contains("new event arrived while the ok was in flight") == true, "\(web2)")
-        #expect(Set(scenario.standIn.received.compactMap { $0.alert["host"]?.stringValue }) == ["web-1", "web-2", "web-3"])
+        #expect(
+            (web2["reason"] as? String)?.contains("new event arrived while the ok was in flight") == true, "\(web2)")
+        #expect(
+            Set(scenario.standIn.received.compactMap { $0.alert["host"]?.stringValue }) == ["web-1", "web-2", "web-3"])
 
         // BigPanda took the ok, but the ledger keeps web-2 open: it fired again after the decision.
         #expect(try await scenario.hosts("open") == ["web-2"])

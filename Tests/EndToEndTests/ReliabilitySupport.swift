@@ -39,7 +39,8 @@ enum Reliability {
 
     /// Whether an executable is on this machine's usual paths.
     static func tool(_ name: String) -> String? {
-        let directories = (environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/bin", "/bin", "/usr/local/bin"]
+        let directories =
+            (environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/bin", "/bin", "/usr/local/bin"]
         for directory in directories {
             let candidate = directory + "/" + name
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
@@ -55,7 +56,8 @@ final class Spawned: @unchecked Sendable {
     let stdoutFile: String
     let stderrFile: String
 
-    init(executable: String = Binary.path, arguments: [String], environment: [String: String], directory: String) throws {
+    init(executable: String = Binary.path, arguments: [String], environment: [String: String], directory: String) throws
+    {
         let tag = UUID().uuidString.prefix(8)
         stdoutFile = directory + "/spawned-\(tag).out"
         stderrFile = directory + "/spawned-\(tag).err"
@@ -100,36 +102,39 @@ final class Spawned: @unchecked Sendable {
 
 /// Runs any executable on a thread of its own and collects its output.
 enum Tool {
-    static func run(_ executable: String, _ arguments: [String], stdin: String = "", environment: [String: String]? = nil,
-                    directory: String = "/tmp") async throws -> RunResult {
+    static func run(
+        _ executable: String, _ arguments: [String], stdin: String = "", environment: [String: String]? = nil,
+        directory: String = "/tmp"
+    ) async throws -> RunResult {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: executable)
-                    process.arguments = arguments
-                    if let environment { process.environment = environment }
-                    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-                    let input = Pipe()
-                    let output = Pipe()
-                    let errors = Pipe()
-                    process.standardInput = input
-                    process.standardOutput = output
-                    process.standardError = errors
-                    try process.run()
-                    input.fileHandleForWriting.write(Data(stdin.utf8))
-                    try input.fileHandleForWriting.close()
-                    let errorData = LockedData()
-                    let reader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
-                    reader.start()
-                    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    while !errorData.isSet { usleep(1000) }
-                    return RunResult(
-                        code: process.terminationStatus,
-                        stdout: String(decoding: outputData, as: UTF8.self),
-                        stderr: String(decoding: errorData.value, as: UTF8.self))
-                })
+                continuation.resume(
+                    with: Result {
+                        let process = Process()
+                        process.executableURL = URL(fileURLWithPath: executable)
+                        process.arguments = arguments
+                        if let environment { process.environment = environment }
+                        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+                        let input = Pipe()
+                        let output = Pipe()
+                        let errors = Pipe()
+                        process.standardInput = input
+                        process.standardOutput = output
+                        process.standardError = errors
+                        try process.run()
+                        input.fileHandleForWriting.write(Data(stdin.utf8))
+                        try input.fileHandleForWriting.close()
+                        let errorData = LockedData()
+                        let reader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
+                        reader.start()
+                        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+                        process.waitUntilExit()
+                        while !errorData.isSet { usleep(1000) }
+                        return RunResult(
+                            code: process.terminationStatus,
+                            stdout: String(decoding: outputData, as: UTF8.self),
+                            stderr: String(decoding: errorData.value, as: UTF8.self))
+                    })
             }
             thread.start()
         }
@@ -171,12 +176,14 @@ final class Collected<Element: Sendable>: @unchecked Sendable {
 extension Scenario {
     /// Writes `count` open alerts (`host` = `prefix-N`, check `cpu`) received `age` seconds ago as JSON Lines and
     /// imports them with one `import`.
-    func importOpenAlerts(count: Int, prefix: String, age: Int64 = 7200, appKey: String = Scenario.appKey) async throws {
+    func importOpenAlerts(count: Int, prefix: String, age: Int64 = 7200, appKey: String = Scenario.appKey) async throws
+    {
         let receivedAt = nowSeconds() - age
         var text = ""
         text.reserveCapacity(count * 130)
         for index in 0..<count {
-            text += #"{"alert":{"app_key":"\#(appKey)","status":"critical","host":"\#(prefix)-\#(index)","check":"cpu"},"received_at":\#(receivedAt)}"#
+            text +=
+                #"{"alert":{"app_key":"\#(appKey)","status":"critical","host":"\#(prefix)-\#(index)","check":"cpu"},"received_at":\#(receivedAt)}"#
             text += "\n"
         }
         let file = directory + "/import-\(prefix).jsonl"
@@ -204,4 +211,41 @@ func monotonicSeconds() -> Double {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
+extension RelayProcess {
+    /// Starts a relay on a port below the kernel's ephemeral range, so no outgoing connection (and no
+    /// `bind(0)` elsewhere) can take it between choosing and binding; retries if it was taken anyway.
+    static func startReliably(scenario: Scenario, environment: [String: String?] = [:]) async throws -> RelayProcess {
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            do {
+                return try await start(scenario: scenario, environment: environment, port: try unreservedPort())
+            } catch let error as RelayFailed where error.message.contains("Address already in use") {
+                lastError = error
+            }
+        }
+        throw lastError ?? RelayFailed(message: "no free port")
+    }
+}
+
+/// A free TCP port on 127.0.0.1 in 20000-32767, below Linux's default ephemeral range (32768-60999).
+func unreservedPort() throws -> Int {
+    for _ in 0..<100 {
+        let port = Int.random(in: 20_000...32_767)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { break }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if bound == 0 { return port }
+    }
+    return try freePort()
 }

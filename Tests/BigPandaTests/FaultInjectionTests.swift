@@ -1,0 +1,241 @@
+import Alerts
+import BigPanda
+import Curl
+import Foundation
+import Logging
+import LoopbackHTTP
+import Synchronization
+import Testing
+
+/// The Alerts API client against a loopback server that misbehaves on script: long throttling storms,
+/// `Retry-After`, and seeded random sequences of faults checked against what the client reports.
+@Suite struct FaultInjectionTests {
+    /// A client with a fast backoff (2 ms doubling, capped at 10 ms) so long storms stay quick.
+    struct FastFixture {
+        static let token = "fault-test-token-9b2e"
+        let server: LoopbackServer
+        let curl: CurlClient
+        let client: AlertsClient
+
+        init(
+            deadline: Double, timeout: Double = 2, backoffBase: Double = 0.002, backoffCap: Double = 0.01,
+            handler: @escaping @Sendable (ReceivedRequest) -> Reply
+        ) throws {
+            server = try LoopbackServer(handler: handler)
+            curl = try CurlClient(options: CurlClientOptions(userAgent: AlertsClient.userAgent))
+            var options = AlertsClientOptions(alertsURL: server.baseURL + "/data/v2/alerts", token: Secret(Self.token))
+            options.requestsPerSecond = 0
+            options.deadline = deadline
+            options.timeout = timeout
+            options.backoffBase = backoffBase
+            options.backoffCap = backoffCap
+            client = AlertsClient(options: options, curl: curl, logger: Logger(label: "fault-test"))
+        }
+
+        func stop() {
+            curl.shutdown()
+            server.stop()
+        }
+    }
+
+    static let alert = JSONObject([("status", .string("ok")), ("host", .string("h"))])
+
+    /// Numbers requests and remembers when each arrived.
+    final class Log: Sendable {
+        private let state = Mutex<[Double]>([])
+
+        func next() -> Int {
+            var now = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            let time = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+            return state.withLock { times in
+                times.append(time)
+                return times.count
+            }
+        }
+
+        var times: [Double] { state.withLock { $0 } }
+    }
+
+    @Test func fiftyConsecutive429sThenSuccessAreSurvivedWithinTheDeadline() async throws {
+        let log = Log()
+        let fixture = try FastFixture(deadline: 20) { _ in
+            log.next() <= 50
+                ? .respond(
+                    status: 429, headers: [HeaderField("Retry-After", "0")], body: Array(#"{"error":"rate"}"#.utf8))
+                : .json(201, #"{"status":"created"}"#)
+        }
+        defer { fixture.stop() }
+        let started = ContinuousClock.now
+        let result = await fixture.client.send(appKey: "k", alerts: [Self.alert])
+        #expect(result.outcome == .delivered)
+        #expect(result.attempts == 51)
+        #expect(result.httpStatus == 201)
+        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(log.times.count == 51)
+    }
+
+    @Test func retryAfterIsHonouredAndAHugeOneEndsTheRunAtOnce() async throws {
+        let log = Log()
+        let fixture = try FastFixture(deadline: 10) { _ in
+            log.next() == 1
+                ? .respond(status: 503, headers: [HeaderField("Retry-After", "1")], body: []) : .json(201, "{}")
+        }
+        let result = await fixture.client.send(appKey: "k", alerts: [Self.alert])
+        fixture.stop()
+        #expect(result.outcome == .delivered)
+        let times = log.times
+        #expect(times.count == 2)
+        if times.count == 2 { #expect(times[1] - times[0] >= 0.95, "waited only \(times[1] - times[0]) s") }
+
+        // A Retry-After beyond the deadline: no retry, and no waiting for it either.
+        let hugeLog = Log()
+        let huge = try FastFixture(deadline: 3) { _ in
+            _ = hugeLog.next()
+            return .respond(status: 429, headers: [HeaderField("Retry-After", "86400")], body: Array("later".utf8))
+        }
+        let started = ContinuousClock.now
+        let refused = await huge.client.send(appKey: "k", alerts: [Self.alert])
+        huge.stop()
+        #expect(refused.outcome == .failed)
+        #expect(refused.attempts == 1)
+        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(refused.message?.contains("HTTP 429: later") == true, "\(refused.message ?? "")")
+    }
+
+    /// One scripted misbehaviour and what it means for delivery.
+    enum Fault: CaseIterable, Sendable {
+        case ok, okSlow, created202, badRequest, unprocessable, unauthorized, forbidden, throttled, timeoutStatus,
+            serverError, badGateway, unavailable, reset, resetBeforeBody, truncated, hang
+
+        var reply: Reply {
+            switch self {
+            case .ok: .json(201, #"{"status":"created"}"#)
+            case .okSlow: .delay(seconds: 0.05, then: .json(200, "{}"))
+            case .created202: .status(202)
+            case .badRequest: .json(400, #"{"error":"bad alert"}"#)
+            case .unprocessable: .json(422, #"{"message":"no"}"#)
+            case .unauthorized: .json(401, #"{"error":"who"}"#)
+            case .forbidden: .json(403, "{}")
+            case .throttled: .respond(status: 429, headers: [HeaderField("Retry-After", "0")], body: [])
+            case .timeoutStatus: .status(408)
+            case .serverError: .json(500, "{}")
+            case .badGateway: .respond(status: 502, headers: [], body: Array("<html>bad gateway</html>".utf8))
+            case .unavailable: .json(503, #"{"error":"down"}"#)
+            case .reset: .reset
+            case .resetBeforeBody: .resetBeforeBody
+            case .truncated: .truncated(status: 201, body: Array("{\"sta".utf8))
+            case .hang: .hang
+            }
+        }
+
+        /// What the client must conclude when this is the last answer it got.
+        var ending: DeliveryResult.Outcome? {
+            switch self {
+            case .ok, .okSlow, .created202: .delivered
+            case .badRequest, .unprocessable: .permanent
+            case .unauthorized, .forbidden: .unauthorized
+            default: nil  // retried while the deadline allows
+            }
+        }
+    }
+
+    @Test func randomFaultSequencesEndAsTheLastAnswerSays() async throws {
+        var random = SplitMix64(seed: Self.seed())
+        let trials = Int(ProcessInfo.processInfo.environment["FAULT_TRIALS"] ?? "") ?? 24
+        for trial in 0..<trials {
+            // Mostly transient faults, so sequences get long; a terminal answer ends them.
+            let sequence: [Fault] = (0..<Int.random(in: 1...8, using: &random)).map { _ in
+                Int.random(in: 0..<4, using: &random) == 0
+                    ? Fault.allCases.filter { $0 != .hang }.randomElement(using: &random) ?? .ok
+                    : [
+                        Fault.serverError, .unavailable, .throttled, .reset, .truncated, .badGateway, .timeoutStatus,
+                        .resetBeforeBody,
+                    ]
+                    .randomElement(using: &random) ?? .ok
+            }
+            let log = Log()
+            let served = Mutex<[Fault]>([])
+            // A timeout long enough that a loaded machine does not turn an answer into a timeout (a black hole
+            // is tested end to end instead).
+            let fixture = try FastFixture(deadline: 2, timeout: 5) { _ in
+                let number = log.next()
+                let fault = number <= sequence.count ? sequence[number - 1] : .ok
+                served.withLock { $0.append(fault) }
+                return fault.reply
+            }
+            let started = ContinuousClock.now
+            let result = await fixture.client.send(appKey: "k", alerts: [Self.alert])
+            let elapsed = ContinuousClock.now - started
+            fixture.stop()
+            let seen = served.withLock { $0 }
+            let times = log.times.map { String(format: "%.3f", $0 - (log.times.first ?? 0)) }
+            let context = "trial \(trial): \(sequence) -> \(result), requests at \(times) s, took \(elapsed)"
+            // libcurl re-sends once, on a fresh connection, a request whose kept-alive connection died before
+            // any answer; that second request is not counted as an attempt (see the disabled test below).
+            #expect(result.attempts <= seen.count && seen.count <= 2 * result.attempts, "\(context): \(seen)")
+            guard let last = seen.last else {
+                Issue.record("\(context): nothing reached the server")
+                continue
+            }
+            if let ending = last.ending {
+                #expect(result.outcome == ending, "\(context)")
+            } else {
+                // Still failing when retries ran out: only at the deadline.
+                #expect(result.outcome == .failed, "\(context)")
+                #expect(elapsed >= .seconds(2) - .milliseconds(600), "\(context): gave up after \(elapsed)")
+            }
+            // Nothing after a terminal answer, and everything before it was a transient fault.
+            #expect(seen.dropLast().allSatisfy { $0.ending == nil }, "\(context)")
+            #expect(elapsed < .seconds(10), "\(context): took \(elapsed)")
+            if result.outcome != .delivered {
+                #expect(result.message.map { !$0.contains(FastFixture.token) } ?? true)
+            }
+        }
+    }
+
+    @Test(
+        .disabled(
+            "defect: libcurl silently re-sends a request whose reused connection is reset before any answer; the client counts one attempt for two requests, and the second skips the pacer"
+        ))
+    func everyRequestIsOneCountedAttempt() async throws {
+        let log = Log()
+        let fixture = try FastFixture(deadline: 5) { _ in
+            switch log.next() {
+            case 1: .json(503, "{}")  // leaves a kept-alive connection for the next attempt
+            case 2: .reset  // that connection dies without an answer
+            default: .json(201, "{}")
+            }
+        }
+        let result = await fixture.client.send(appKey: "k", alerts: [Self.alert])
+        fixture.stop()
+        #expect(result.outcome == .delivered)
+        #expect(
+            result.attempts == log.times.count, "\(result.attempts) attempts counted, \(log.times.count) requests sent")
+    }
+
+    static func seed() -> UInt64 {
+        let seed =
+            ProcessInfo.processInfo.environment["RELIABILITY_SEED"].flatMap { UInt64($0) }
+            ?? UInt64.random(in: 0...UInt64.max)
+        print("reliability: client fault sequences seed \(seed) (replay with RELIABILITY_SEED=\(seed))")
+        return seed
+    }
+}
+
+/// SplitMix64, seedable so a failing sequence can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

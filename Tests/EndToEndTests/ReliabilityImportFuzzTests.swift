@@ -1,0 +1,147 @@
+import Alerts
+import Foundation
+import Testing
+
+/// Fuzzes `import`'s JSON Lines reader through the built binary: generated files of good, mutated,
+/// blank and random lines, judged line by line with an in-process model of SPEC.md's import rules.
+///
+/// `FUZZ_ITERATIONS=N` sets the number of lines (default 600, in files of at most 2,000 lines).
+@Suite struct ReliabilityImportFuzzTests {
+    enum Line {
+        case blank
+        case good(identity: String, receivedAt: Int64?)
+        case bad
+    }
+
+    /// SPEC.md's reading of one line, with the library's parser and validation.
+    static func model(_ bytes: [UInt8]) -> Line {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
+        guard let value = try? JSONParser.parse(bytes) else { return .bad }
+        var payload = value
+        var receivedAt: Int64?
+        if let object = value.objectValue, object["alert"] != nil,
+            object.keys.allSatisfy({ $0 == "alert" || $0 == "received_at" })
+        {
+            guard case .object = object["alert"] else { return .bad }
+            payload = object["alert"] ?? .null
+            if let stamp = object["received_at"] {
+                let text: String?
+                switch stamp {
+                case .string(let string): text = string
+                case .number(let number) where stamp.isInteger: text = number
+                default: text = nil
+                }
+                guard let text, let seconds = EpochTime.parse(text) else { return .bad }
+                receivedAt = seconds
+            }
+        }
+        guard let alert = try? Alert.validate(payload, defaultAppKey: nil) else { return .bad }
+        return .good(identity: alert.identity.key, receivedAt: receivedAt)
+    }
+
+    static let hosts = ["web-1", "web-2", "db", "é", "e\u{301}", "🙂", "a\\\"b", "tab\\there", "x y", "1", "0"]
+
+    static func goodLine(using random: inout FuzzRandom) -> String {
+        let host = random.pick(hosts)
+        let status = random.pick(["critical", "Warning", "OK", "unknown", "acknowledged"])
+        var alert = #"{"app_key":"e2e-app-key","status":"\#(status)","host":"\#(host)""#
+        if random.chance(0.5) { alert += #","check":"c\#(random.int(0...3))""# }
+        if random.chance(0.2) { alert += #","timestamp":\#(1_764_237_600 + random.int(0...1000))"# }
+        if random.chance(0.2) { alert += #","nested":{"a":[1,{"b":null}]}"# }
+        alert += "}"
+        switch random.int(0...3) {
+        case 0: return #"{"alert":\#(alert),"received_at":"2026-11-2\#(random.int(0...7))T10:00:00Z"}"#
+        case 1: return #"{"received_at":\#(1_764_000_000 + random.int(0...99_999)),"alert":\#(alert)}"#
+        case 2: return #"{"alert":\#(alert)}"#
+        default: return alert
+        }
+    }
+
+    static func file(lines count: Int, using random: inout FuzzRandom, corpus: [[UInt8]]) -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        for _ in 0..<count {
+            var line: [UInt8]
+            switch random.int(0...19) {
+            case 0...7: line = Array(goodLine(using: &random).utf8)
+            case 8...15:
+                let seed = random.chance(0.5) ? Array(goodLine(using: &random).utf8) : random.pick(corpus)
+                line = Fuzz.mutate(seed, corpus: corpus, using: &random)
+            case 16: line = Array(random.pick(["", " ", "\t", "\r", "  \t\r"]).utf8)
+            case 17: line = Fuzz.randomBytes(using: &random, maxLength: 80)
+            case 18: line = Array(#"{"alert":"not an object"}"#.utf8)
+            default:
+                line = Array(
+                    #"{"alert":{"app_key":"e2e-app-key","status":"ok","host":"h"},"received_at":"yesterday"}"#.utf8)
+            }
+            lines.append(line.map { $0 == 0x0A ? 0x20 : $0 })
+        }
+        return lines
+    }
+
+    @Test func generatedJSONLinesFilesAreImportedExactlyAsTheModelSays() async throws {
+        var random = FuzzRandom(seed: Fuzz.seed("import lines"))
+        let corpus = Fuzz.corpus("json") + Fuzz.corpus("jsonl")
+        try #require(!corpus.isEmpty)
+        let total = Fuzz.iterations(ci: 600)
+        var remaining = total
+        var fileIndex = 0
+        var goodTotal = 0
+        var badTotal = 0
+        while remaining > 0 {
+            let count = min(remaining, fileIndex == 0 ? 300 : 2_000)
+            remaining -= count
+            fileIndex += 1
+            let lines = Self.file(lines: count, using: &random, corpus: corpus)
+            let verdicts = lines.map(Self.model)
+            let bad = Set(
+                verdicts.enumerated().compactMap { index, verdict in
+                    if case .bad = verdict { return index + 1 } else { return nil }
+                })
+            // Compared as bytes, as the ledger stores them (Swift's String equality would merge "é" and "e\u{301}").
+            let identities = Set(
+                verdicts.compactMap { verdict in
+                    if case .good(let identity, _) = verdict { return Array(identity.utf8) } else { return nil }
+                })
+            goodTotal += verdicts.filter { if case .good = $0 { true } else { false } }.count
+            badTotal += bad.count
+
+            let scenario = try Scenario()
+            let path = scenario.directory + "/fuzz-\(fileIndex).jsonl"
+            var bytes = Array(lines.joined(separator: [0x0A]))
+            if random.chance(0.5) { bytes.append(0x0A) }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+
+            // All or nothing: any bad line fails the import, names every bad line, and changes nothing.
+            let strict = try await scenario.run(["import", path])
+            #expect(strict.code == (bad.isEmpty ? 0 : 65), "file \(fileIndex): \(strict.stderr.prefix(500))")
+            if !bad.isEmpty {
+                #expect(
+                    Self.lineNumbers(strict.stderr, path: path) == Set(bad.sorted().prefix(1000)), "file \(fileIndex)")
+                #expect(try await scenario.list("all").isEmpty)
+            }
+            // --skip-invalid: the good lines go in, each bad one is reported.
+            let skipping = try await scenario.run(["import", "--skip-invalid", path])
+            #expect(skipping.code == (identities.isEmpty ? 65 : 0), "file \(fileIndex): \(skipping.stderr.suffix(300))")
+            #expect(
+                Self.lineNumbers(skipping.stderr, path: path) == bad,
+                "file \(fileIndex): the bad lines reported differ from the model's")
+            let stored = try await scenario.list("all")
+            #expect(
+                stored.count == identities.count,
+                "file \(fileIndex): \(stored.count) alerts stored, the model has \(identities.count)")
+            #expect(try await Tool.integrityCheck(scenario.ledger) == "ok")
+        }
+        print("fuzz: import: \(total) lines in \(fileIndex) files, \(goodTotal) good, \(badTotal) bad")
+    }
+
+    /// The N of every `logzio-resolver: PATH: line N:` in stderr.
+    static func lineNumbers(_ stderr: String, path: String) -> Set<Int> {
+        let prefix = "logzio-resolver: \(path): line "
+        var numbers: Set<Int> = []
+        for line in stderr.split(separator: "\n") where line.hasPrefix(prefix) {
+            let digits = line.dropFirst(prefix.count).prefix { $0.isNumber }
+            if let number = Int(digits) { numbers.insert(number) }
+        }
+        return numbers
+    }
+}

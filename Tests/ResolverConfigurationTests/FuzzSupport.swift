@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+
+// A copy of this file lives in each test target that fuzzes (Swift test targets cannot share code
+// without a support target). Keep the copies identical: fuzz/FuzzSupport.swift.template is the master.
+
+/// SplitMix64: a tiny, fast, seedable PRNG, so every fuzz run is deterministic and replayable.
+struct FuzzRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
+    mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &self) < probability }
+    mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
+}
+
+/// Iteration counts, seeds, seed corpora and byte-level mutations shared by the fuzz tests.
+enum Fuzz {
+    static let environment = ProcessInfo.processInfo.environment
+
+    /// `FUZZ_ITERATIONS` when set, else `ci` (sized so each fuzz test takes a second or two).
+    static func iterations(ci: Int) -> Int {
+        environment["FUZZ_ITERATIONS"].flatMap { Int($0) }.map { max(1, $0) } ?? ci
+    }
+
+    /// `FUZZ_SEED` when set, else a fixed seed per test, so CI runs are the same every time.
+    static func seed(_ name: String) -> UInt64 {
+        if let text = environment["FUZZ_SEED"], let seed = UInt64(text) { return seed }
+        // FNV-1a of the name: stable across runs and platforms.
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in name.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    /// The repository root, found from this file's path.
+    static let root: URL = {
+        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        for _ in 0..<4 {
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+                return directory
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }()
+
+    /// The seed inputs in `fuzz/corpus/<name>/`, sorted by file name.
+    static func corpus(_ name: String) -> [[UInt8]] {
+        let directory = root.appendingPathComponent("fuzz/corpus/\(name)")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
+        return files.compactMap {
+            FileManager.default.contents(atPath: directory.appendingPathComponent($0).path).map { Array($0) }
+        }
+    }
+
+    /// Byte sequences that tend to break parsers.
+    static let specials: [[UInt8]] = [
+        Array("\"".utf8), Array("\\".utf8), Array("\\u".utf8), Array("\\ud800".utf8), Array("\\udc00".utf8),
+        Array("{".utf8), Array("}".utf8), Array("[".utf8), Array("]".utf8), Array(":".utf8), Array(",".utf8),
+        Array("*".utf8), Array("?".utf8), Array("-".utf8), Array("0".utf8), Array("1e999".utf8), Array("-0".utf8),
+        Array("null".utf8), Array("true".utf8), Array("&a".utf8), Array("*a".utf8), Array("!!binary".utf8),
+        Array("#".utf8), Array("\n".utf8), Array("\r\n".utf8), Array("\t".utf8), Array(" ".utf8), Array("'".utf8),
+        [0x00], [0x7F], [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80],
+        Array("é".utf8), Array("e\u{301}".utf8), Array("\u{212A}".utf8), Array("🙂".utf8), Array("\u{FEFF}".utf8),
+        Array("9223372036854775807".utf8), Array("9223372036854775808".utf8), Array("99999999999999999999d".utf8),
+    ]
+
+    /// One random mutation of `input`: flip, delete, insert, duplicate, truncate, splice or nest.
+    static func mutate(_ input: [UInt8], corpus: [[UInt8]], using random: inout FuzzRandom) -> [UInt8] {
+        var bytes = input
+        let rounds = random.int(1...4)
+        for _ in 0..<rounds {
+            let position = bytes.isEmpty ? 0 : random.int(0...bytes.count - 1)
+            switch random.int(0...8) {
+            case 0 where !bytes.isEmpty:
+                bytes[position] ^= UInt8(1 << random.int(0...7))
+            case 1 where !bytes.isEmpty:
+                let end = min(bytes.count, position + random.int(1...8))
+                bytes.removeSubrange(position..<end)
+            case 2:
+                bytes.insert(contentsOf: random.pick(specials), at: position)
+            case 3:
+                bytes.insert(UInt8.random(in: 0...255, using: &random), at: position)
+            case 4 where !bytes.isEmpty:
+                let end = min(bytes.count, position + random.int(1...16))
+                bytes.insert(contentsOf: bytes[position..<end], at: position)
+            case 5 where !bytes.isEmpty:
+                bytes = Array(bytes.prefix(position))
+            case 6 where !corpus.isEmpty:
+                let other = random.pick(corpus)
+                let cut = other.isEmpty ? 0 : random.int(0...other.count - 1)
+                bytes = Array(bytes.prefix(position)) + other.suffix(from: cut)
+            case 7:
+                let depth = random.pick([2, 10, 63, 64, 65, 200, 5000])
+                let open = random.chance(0.5) ? Array("[".utf8) : Array("{\"a\":".utf8)
+                let close = open.count == 1 ? Array("]".utf8) : Array("}".utf8)
+                bytes =
+                    Array(Array(repeating: open, count: depth).joined()) + bytes
+                    + Array(Array(repeating: close, count: depth).joined())
+            default:
+                bytes[position...].reverse()
+            }
+        }
+        return bytes
+    }
+
+    /// Runs a CPU-bound fuzz loop on a thread of its own, so it never holds a thread of the Swift cooperative
+    /// pool (which async tests elsewhere need to resume on time). `body` returns failure messages, recorded here.
+    static func offPool(_ body: @escaping @Sendable () throws -> (failures: [String], summary: String)) async throws {
+        let (failures, summary) = try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                // A lower priority (nice 10) for this thread only, so the loop does not starve timing tests.
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)  // who 0: this thread on Linux
+                continuation.resume(with: Result { try body() })
+            }
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+        print(summary)
+        for failure in failures.prefix(20) {
+            Issue.record(Comment(rawValue: failure))
+        }
+    }
+
+    /// Random bytes, biased towards printable ASCII.
+    static func randomBytes(using random: inout FuzzRandom, maxLength: Int = 64) -> [UInt8] {
+        (0..<random.int(0...maxLength)).map { _ in
+            random.chance(0.8)
+                ? UInt8.random(in: 0x20...0x7E, using: &random) : UInt8.random(in: 0...255, using: &random)
+        }
+    }
+}
