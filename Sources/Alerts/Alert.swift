@@ -125,19 +125,20 @@ public struct Alert: Sendable, Equatable {
             }
             guard payload[name] != nil else {
                 throw AlertValidationError(
-                    field: key, reason: "names the field \"\(name)\", which the alert does not have")
+                    field: key, reason: "names the field \(describe(.string(name))), which the alert does not have")
             }
             return name
         }
         return candidates.first { payload[$0] != nil }
     }
 
-    /// A short rendering of a bad value for an error message.
+    /// A short rendering of a bad value for an error message: one line, control characters escaped
+    /// as in JSON, so hostile input cannot spread an error over several lines or forge one.
     static func describe(_ value: JSONValue) -> String {
         switch value {
         case .string(let text):
             let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
-            return "\"\(shown)\""
+            return quotedForMessage(shown)
         case .number(let text): return text
         default: return value.typeName
         }

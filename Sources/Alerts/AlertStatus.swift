@@ -6,8 +6,10 @@ public enum AlertStatus: String, Sendable, CaseIterable {
     case unknown
     case acknowledged
 
-    /// Parses a status case-insensitively (`CRITICAL` is `critical`).
+    /// Parses a status case-insensitively in ASCII (`CRITICAL` is `critical`); Unicode case folding is
+    /// not applied, so look-alike letters such as the Kelvin sign are refused.
     public init?(parsing text: String) {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
         self.init(rawValue: text.lowercased())
     }
 

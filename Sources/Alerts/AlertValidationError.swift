@@ -13,3 +13,9 @@ public struct AlertValidationError: Error, Sendable, Equatable, CustomStringConv
 
     public var description: String { field.isEmpty ? reason : "\(field): \(reason)" }
 }
+
+/// Text from input, quoted for an error message: JSON string escaping (and DEL escaped too), so one
+/// error stays on one line and input cannot forge another.
+func quotedForMessage(_ text: String) -> String {
+    JSONValue.string(text).serialized().replacing("\u{7F}", with: "\\u007f")
+}

@@ -100,7 +100,7 @@ public struct JSONParser {
             let keyOffset = index
             let key = try parseString()
             if members.contains(where: { $0.key == key }) {
-                throw JSONParseError(reason: "duplicate key \"\(key)\"", offset: keyOffset)
+                throw JSONParseError(reason: "duplicate key \(quotedForMessage(key))", offset: keyOffset)
             }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }

@@ -314,7 +314,8 @@ public final class Sweeper {
             }
         }
         if result.outcome != .delivered {
-            logger.warning(
+            // Info, not warning: the run ends with one error line per distinct failure anyway.
+            logger.info(
                 "a batch was not delivered",
                 metadata: [
                     "app_key": "\(batch.appKey)", "http.status": "\(result.httpStatus.map(String.init) ?? "none")",

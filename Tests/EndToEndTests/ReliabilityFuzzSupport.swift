@@ -136,6 +136,13 @@ enum Fuzz {
         }
     }
 
+    /// CPU seconds this thread has used: a time bound that a loaded machine cannot break.
+    static func threadCPUSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
     /// Random bytes, biased towards printable ASCII.
     static func randomBytes(using random: inout FuzzRandom, maxLength: Int = 64) -> [UInt8] {
         (0..<random.int(0...maxLength)).map { _ in

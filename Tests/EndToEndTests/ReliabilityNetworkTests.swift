@@ -130,10 +130,7 @@ import Testing
         stderr.split(separator: "\n").filter { $0.hasPrefix("logzio-resolver: ") && $0.contains(text) }.count
     }
 
-    @Test(
-        .disabled(
-            "defect: at the default log level each failed batch also logs a warning repeating BigPanda's text, so a 400 on N batches prints it N+1 times"
-        ))
+    @Test
     func aPermanent400IsPrintedOnceAtTheDefaultLogLevel() async throws {
         let scenario = try Scenario(script: { _, _ in
             .json(400, #"{"status":"failure","error":"Invalid alert: bad"}"#)
