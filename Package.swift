@@ -90,18 +90,21 @@ var package = Package(
         // Benchmark-only: posts alerts to a relay at a fixed rate and reports latency percentiles.
         .executableTarget(name: "relay-load", dependencies: ["Curl"], path: "benchmarks/relay-load"),
 
-        .testTarget(name: "AlertsTests", dependencies: ["Alerts"]),
+        // Seeded PRNG, mutators and corpus loading shared by the fuzz tests.
+        .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
+        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "FuzzSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "LoopbackHTTP"]),
         .testTarget(
             name: "BigPandaTests", dependencies: ["BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Alerts"]),
-        .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts"]),
-        .testTarget(name: "ResolverConfigurationTests", dependencies: ["ResolverConfiguration", "Staleness"]),
+        .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "FuzzSupport"]),
+        .testTarget(
+            name: "ResolverConfigurationTests", dependencies: ["ResolverConfiguration", "Staleness", "FuzzSupport"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Alerts", "BigPanda"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["AlertsStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl"]
+            dependencies: ["AlertsStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl", "FuzzSupport"]
         ),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import ResolverConfiguration
 import Staleness
+import FuzzSupport
 import Testing
 
 /// Property-based and mutation fuzzing of `ConfigLoader.apply(yaml:file:to:)`.

@@ -1,18 +1,17 @@
-import Foundation
+public import Foundation
 import Testing
 
-// A copy of this file lives in each test target that fuzzes (Swift test targets cannot share code
-// without a support target). Keep the copies identical: fuzz/FuzzSupport.swift.template is the master.
+// Shared by every test target that fuzzes (the FuzzSupport target).
 
 /// SplitMix64: a tiny, fast, seedable PRNG, so every fuzz run is deterministic and replayable.
-struct FuzzRandom: RandomNumberGenerator {
+public struct FuzzRandom: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -20,22 +19,22 @@ struct FuzzRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-    mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &self) < probability }
-    mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
+    public mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
+    public mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &self) < probability }
+    public mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
 }
 
 /// Iteration counts, seeds, seed corpora and byte-level mutations shared by the fuzz tests.
-enum Fuzz {
-    static let environment = ProcessInfo.processInfo.environment
+public enum Fuzz {
+    public static let environment = ProcessInfo.processInfo.environment
 
     /// `FUZZ_ITERATIONS` when set, else `ci` (sized so each fuzz test takes a second or two).
-    static func iterations(ci: Int) -> Int {
+    public static func iterations(ci: Int) -> Int {
         environment["FUZZ_ITERATIONS"].flatMap { Int($0) }.map { max(1, $0) } ?? ci
     }
 
     /// `FUZZ_SEED` when set, else a fixed seed per test, so CI runs are the same every time.
-    static func seed(_ name: String) -> UInt64 {
+    public static func seed(_ name: String) -> UInt64 {
         if let text = environment["FUZZ_SEED"], let seed = UInt64(text) { return seed }
         // FNV-1a of the name: stable across runs and platforms.
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -47,7 +46,7 @@ enum Fuzz {
     }
 
     /// The repository root, found from this file's path.
-    static let root: URL = {
+    public static let root: URL = {
         var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         for _ in 0..<4 {
             if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
@@ -59,7 +58,7 @@ enum Fuzz {
     }()
 
     /// The seed inputs in `fuzz/corpus/<name>/`, sorted by file name.
-    static func corpus(_ name: String) -> [[UInt8]] {
+    public static func corpus(_ name: String) -> [[UInt8]] {
         let directory = root.appendingPathComponent("fuzz/corpus/\(name)")
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
         return files.compactMap {
@@ -68,7 +67,7 @@ enum Fuzz {
     }
 
     /// Byte sequences that tend to break parsers.
-    static let specials: [[UInt8]] = [
+    public static let specials: [[UInt8]] = [
         Array("\"".utf8), Array("\\".utf8), Array("\\u".utf8), Array("\\ud800".utf8), Array("\\udc00".utf8),
         Array("{".utf8), Array("}".utf8), Array("[".utf8), Array("]".utf8), Array(":".utf8), Array(",".utf8),
         Array("*".utf8), Array("?".utf8), Array("-".utf8), Array("0".utf8), Array("1e999".utf8), Array("-0".utf8),
@@ -80,7 +79,7 @@ enum Fuzz {
     ]
 
     /// One random mutation of `input`: flip, delete, insert, duplicate, truncate, splice or nest.
-    static func mutate(_ input: [UInt8], corpus: [[UInt8]], using random: inout FuzzRandom) -> [UInt8] {
+    public static func mutate(_ input: [UInt8], corpus: [[UInt8]], using random: inout FuzzRandom) -> [UInt8] {
         var bytes = input
         let rounds = random.int(1...4)
         for _ in 0..<rounds {
@@ -120,7 +119,7 @@ enum Fuzz {
 
     /// Runs a CPU-bound fuzz loop on a thread of its own, so it never holds a thread of the Swift cooperative
     /// pool (which async tests elsewhere need to resume on time). `body` returns failure messages, recorded here.
-    static func offPool(_ body: @escaping @Sendable () throws -> (failures: [String], summary: String)) async throws {
+    public static func offPool(_ body: @escaping @Sendable () throws -> (failures: [String], summary: String)) async throws {
         let (failures, summary) = try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 // A lower priority (nice 10) for this thread only, so the loop does not starve timing tests.
@@ -137,14 +136,14 @@ enum Fuzz {
     }
 
     /// CPU seconds this thread has used: a time bound that a loaded machine cannot break.
-    static func threadCPUSeconds() -> Double {
+    public static func threadCPUSeconds() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     /// Random bytes, biased towards printable ASCII.
-    static func randomBytes(using random: inout FuzzRandom, maxLength: Int = 64) -> [UInt8] {
+    public static func randomBytes(using random: inout FuzzRandom, maxLength: Int = 64) -> [UInt8] {
         (0..<random.int(0...maxLength)).map { _ in
             random.chance(0.8)
                 ? UInt8.random(in: 0x20...0x7E, using: &random) : UInt8.random(in: 0...255, using: &random)
