@@ -92,7 +92,7 @@ enum Binary {
 
     /// Runs the binary on a thread of its own, so waiting for it never blocks the test pool.
     static func run(
-        _ arguments: [String], stdin: String, environment: [String: String], directory: String, executable: String = path
+        _ arguments: [String], stdin: String, environment: [String: String]?, directory: String, executable: String = path
     ) async throws -> RunResult {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
@@ -105,12 +105,12 @@ enum Binary {
     }
 
     static func runBlocking(
-        _ arguments: [String], stdin: String, environment: [String: String], directory: String, executable: String
+        _ arguments: [String], stdin: String, environment: [String: String]?, directory: String, executable: String
     ) throws -> RunResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.environment = environment
+        if let environment { process.environment = environment }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let input = Pipe()
         let output = Pipe()

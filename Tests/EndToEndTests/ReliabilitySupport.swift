@@ -106,38 +106,7 @@ enum Tool {
         _ executable: String, _ arguments: [String], stdin: String = "", environment: [String: String]? = nil,
         directory: String = "/tmp"
     ) async throws -> RunResult {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(
-                    with: Result {
-                        let process = Process()
-                        process.executableURL = URL(fileURLWithPath: executable)
-                        process.arguments = arguments
-                        if let environment { process.environment = environment }
-                        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-                        let input = Pipe()
-                        let output = Pipe()
-                        let errors = Pipe()
-                        process.standardInput = input
-                        process.standardOutput = output
-                        process.standardError = errors
-                        try process.run()
-                        input.fileHandleForWriting.write(Data(stdin.utf8))
-                        try input.fileHandleForWriting.close()
-                        let errorData = LockedData()
-                        let reader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
-                        reader.start()
-                        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-                        process.waitUntilExit()
-                        while !errorData.isSet { usleep(1000) }
-                        return RunResult(
-                            code: process.terminationStatus,
-                            stdout: String(decoding: outputData, as: UTF8.self),
-                            stderr: String(decoding: errorData.value, as: UTF8.self))
-                    })
-            }
-            thread.start()
-        }
+        try await Binary.run(arguments, stdin: stdin, environment: environment, directory: directory, executable: executable)
     }
 
     /// `PRAGMA integrity_check` through the sqlite3 CLI; "ok" when the file is sound.
