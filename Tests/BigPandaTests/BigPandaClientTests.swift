@@ -178,8 +178,9 @@ final class Counter: Sendable {
         let result = await fixture.client.send(appKey: "k", alerts: [alert])
         #expect(result.outcome == .failed)
         #expect(result.attempts >= 1)
-        // No retry starts after the 1 s deadline: at most one more 0.3 s attempt, plus scheduling slack.
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // No retry starts after the 1 s deadline: at most one more 0.3 s attempt. The bound is loose for a
+        // loaded 2-core CI machine; without the deadline the client would retry the hang for ever.
+        #expect(ContinuousClock.now - started < .seconds(6))
         #expect(result.message?.contains("deadline") == true)
     }
 
