@@ -95,7 +95,8 @@ var package = Package(
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "FuzzSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "LoopbackHTTP"]),
         .testTarget(
-            name: "BigPandaTests", dependencies: ["BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn"]),
+            name: "BigPandaTests",
+            dependencies: ["BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn", "FuzzSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Alerts"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "FuzzSupport"]),
         .testTarget(

@@ -8,14 +8,15 @@ import Synchronization
 import Testing
 
 @Suite struct ResponseClassTests {
-    @Test(arguments: [
-        (200, nil, ResponseClass.delivered), (201, nil, .delivered), (202, nil, .delivered), (204, nil, .delivered),
-        (400, nil, .permanent), (404, nil, .permanent), (409, nil, .permanent), (422, nil, .permanent),
-        (401, nil, .unauthorized), (403, nil, .unauthorized),
-        (408, nil, .retry(retryAfter: nil)), (429, nil, .retry(retryAfter: nil)), (429, "7", .retry(retryAfter: 7)),
-        (429, "Wed, 21 Oct 2015 07:28:00 GMT", .retry(retryAfter: nil)), (500, nil, .retry(retryAfter: nil)),
-        (503, "2", .retry(retryAfter: 2)), (302, nil, .permanent),
-    ] as [(Int, String?, ResponseClass)])
+    @Test(
+        arguments: [
+            (200, nil, ResponseClass.delivered), (201, nil, .delivered), (202, nil, .delivered), (204, nil, .delivered),
+            (400, nil, .permanent), (404, nil, .permanent), (409, nil, .permanent), (422, nil, .permanent),
+            (401, nil, .unauthorized), (403, nil, .unauthorized),
+            (408, nil, .retry(retryAfter: nil)), (429, nil, .retry(retryAfter: nil)), (429, "7", .retry(retryAfter: 7)),
+            (429, "Wed, 21 Oct 2015 07:28:00 GMT", .retry(retryAfter: nil)), (500, nil, .retry(retryAfter: nil)),
+            (503, "2", .retry(retryAfter: 2)), (302, nil, .permanent),
+        ] as [(Int, String?, ResponseClass)])
     func classifies(status: Int, retryAfter: String?, expected: ResponseClass) {
         #expect(ResponseClass.classify(status: status, retryAfter: retryAfter) == expected)
     }
@@ -23,9 +24,12 @@ import Testing
 
 @Suite struct WireFormatTests {
     @Test func flattensNestedValuesButNotIdentityFields() throws {
-        let payload = try #require(try JSONParser.parse(#"""
-            {"app_key":"k","host":"h","primary_property":"host","tags":["a","b"],"nested":{"x":[1]},"rows":[{"a":1}],"n":5}
-            """#).objectValue)
+        let payload = try #require(
+            try JSONParser.parse(
+                #"""
+                {"app_key":"k","host":"h","primary_property":"host","tags":["a","b"],"nested":{"x":[1]},"rows":[{"a":1}],"n":5}
+                """#
+            ).objectValue)
         let flat = WireFormat.flattened(payload)
         #expect(flat["tags"] == .array([.string("a"), .string("b")]))
         #expect(flat["nested"] == .string(#"{"x":[1]}"#))
@@ -60,7 +64,10 @@ struct ClientFixture {
     let curl: CurlClient
     let client: AlertsClient
 
-    init(requestsPerSecond: Double = 0, deadline: Double = 10, timeout: Double = 2, handler: @escaping @Sendable (ReceivedRequest) -> Reply) throws {
+    init(
+        requestsPerSecond: Double = 0, deadline: Double = 10, timeout: Double = 2,
+        handler: @escaping @Sendable (ReceivedRequest) -> Reply
+    ) throws {
         server = try LoopbackServer(handler: handler)
         curl = try CurlClient(options: CurlClientOptions(userAgent: AlertsClient.userAgent))
         var options = AlertsClientOptions(alertsURL: server.baseURL + "/data/v2/alerts", token: Secret(Self.token))
@@ -80,7 +87,11 @@ struct ClientFixture {
 
 final class Counter: Sendable {
     private let value = Mutex(0)
-    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    func next() -> Int {
+        value.withLock {
+            $0 += 1; return $0
+        }
+    }
     var count: Int { value.withLock { $0 } }
 }
 
@@ -219,7 +230,8 @@ final class Counter: Sendable {
         let alerts = (0..<250).map { JSONObject([("status", .string("ok")), ("host", .string("h\($0)"))]) }
         var results: [DeliveryResult] = []
         for start in stride(from: 0, to: alerts.count, by: 100) {
-            results.append(await client.send(appKey: "k", alerts: Array(alerts[start..<min(start + 100, alerts.count)])))
+            results.append(
+                await client.send(appKey: "k", alerts: Array(alerts[start..<min(start + 100, alerts.count)])))
         }
         #expect(results.allSatisfy { $0.outcome == .delivered })
         #expect(standIn.requestCount == 3)

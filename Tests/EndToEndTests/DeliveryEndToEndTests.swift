@@ -22,7 +22,9 @@ import Testing
     }
 
     @Test func aPermanent400IsReportedWithBigPandasTextAndLeftOpenThenRejectedAfterThreeRuns() async throws {
-        let scenario = try Scenario(script: { _, _ in .json(400, #"{"status":"failure","error":"Invalid alert payload: bad thing"}"#) })
+        let scenario = try Scenario(script: { _, _ in
+            .json(400, #"{"status":"failure","error":"Invalid alert payload: bad thing"}"#)
+        })
         try await scenario.record(host: "web-1", at: nowSeconds() - 7200)
         for run in 1...3 {
             let result = try await scenario.run(["sweep", "--json"])

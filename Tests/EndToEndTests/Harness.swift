@@ -1,6 +1,5 @@
 import Alerts
 import AlertsStandIn
-import AlertsStandIn
 import Foundation
 import Testing
 
@@ -52,15 +51,20 @@ final class Scenario {
 
     /// Runs the binary with `arguments`, `stdin` and the scenario's environment (plus `extra`, where nil removes).
     @discardableResult
-    func run(_ arguments: [String], stdin: String = "", environment extra: [String: String?] = [:]) async throws -> RunResult {
+    func run(_ arguments: [String], stdin: String = "", environment extra: [String: String?] = [:]) async throws
+        -> RunResult
+    {
         var environment = self.environment
         for (key, value) in extra { environment[key] = value }
         return try await Binary.run(arguments, stdin: stdin, environment: environment, directory: directory)
     }
 
     /// Records an alert for `host`/`check` received at `at` (epoch seconds).
-    func record(host: String, check: String = "cpu", status: String = "critical", at: Int64, extra: String = "") async throws {
-        let alert = #"{"app_key":"\#(Scenario.appKey)","status":"\#(status)","host":"\#(host)","check":"\#(check)"\#(extra)}"#
+    func record(host: String, check: String = "cpu", status: String = "critical", at: Int64, extra: String = "")
+        async throws
+    {
+        let alert =
+            #"{"app_key":"\#(Scenario.appKey)","status":"\#(status)","host":"\#(host)","check":"\#(check)"\#(extra)}"#
         let result = try await run(["record", "--at", String(at)], stdin: alert)
         #expect(result.code == 0, "record failed: \(result.stderr)")
     }
@@ -92,13 +96,17 @@ enum Binary {
 
     /// Runs the binary on a thread of its own, so waiting for it never blocks the test pool.
     static func run(
-        _ arguments: [String], stdin: String, environment: [String: String]?, directory: String, executable: String = path
+        _ arguments: [String], stdin: String, environment: [String: String]?, directory: String,
+        executable: String = path
     ) async throws -> RunResult {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                continuation.resume(with: Result {
-                    try runBlocking(arguments, stdin: stdin, environment: environment, directory: directory, executable: executable)
-                })
+                continuation.resume(
+                    with: Result {
+                        try runBlocking(
+                            arguments, stdin: stdin, environment: environment, directory: directory,
+                            executable: executable)
+                    })
             }
             thread.start()
         }

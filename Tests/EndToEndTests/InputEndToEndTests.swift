@@ -22,8 +22,9 @@ import Testing
 
     @Test func recordFillsTheAppKeyFromTheEnvironment() async throws {
         let scenario = try Scenario()
-        let result = try await scenario.run(["record"], stdin: #"{"status":"Critical","host":"h"}"#,
-                                      environment: ["BIGPANDA_APP_KEY": "from-env"])
+        let result = try await scenario.run(
+            ["record"], stdin: #"{"status":"Critical","host":"h"}"#,
+            environment: ["BIGPANDA_APP_KEY": "from-env"])
         #expect(result.code == 0, "\(result.stderr)")
         let alert = try #require(try await scenario.list().first?["alert"] as? [String: Any])
         #expect(alert["app_key"] as? String == "from-env")
@@ -59,7 +60,8 @@ import Testing
 
     @Test func importFromStdinAndSkipInvalidWithNothingGoodExits65() async throws {
         let scenario = try Scenario()
-        let good = try await scenario.run(["import", "-"], stdin: #"{"app_key":"e2e-app-key","status":"warning","host":"a"}"# + "\n")
+        let good = try await scenario.run(
+            ["import", "-"], stdin: #"{"app_key":"e2e-app-key","status":"warning","host":"a"}"# + "\n")
         #expect(good.code == 0, "\(good.stderr)")
         #expect(good.stdout.isEmpty && good.stderr.isEmpty)
         let bad = try await scenario.run(["import", "--skip-invalid", "-"], stdin: "[1]\n")
@@ -86,7 +88,8 @@ import Testing
     }
 
     @Test func demoRunsWithoutAnAccount() async throws {
-        let result = try await Binary.run(["demo"], stdin: "", environment: ["PATH": "/usr/bin:/bin"], directory: "/tmp")
+        let result = try await Binary.run(
+            ["demo"], stdin: "", environment: ["PATH": "/usr/bin:/bin"], directory: "/tmp")
         #expect(result.code == 0, "\(result.stderr)")
         #expect(result.stdout.contains("closed"))
         #expect(result.stdout.contains("kept"))

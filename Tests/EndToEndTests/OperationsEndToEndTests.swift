@@ -77,7 +77,8 @@ func parsePrometheus(_ text: String) throws -> [String: Double] {
         #expect(held.code == 75)
         samples = try parsePrometheus(try String(contentsOfFile: metrics, encoding: .utf8))
         #expect(samples["logzio_resolver_held_runs_total"] == 1)
-        #expect(samples[#"logzio_resolver_resolved_total{app_key="e2e-app-key",rule="default"}"#] == 1, "counters persist")
+        #expect(
+            samples[#"logzio_resolver_resolved_total{app_key="e2e-app-key",rule="default"}"#] == 1, "counters persist")
 
         // A clean run sets last_success; the counter keeps growing across runs.
         let clean = try await scenario.run(["sweep", "--force", "--metrics-file", metrics, "--app-key", "other-app"])
@@ -99,14 +100,17 @@ func parsePrometheus(_ text: String) throws -> [String: Double] {
     }
 
     @Test func checkExplainsRulesAndExitCodes() async throws {
-        let scenario = try Scenario(config: """
-            rules:
-              - name: payments
-                match: { service: "payments*" }
-                stale_after: 3h
-            """)
+        let scenario = try Scenario(
+            config: """
+                rules:
+                  - name: payments
+                    match: { service: "payments*" }
+                    stale_after: 3h
+                """)
         try await scenario.record(host: "web-1", at: nowSeconds() - 600)
-        let ok = try await scenario.run(["check", "--alert", #"{"app_key":"e2e-app-key","status":"critical","service":"payments-api"}"#])
+        let ok = try await scenario.run([
+            "check", "--alert", #"{"app_key":"e2e-app-key","status":"critical","service":"payments-api"}"#,
+        ])
         #expect(ok.code == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("payments"))
         #expect(ok.stdout.contains("service=payments*"))
@@ -157,8 +161,9 @@ func parsePrometheus(_ text: String) throws -> [String: Double] {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
         for index in 0..<5 { try await scenario.record(host: "t\(index)", at: nowSeconds() - 60) }
         let command = "\(Binary.path) sweep --all --yes"
-        let tty = try await Binary.run(["-qec", command, "/dev/null"], stdin: "", environment: scenario.environment,
-                                       directory: scenario.directory, executable: "/usr/bin/script")
+        let tty = try await Binary.run(
+            ["-qec", command, "/dev/null"], stdin: "", environment: scenario.environment,
+            directory: scenario.directory, executable: "/usr/bin/script")
         #expect(tty.code == 0, "\(tty.stdout)")
         #expect(tty.stdout.contains("closing alerts: 5/5"), "\(tty.stdout)")
     }

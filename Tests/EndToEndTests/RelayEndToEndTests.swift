@@ -13,12 +13,16 @@ import Testing
         let relay = try await RelayProcess.start(scenario: scenario)
         var (status, body) = try await relay.post(single)
         #expect(status == 202, "\(body)")
-        let batch = #"{"app_key":"e2e-app-key","alerts":[{"status":"warning","host":"web-2","timestamp":1795773600},{"status":"critical","service":"db"}]}"#
+        let batch =
+            #"{"app_key":"e2e-app-key","alerts":[{"status":"warning","host":"web-2","timestamp":1795773600},{"status":"critical","service":"db"}]}"#
         (status, body) = try await relay.post(batch, contentType: "application/json; charset=utf-8")
         #expect(status == 202, "\(body)")
         #expect(try await eventually(10) { scenario.standIn.received.count == 3 })
         let received = scenario.standIn.received
-        #expect(received.map { $0.alert["host"]?.stringValue ?? $0.alert["service"]?.stringValue } == ["web-1", "web-2", "db"])
+        #expect(
+            received.map { $0.alert["host"]?.stringValue ?? $0.alert["service"]?.stringValue } == [
+                "web-1", "web-2", "db",
+            ])
         // Identical but for the added timestamp (and nested values sent as JSON text).
         let first = received[0].alert
         #expect(first["status"]?.stringValue == "critical")
@@ -27,7 +31,8 @@ import Testing
         #expect(received[1].alert["timestamp"]?.integerValue == 1_795_773_600, "a timestamp it had is kept")
         let alerts = try await scenario.list()
         #expect(alerts.count == 3)
-        let stored = try #require(alerts.first { ($0["alert"] as? [String: Any])?["host"] as? String == "web-1" }?["alert"] as? [String: Any])
+        let stored = try #require(
+            alerts.first { ($0["alert"] as? [String: Any])?["host"] as? String == "web-1" }?["alert"] as? [String: Any])
         #expect(stored["timestamp"] == nil, "the ledger keeps the payload as received")
         #expect(try await relay.health()["outbox_depth"] as? Int == 0)
         #expect(relay.terminate() == 0)
@@ -40,12 +45,17 @@ import Testing
         #expect(try await relay.post(single, token: "nope").0 == 401)
         #expect(try await relay.post(single, contentType: "text/plain").0 == 415)
         #expect(try await relay.post(single, contentType: "application/vnd.logzio+json").0 == 202)
-        let big = #"{"app_key":"e2e-app-key","status":"critical","host":"h","pad":"\#(String(repeating: "x", count: 4000))"}"#
+        let big =
+            #"{"app_key":"e2e-app-key","status":"critical","host":"h","pad":"\#(String(repeating: "x", count: 4000))"}"#
         #expect(try await relay.post(big).0 == 413)
-        let (status, body) = try await relay.post(#"{"app_key":"e2e-app-key","alerts":[{"status":"critical","host":"a"},{"status":"critical","host":"b"},{"status":"firing","host":"c"}]}"#)
+        let (status, body) = try await relay.post(
+            #"{"app_key":"e2e-app-key","alerts":[{"status":"critical","host":"a"},{"status":"critical","host":"b"},{"status":"firing","host":"c"}]}"#
+        )
         #expect(status == 400)
         #expect(body.contains("alerts[2]: status"))
-        #expect(try await relay.post(#"{"app_key":"e2e-app-key","alerts":[{"app_key":"other","status":"ok","host":"a"}]}"#).0 == 400)
+        #expect(
+            try await relay.post(#"{"app_key":"e2e-app-key","alerts":[{"app_key":"other","status":"ok","host":"a"}]}"#)
+                .0 == 400)
         #expect(try await relay.post("{not json").0 == 400)
         #expect(try await eventually(10) { scenario.standIn.received.count == 1 })
         #expect(try await scenario.list().count == 1, "only the one good request was recorded")
@@ -75,7 +85,9 @@ import Testing
         let first = try await RelayProcess.start(scenario: scenario)
         var accepted = 0
         for index in 0..<20 {
-            if try await first.post(#"{"app_key":"e2e-app-key","status":"critical","host":"h\#(index)"}"#).0 == 202 { accepted += 1 }
+            if try await first.post(#"{"app_key":"e2e-app-key","status":"critical","host":"h\#(index)"}"#).0 == 202 {
+                accepted += 1
+            }
         }
         first.killHard()
         #expect(accepted == 20)
@@ -104,9 +116,11 @@ import Testing
         var result = try await scenario.run(["relay", "--listen", "127.0.0.1:1"])
         #expect(result.code == 78)
         #expect(result.stderr.contains("relay token"))
-        result = try await scenario.run(["relay", "--listen", "127.0.0.1:1"], environment: [
-            "LOGZIO_RESOLVER_RELAY_TOKEN": "x-token", "BIGPANDA_TOKEN": nil,
-        ])
+        result = try await scenario.run(
+            ["relay", "--listen", "127.0.0.1:1"],
+            environment: [
+                "LOGZIO_RESOLVER_RELAY_TOKEN": "x-token", "BIGPANDA_TOKEN": nil,
+            ])
         #expect(result.code == 78)
         #expect(result.stderr.contains("BigPanda token"))
     }
@@ -121,7 +135,8 @@ import Testing
             try ledger.heartbeat(runID: "run-1", at: beat)
         }
         let elevenTen = ten + 70 * 60
-        let report = try jsonObject(try await scenario.run(["sweep", "--dry-run", "--json", "--now", String(elevenTen)]).stdout)
+        let report = try jsonObject(
+            try await scenario.run(["sweep", "--dry-run", "--json", "--now", String(elevenTen)]).stdout)
         #expect(report["stale"] as? Int == 0)
         let reason = try #require((report["actions"] as? [[String: Any]])?.first?["reason"] as? String)
         #expect(reason.contains("silent for 10m of observed feed time"), "\(reason)")
@@ -129,7 +144,8 @@ import Testing
         for beat in stride(from: elevenTen, through: elevenTen + 3600, by: 30) {
             try ledger.heartbeat(runID: "run-2", at: beat)
         }
-        let later = try jsonObject(try await scenario.run(["sweep", "--dry-run", "--json", "--now", String(elevenTen + 3600)]).stdout)
+        let later = try jsonObject(
+            try await scenario.run(["sweep", "--dry-run", "--json", "--now", String(elevenTen + 3600)]).stdout)
         #expect(later["stale"] as? Int == 1)
     }
 
@@ -143,7 +159,8 @@ import Testing
         for beat in stride(from: nowSeconds() - 3 * 3600, through: nowSeconds(), by: 30) {
             try ledger.heartbeat(runID: "earlier-run", at: beat)
         }
-        try scenario.writeConfig("bigpanda:\n  requests_per_second: 0\nmax_resolves_per_run: 100000\nmax_resolve_fraction: 1\n")
+        try scenario.writeConfig(
+            "bigpanda:\n  requests_per_second: 0\nmax_resolves_per_run: 100000\nmax_resolve_fraction: 1\n")
         let posts = Task {
             var statuses: [Int] = []
             for index in 0..<300 {
@@ -161,7 +178,9 @@ import Testing
         let statuses = await posts.value
         #expect(statuses.allSatisfy { $0 == 202 }, "\(Set(statuses))")
         #expect(sweepCodes.allSatisfy { $0 == 0 }, "\(sweepCodes)")
-        let resolved = try await scenario.list("resolved").compactMap { ($0["alert"] as? [String: Any])?["host"] as? String }
+        let resolved = try await scenario.list("resolved").compactMap {
+            ($0["alert"] as? [String: Any])?["host"] as? String
+        }
         #expect(resolved.filter { $0.hasPrefix("old-") }.count == 30, "\(resolved)")
         #expect(relay.terminate() == 0)
         #expect(!relay.stderr.contains("locked"))

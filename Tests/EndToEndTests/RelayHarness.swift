@@ -33,7 +33,9 @@ final class RelayProcess: @unchecked Sendable {
     }
 
     /// Starts a relay and waits until `/healthz` answers 200.
-    static func start(scenario: Scenario, environment: [String: String?] = [:], port: Int? = nil) async throws -> RelayProcess {
+    static func start(scenario: Scenario, environment: [String: String?] = [:], port: Int? = nil) async throws
+        -> RelayProcess
+    {
         let relay = try RelayProcess(scenario: scenario, environment: environment, port: port)
         try await relay.waitUntilHealthy()
         return relay
@@ -52,9 +54,12 @@ final class RelayProcess: @unchecked Sendable {
     private func waitUntilHealthy() async throws {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if !process.isRunning { throw RelayFailed(message: "the relay exited \(process.terminationStatus): \(stderr)") }
+            if !process.isRunning {
+                throw RelayFailed(message: "the relay exited \(process.terminationStatus): \(stderr)")
+            }
             if let response = try? await client.send(HTTPRequest(method: "GET", url: baseURL + "/healthz", timeout: 1)),
-               response.status == 200 {
+                response.status == 200
+            {
                 return
             }
             try await Task.sleep(for: .milliseconds(50))
@@ -63,10 +68,15 @@ final class RelayProcess: @unchecked Sendable {
     }
 
     /// Posts a body with the relay token (or `token`) and a content type; returns status and body.
-    func post(_ body: String, token: String? = RelayProcess.relayToken, contentType: String = "application/json") async throws -> (Int, String) {
+    func post(_ body: String, token: String? = RelayProcess.relayToken, contentType: String = "application/json")
+        async throws -> (Int, String)
+    {
         var headers = [HTTPHeader("Content-Type", contentType)]
         if let token { headers.append(HTTPHeader("Authorization", "Bearer \(token)")) }
-        let response = try await client.send(HTTPRequest(method: "POST", url: baseURL + "/data/v2/alerts", headers: headers, body: Array(body.utf8), timeout: 10))
+        let response = try await client.send(
+            HTTPRequest(
+                method: "POST", url: baseURL + "/data/v2/alerts", headers: headers, body: Array(body.utf8), timeout: 10)
+        )
         return (response.status, String(decoding: response.body, as: UTF8.self))
     }
 

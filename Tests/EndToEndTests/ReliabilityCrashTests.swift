@@ -1,6 +1,7 @@
 import Alerts
 import AlertsStandIn
 import Foundation
+import FuzzSupport
 import LoopbackHTTP
 import Testing
 

@@ -1,22 +1,9 @@
 import Foundation
+import FuzzSupport
 import Testing
 
 /// A small, fast, seedable PRNG (SplitMix64), so a failing random run can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias SplitMix64 = FuzzRandom
 
 /// Knobs for the reliability tests: short in CI, long with `RELIABILITY_FULL=1`.
 enum Reliability {
@@ -106,7 +93,8 @@ enum Tool {
         _ executable: String, _ arguments: [String], stdin: String = "", environment: [String: String]? = nil,
         directory: String = "/tmp"
     ) async throws -> RunResult {
-        try await Binary.run(arguments, stdin: stdin, environment: environment, directory: directory, executable: executable)
+        try await Binary.run(
+            arguments, stdin: stdin, environment: environment, directory: directory, executable: executable)
     }
 
     /// `PRAGMA integrity_check` through the sqlite3 CLI; "ok" when the file is sound.

@@ -52,12 +52,13 @@ import Testing
     }
 
     @Test func aRefiredAlertIsKeptAndNeverRulesAreKept() async throws {
-        let scenario = try Scenario(config: """
-            rules:
-              - name: disks-by-hand
-                match: { check: "Disk*" }
-                stale_after: never
-            """)
+        let scenario = try Scenario(
+            config: """
+                rules:
+                  - name: disks-by-hand
+                    match: { check: "Disk*" }
+                    stale_after: never
+                """)
         let base = nowSeconds() - 20 * 3600
         try await scenario.record(host: "web-1", at: base)
         try await scenario.record(host: "web-1", at: base + 3 * 3600)  // re-fired
@@ -124,7 +125,9 @@ import Testing
         #expect(done.code == 0, "\(done.stderr)")
         #expect(Set(scenario.standIn.received.compactMap { $0.alert["host"]?.stringValue }) == ["web-1", "web-2"])
         #expect(scenario.standIn.received.allSatisfy { $0.appKey == Scenario.appKey })
-        #expect(try await scenario.list("open").map { $0["alert"] as? [String: Any] }.compactMap { $0?["host"] as? String } == ["web-9"])
+        #expect(
+            try await scenario.list("open").map { $0["alert"] as? [String: Any] }.compactMap { $0?["host"] as? String }
+                == ["web-9"])
     }
 
     @Test func blastRadiusHoldsWithExit75AndForceLiftsIt() async throws {
@@ -185,7 +188,8 @@ import Testing
 
     @Test func aBadConfigNamesKeyAndLineWithExit78() async throws {
         let scenario = try Scenario()
-        try scenario.writeConfig("stale_after: 1h\nrules:\n  - name: x\n    match: { check: \"a*\" }\n    stale_after: 0s\n")
+        try scenario.writeConfig(
+            "stale_after: 1h\nrules:\n  - name: x\n    match: { check: \"a*\" }\n    stale_after: 0s\n")
         let result = try await scenario.run(["sweep"])
         #expect(result.code == 78)
         #expect(result.stderr.contains("config.yaml:5: rules[0].stale_after"))
