@@ -61,6 +61,13 @@ var package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // BigPanda's view against the ledger: classes, adoption, verification.
+        .target(
+            name: "Reconcile",
+            dependencies: [
+                "Alerts", "Ledger", "Staleness", "BigPanda", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The HTTP receiver Logz.io posts to. The only target that depends on Hummingbird and NIO.
         .target(
             name: "Relay",
@@ -81,7 +88,7 @@ var package = Package(
             name: "logzio-resolver",
             dependencies: [
                 "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
-                "Relay",
+                "Relay", "Reconcile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -24,42 +24,58 @@ public final class AlertsStandIn: Sendable {
     /// instead of the normal handling, or nil to handle it normally.
     public typealias Script = @Sendable (_ number: Int, _ request: ReceivedRequest) -> Reply?
 
-    private struct State {
+    struct State {
         var received: [Received] = []
         var requests = 0
         var rejections: [String] = []
         var requestTimes: [Double] = []
+        var incidents = IncidentsState()
     }
 
     /// Holds the state in a class so the server's handler can share it.
-    private final class Box: Sendable {
+    final class Box: Sendable {
         let mutex = Mutex(State())
     }
 
     private let server: LoopbackServer
-    private let box: Box
+    let box: Box
 
     /// The URL to send alerts to.
     public let alertsURL: String
 
+    /// The base URL of the Incidents API (`bigpanda.api_url`).
+    public let apiURL: String
+    /// The environment the Incidents API serves.
+    public let environmentID: String
+
     /// Starts a stand-in on 127.0.0.1 (an ephemeral port unless `port` is given).
-    public init(token: String, appKeys: Set<String>? = nil, port: Int = 0, script: Script? = nil) throws {
+    ///
+    /// With `apiKey`, it also serves the Incidents API for `environmentID`, over the alerts it was sent
+    /// and the ones seeded with `seed(_:)`.
+    public init(
+        token: String, appKeys: Set<String>? = nil, port: Int = 0, apiKey: String? = nil,
+        environmentID: String = "env-1", script: Script? = nil
+    ) throws {
         let box = Box()
         self.box = box
+        self.environmentID = environmentID
         server = try LoopbackServer(port: port) { request in
             let number = box.mutex.withLock { state -> Int in
                 state.requests += 1
-                var now = timespec()
-                clock_gettime(CLOCK_MONOTONIC, &now)
-                state.requestTimes.append(Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
+                state.requestTimes.append(AlertsStandIn.monotonic())
                 return state.requests
             }
             if let reply = script?(number, request) { return reply }
+            if request.path.hasPrefix("/resources/") {
+                return AlertsStandIn.incidentsReply(
+                    request, box: box, apiKey: apiKey, orgToken: token, environmentID: environmentID)
+            }
             switch AlertsStandIn.check(request, token: token, appKeys: appKeys) {
             case .success(let accepted):
                 box.mutex.withLock { state in
                     for (appKey, alert) in accepted {
                         state.received.append(Received(appKey: appKey, alert: alert, request: number))
+                        state.incidents.apply(event: alert, appKey: appKey, now: AlertsStandIn.wallClock())
                     }
                 }
                 return .json(201, #"{"status":"created"}"#)
@@ -71,6 +87,17 @@ public final class AlertsStandIn: Sendable {
             }
         }
         alertsURL = server.baseURL + "/data/v2/alerts"
+        apiURL = server.baseURL
+    }
+
+    static func monotonic() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    static func wallClock() -> Int64 {
+        Int64(time(nil))
     }
 
     /// Every alert accepted so far, in order.

@@ -10,6 +10,22 @@ public enum AlertState: String, Sendable, CaseIterable {
     case rejected
 }
 
+/// How a resolved alert came to be resolved.
+public enum ResolvedBy: String, Sendable, CaseIterable {
+    /// An `ok` event was recorded for it.
+    case event
+    /// BigPanda accepted our `ok`.
+    case ok
+    /// BigPanda accepted our batch resolution by id.
+    case id
+    /// Reconcile found it no longer active in BigPanda.
+    case bigpanda
+
+    /// Whether we closed it ourselves (an `ok` or a close by id), so that BigPanda still showing it
+    /// active is drift.
+    public var isOurs: Bool { self == .ok || self == .id }
+}
+
 /// An event to record: a validated alert and the time it was received.
 public struct IncomingEvent: Sendable {
     /// The validated alert.
@@ -48,6 +64,14 @@ public struct LedgerAlert: Sendable {
     public var maxTimestamp: Int64
     /// The current event's payload, as JSON text.
     public var payloadText: String
+    /// BigPanda's alert id, once reconcile matched it (always set for adopted alerts).
+    public var bigPandaAlertID: String? = nil
+    /// Whether it was adopted from BigPanda: its app key is unknown, so it is closed by id.
+    public var adopted = false
+    /// How a resolved alert was resolved; nil while open.
+    public var resolvedBy: ResolvedBy? = nil
+    /// When it was resolved, in epoch seconds; nil while open.
+    public var resolvedAt: Int64? = nil
 
     /// Parses the current payload.
     public func payload() throws -> JSONObject {
@@ -106,12 +130,23 @@ public struct SendRecord: Sendable {
     public var kind: Kind
     /// BigPanda's error text or the network error, when it failed.
     public var error: String?
+    /// How it went: an `ok` event, or a batch resolution by BigPanda alert id.
+    public var method: Method = .ok
+
+    /// How a close is sent.
+    public enum Method: String, Sendable, Equatable {
+        /// An `ok` event to the Alerts API.
+        case ok
+        /// A batch resolution by BigPanda alert id (adopted alerts, drift).
+        case id
+    }
 
     /// Creates a record.
     public init(
         alertID: Int64, appKey: String, eventID: Int64, sentAt: Int64, timestamp: Int64, rule: String, reason: String,
-        httpStatus: Int?, attempts: Int, kind: Kind, error: String?
+        httpStatus: Int?, attempts: Int, kind: Kind, error: String?, method: Method = .ok
     ) {
+        self.method = method
         self.alertID = alertID
         self.appKey = appKey
         self.eventID = eventID
@@ -215,6 +250,12 @@ public enum MetricName {
     public static let runDuration = "logzio_resolver_run_duration_seconds"
     /// The stale alerts the last sweep found.
     public static let stale = "logzio_resolver_stale_alerts"
+    /// Active alerts in reconcile's scope at the last search.
+    public static let bigPandaActive = "logzio_resolver_bigpanda_active_alerts"
+    /// Alerts active in BigPanda the ledger did not track, at the last search.
+    public static let untracked = "logzio_resolver_untracked_alerts"
+    /// Drift found by reconcile.
+    public static let drift = "logzio_resolver_drift_total"
 }
 
 /// What `prune` removed (or would remove).

@@ -79,5 +79,23 @@ enum Migrations {
             );
             """
         ),
+        (
+            // Reconcile: BigPanda's alert id once matched, alerts adopted from BigPanda, how each
+            // resolved alert was resolved (drift and pending need "by us"), and how each close was sent.
+            "0004_reconcile",
+            """
+            ALTER TABLE alerts ADD COLUMN bigpanda_alert_id TEXT;
+            ALTER TABLE alerts ADD COLUMN adopted INTEGER NOT NULL DEFAULT 0 CHECK (adopted IN (0, 1));
+            ALTER TABLE alerts ADD COLUMN resolved_by TEXT CHECK (resolved_by IN ('event', 'ok', 'id', 'bigpanda'));
+            ALTER TABLE resolutions ADD COLUMN method TEXT NOT NULL DEFAULT 'ok' CHECK (method IN ('ok', 'id'));
+            UPDATE alerts SET resolved_by = CASE
+                WHEN EXISTS (
+                    SELECT 1 FROM resolutions r
+                    WHERE r.alert_id = alerts.id AND r.outcome = 'resolved' AND r.sent_at = alerts.resolved_at
+                ) THEN 'ok' ELSE 'event' END
+            WHERE state = 'resolved';
+            CREATE INDEX alerts_by_bigpanda_id ON alerts (bigpanda_alert_id) WHERE bigpanda_alert_id IS NOT NULL;
+            """
+        ),
     ]
 }

@@ -7,7 +7,7 @@ import Alerts
 /// The SQLite ledger: one file in WAL mode, created 0600, migrated on open.
 public final class SQLiteLedger: LedgerStore {
     public let location: String
-    private let database: SQLiteDatabase?
+    let database: SQLiteDatabase?
     private let readOnly: Bool
     private let durability: Durability
 
@@ -106,7 +106,7 @@ public final class SQLiteLedger: LedgerStore {
         return names
     }
 
-    private func writable() throws -> SQLiteDatabase {
+    func writable() throws -> SQLiteDatabase {
         guard let database, !readOnly else {
             throw LedgerError(location: location, message: "the ledger was opened read only")
         }
@@ -148,6 +148,23 @@ public final class SQLiteLedger: LedgerStore {
         var existing: (id: Int64, state: String, lastReceived: Int64)?
         defer { find.reset() }
         if try find.step() { existing = (find.int64(0), find.text(1), find.int64(2)) }
+        find.reset()
+        if existing == nil {
+            // An alert adopted from BigPanda has no app key; the first event from the relay with the
+            // same identity makes it an ordinary alert, closed by `ok` from then on.
+            try find.bind([.text(Adoption.identityKey(alert.identity.parts))])
+            if try find.step() {
+                existing = (find.int64(0), find.text(1), find.int64(2))
+                find.reset()
+                if let adopted = existing?.id {
+                    try database.statement(
+                        "UPDATE alerts SET identity = ?, app_key = ?, display = ?, adopted = 0 WHERE id = ?"
+                    ).run([
+                        .text(key), .text(alert.identity.appKey), .text(alert.identity.display), .integer(adopted),
+                    ])
+                }
+            }
+        }
 
         let alertID: Int64
         if let existing {
@@ -155,13 +172,16 @@ public final class SQLiteLedger: LedgerStore {
         } else {
             try database.statement(
                 """
-                INSERT INTO alerts (identity, app_key, display, state, current_event_id, last_received, max_timestamp)
-                VALUES (?, ?, ?, ?, 0, ?, ?)
+                INSERT INTO alerts
+                    (identity, app_key, display, state, current_event_id, last_received, max_timestamp,
+                     resolved_at, resolved_by)
+                VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)
                 """
             ).run([
                 .text(key), .text(alert.identity.appKey), .text(alert.identity.display),
                 .text(isOK ? AlertState.resolved.rawValue : AlertState.open.rawValue),
-                .integer(event.receivedAt), .integer(stamp),
+                .integer(event.receivedAt), .integer(stamp), isOK ? .integer(event.receivedAt) : .null,
+                isOK ? .text(ResolvedBy.event.rawValue) : .null,
             ])
             alertID = database.lastInsertRowID
         }
@@ -202,6 +222,7 @@ public final class SQLiteLedger: LedgerStore {
                     rejected_runs = 0,
                     episode = episode + CASE WHEN ?4 = 0 AND state <> 'open' THEN 1 ELSE 0 END,
                     resolved_at = CASE WHEN ?4 = 1 THEN ?2 ELSE NULL END,
+                    resolved_by = CASE WHEN ?4 = 1 THEN 'event' ELSE NULL END,
                     state = CASE WHEN ?4 = 1 THEN 'resolved' ELSE 'open' END
                 WHERE id = ?5
                 """
@@ -264,23 +285,32 @@ public final class SQLiteLedger: LedgerStore {
         return OpenSummary(open: Int(statement.int64(0)), oldestLastReceived: statement.optionalInt64(1))
     }
 
-    private static let alertColumns = """
+    static let alertColumns = """
         SELECT a.id, a.identity, a.display, a.app_key, a.state, a.current_event_id, a.last_received,
-               a.max_timestamp, e.payload
+               a.max_timestamp, e.payload, a.bigpanda_alert_id, a.adopted, a.resolved_by, a.resolved_at
         FROM alerts a JOIN events e ON e.id = a.current_event_id
         """
 
-    private func readAlert(_ statement: SQLiteStatement) -> LedgerAlert {
-        LedgerAlert(
+    func readAlert(_ statement: SQLiteStatement) throws -> LedgerAlert {
+        // The schema's CHECK allows only known states; anything else is a damaged ledger, never "open".
+        guard let state = AlertState(rawValue: statement.text(4)) else {
+            throw LedgerError(
+                location: location, message: "alert \(statement.int64(0)) has an unknown state \"\(statement.text(4))\"")
+        }
+        return LedgerAlert(
             id: statement.int64(0),
             identityKey: statement.text(1),
             display: statement.text(2),
             appKey: statement.text(3),
-            state: AlertState(rawValue: statement.text(4)) ?? .open,
+            state: state,
             currentEventID: statement.int64(5),
             lastReceived: statement.int64(6),
             maxTimestamp: statement.int64(7),
-            payloadText: statement.text(8)
+            payloadText: statement.text(8),
+            bigPandaAlertID: statement.optionalText(9),
+            adopted: statement.int64(10) != 0,
+            resolvedBy: statement.optionalText(11).flatMap(ResolvedBy.init(rawValue:)),
+            resolvedAt: statement.optionalInt64(12)
         )
     }
 
@@ -301,7 +331,7 @@ public final class SQLiteLedger: LedgerStore {
             try statement.bind(values)
             defer { statement.reset() }
             while try statement.step() {
-                try body(readAlert(statement))
+                try body(try readAlert(statement))
             }
         }
     }
@@ -315,7 +345,7 @@ public final class SQLiteLedger: LedgerStore {
         for id in ids {
             statement.reset()
             try statement.bind([.integer(id)])
-            if try statement.step() { result.append(readAlert(statement)) }
+            if try statement.step() { result.append(try readAlert(statement)) }
         }
         statement.reset()
         return result
@@ -332,10 +362,19 @@ public final class SQLiteLedger: LedgerStore {
                 // fence). The timestamp floor rises either way.
                 let outcome: AppliedOutcome
                 switch record.kind {
+                case .delivered where record.method == .id:
+                    // A close by id also re-closes drift: an alert resolved before that BigPanda still shows.
+                    try database.statement(
+                        """
+                        UPDATE alerts SET state = 'resolved', resolved_at = ?1, resolved_by = 'id', rejected_runs = 0
+                        WHERE id = ?2 AND current_event_id = ?3 AND state IN ('open', 'resolved')
+                        """
+                    ).run([.integer(record.sentAt), .integer(record.alertID), .integer(record.eventID)])
+                    outcome = database.changes == 1 ? .resolved : .fenced
                 case .delivered:
                     try database.statement(
                         """
-                        UPDATE alerts SET state = 'resolved', resolved_at = ?1, rejected_runs = 0,
+                        UPDATE alerts SET state = 'resolved', resolved_at = ?1, resolved_by = 'ok', rejected_runs = 0,
                             max_timestamp = max(max_timestamp, ?2)
                         WHERE id = ?3 AND current_event_id = ?4 AND state = 'open'
                         """
@@ -367,14 +406,15 @@ public final class SQLiteLedger: LedgerStore {
                 try database.statement(
                     """
                     INSERT INTO resolutions
-                        (alert_id, event_id, sent_at, timestamp, rule, reason, http_status, attempts, outcome, error)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        (alert_id, event_id, sent_at, timestamp, rule, reason, http_status, attempts, outcome, error,
+                         method)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
                 ).run([
                     .integer(record.alertID), .integer(record.eventID), .integer(record.sentAt),
                     .integer(record.timestamp), .text(record.rule), .text(record.reason),
                     .optional(record.httpStatus.map(Int64.init)), .integer(Int64(max(1, record.attempts))),
-                    .text(outcome.rawValue), .optional(record.error),
+                    .text(outcome.rawValue), .optional(record.error), .text(record.method.rawValue),
                 ])
                 let name: String? =
                     switch outcome {

@@ -52,6 +52,12 @@ public enum ConfigLoader {
         }
         if let tokenFile = value("BIGPANDA_TOKEN_FILE") { config.tokenFile = tokenFile }
         if let appKey = value("BIGPANDA_APP_KEY") { config.appKey = appKey }
+        if let url = value("BIGPANDA_API_URL") {
+            try YAMLReader.checkURL(url, key: "BIGPANDA_API_URL", file: nil, line: nil)
+            config.apiURL = url
+        }
+        if let keyFile = value("BIGPANDA_API_KEY_FILE") { config.apiKeyFile = keyFile }
+        if let environmentID = value("BIGPANDA_ENVIRONMENT_ID") { config.environmentID = environmentID }
     }
 
     private static func yamlLine(_ error: YamlError) -> Int? {

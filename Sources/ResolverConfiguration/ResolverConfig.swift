@@ -40,6 +40,22 @@ public struct ResolverConfig: Sendable {
     public var relayForward = true
     /// The largest relay request body in bytes (`relay.max_body`), default 1 MiB.
     public var relayMaxBody = 1 << 20
+    /// The Incidents API base URL (`bigpanda.api_url`, `BIGPANDA_API_URL`), default `https://api.bigpanda.io`.
+    public var apiURL = IncidentsClientOptions.defaultAPIURL
+    /// A file holding the user API key (`bigpanda.api_key_file`, `BIGPANDA_API_KEY_FILE`).
+    public var apiKeyFile: String?
+    /// The environment reconcile searches (`bigpanda.environment_id`, `BIGPANDA_ENVIRONMENT_ID`).
+    public var environmentID: String?
+    /// A glob on an alert's `source_system`: the scope of reconcile (`bigpanda.source_system`).
+    public var sourceSystem: GlobPattern?
+    /// Extra BPQL that narrows the incident search (`bigpanda.incident_query`).
+    public var incidentQuery: String?
+    /// The pacing of Incidents API requests in requests per second (`bigpanda.api_requests_per_second`),
+    /// default 2; 0 is unpaced.
+    public var apiRequestsPerSecond: Double = 2
+    /// Seconds after a close during which a still-active alert is `pending`, not drift
+    /// (`bigpanda.close_grace`), default 120.
+    public var closeGrace: Int64 = 120
 
     /// The built-in defaults.
     public init() {}
@@ -53,6 +69,18 @@ public struct ResolverConfig: Sendable {
             timeout: Double(timeout),
             deadline: Double(deadline),
             caFile: caFile
+        )
+    }
+
+    /// Options for the Incidents API client with this configuration, a user API key and an environment.
+    public func incidentsOptions(apiKey: Secret, environmentID: String) -> IncidentsClientOptions {
+        IncidentsClientOptions(
+            apiURL: apiURL,
+            apiKey: apiKey,
+            environmentID: environmentID,
+            requestsPerSecond: apiRequestsPerSecond,
+            timeout: Double(timeout),
+            deadline: Double(deadline)
         )
     }
 }

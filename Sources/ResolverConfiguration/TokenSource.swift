@@ -18,6 +18,20 @@ public enum TokenSource {
         return try read(file: file, key: "bigpanda.token_file (or BIGPANDA_TOKEN_FILE)", warn: warn)
     }
 
+    /// The user API key for the Incidents API: `BIGPANDA_API_KEY`, else `BIGPANDA_API_KEY_FILE` or
+    /// `bigpanda.api_key_file`. Kept apart from the org token, with the same secrecy.
+    public static func bigPandaAPIKey(
+        config: ResolverConfig,
+        environment: [String: String],
+        warn: (String) -> Void
+    ) throws(ConfigError) -> Secret? {
+        if let key = environment["BIGPANDA_API_KEY"], !key.isEmpty {
+            return Secret(key.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        guard let file = config.apiKeyFile else { return nil }
+        return try read(file: file, key: "bigpanda.api_key_file (or BIGPANDA_API_KEY_FILE)", warn: warn)
+    }
+
     /// The relay's token: `LOGZIO_RESOLVER_RELAY_TOKEN`, else `relay.token_file`.
     public static func relayToken(
         config: ResolverConfig,

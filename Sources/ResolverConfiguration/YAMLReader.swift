@@ -55,6 +55,17 @@ struct YAMLReader {
         }
     }
 
+    private func pattern(_ node: Node, _ key: String) throws(ConfigError) -> GlobPattern {
+        guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
+            throw fail(node, key, "a pattern must be a non-empty string")
+        }
+        do {
+            return try GlobPattern(scalar.string)
+        } catch {
+            throw fail(node, key, error.reason)
+        }
+    }
+
     private func boolean(_ node: Node, _ key: String) throws(ConfigError) -> Bool {
         guard case .scalar(let scalar) = node else { throw fail(node, key, "must be true or false") }
         switch scalar.string {
@@ -196,6 +207,22 @@ struct YAMLReader {
             case "batch_size": config.batchSize = try integer(value, full, minimum: 1)
             case "timeout": config.timeout = try duration(value, full)
             case "deadline": config.deadline = try duration(value, full)
+            case "api_url":
+                let url = try string(value, full)
+                try Self.checkURL(url, key: full, file: file, line: value.mark?.line)
+                config.apiURL = url
+            case "api_key_file": config.apiKeyFile = try string(value, full)
+            case "environment_id": config.environmentID = try string(value, full)
+            case "source_system": config.sourceSystem = try pattern(value, full)
+            case "incident_query": config.incidentQuery = try string(value, full)
+            case "api_requests_per_second":
+                config.apiRequestsPerSecond = try number(value, full, 0...10_000, "from 0 (unpaced) to 10000")
+            case "close_grace": config.closeGrace = try duration(value, full)
+            case "api_key":
+                throw fail(
+                    keyNode, full,
+                    "API keys are never read from the config file; use bigpanda.api_key_file, BIGPANDA_API_KEY_FILE or BIGPANDA_API_KEY"
+                )
             case "token":
                 throw fail(
                     keyNode, full,
@@ -204,7 +231,7 @@ struct YAMLReader {
             default:
                 throw fail(
                     keyNode, full,
-                    "unknown key; bigpanda has alerts_url, token_file, app_key, ca_file, requests_per_second, batch_size, timeout, deadline"
+                    "unknown key; bigpanda has alerts_url, token_file, app_key, ca_file, requests_per_second, batch_size, timeout, deadline, api_url, api_key_file, environment_id, source_system, incident_query, api_requests_per_second, close_grace"
                 )
             }
         }

@@ -40,6 +40,15 @@ public enum MetricsText {
             help: "ok events not delivered (failed or rejected), by app key and rule."),
         Family(name: MetricName.heldRuns, type: "counter", help: "Sweeps held by a safety limit."),
         Family(
+            name: MetricName.bigPandaActive, type: "gauge",
+            help: "Active alerts in reconcile's scope at BigPanda's last search."),
+        Family(
+            name: MetricName.untracked, type: "gauge",
+            help: "Alerts active in BigPanda that the ledger did not track, at the last search."),
+        Family(
+            name: MetricName.drift, type: "counter",
+            help: "Alerts found still active in BigPanda after our close was accepted."),
+        Family(
             name: "logzio_resolver_oldest_open_alert_age_seconds", type: "gauge",
             help: "Seconds since the oldest open alert was last notified (0 when none is open)."),
         Family(

@@ -47,6 +47,8 @@ public struct SweepAction: Sendable, Equatable {
     public var httpStatus: Int?
     /// Requests made for it this run.
     public var attempts: Int
+    /// The ledger's id of the alert, for verification after the run.
+    public var alertID: Int64?
 
     /// Creates an action.
     public init(

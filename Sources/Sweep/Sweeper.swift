@@ -22,6 +22,12 @@ public final class Sweeper {
     /// Called after each batch is recorded with the alerts done so far and the total to send.
     public var onProgress: ((_ done: Int, _ total: Int) -> Void)?
 
+    /// The Incidents API client that closes adopted alerts by id, whose app key is unknown.
+    public var incidents: IncidentsClient?
+    /// Why adopted alerts cannot be closed this run (no user API key or environment), when `incidents` is nil.
+    public var byIDUnavailable =
+        "closing an adopted alert needs BigPanda's user API key (BIGPANDA_API_KEY) and bigpanda.environment_id"
+
     /// Creates a sweep. `client` may be nil only for a dry run.
     public init(
         ledger: any LedgerStore,
@@ -47,6 +53,8 @@ public final class Sweeper {
         var identity: String
         var rule: String
         var reason: String
+        var adopted = false
+        var bigPandaAlertID: String?
     }
 
     /// Runs the sweep. Throws `SweepError.busy` when another sweep holds the claim, or a ledger error.
@@ -89,12 +97,14 @@ public final class Sweeper {
                 candidates.append(
                     Candidate(
                         alertID: alert.id, eventID: alert.currentEventID, appKey: alert.appKey, identity: alert.display,
-                        rule: decision.rule, reason: "closed by sweep --all (last notification \(silence) ago)"))
+                        rule: decision.rule, reason: "closed by sweep --all (last notification \(silence) ago)",
+                        adopted: alert.adopted, bigPandaAlertID: alert.bigPandaAlertID))
             } else if decision.isStale {
                 candidates.append(
                     Candidate(
                         alertID: alert.id, eventID: alert.currentEventID, appKey: alert.appKey, identity: alert.display,
-                        rule: decision.rule, reason: decision.reason))
+                        rule: decision.rule, reason: decision.reason, adopted: alert.adopted,
+                        bigPandaAlertID: alert.bigPandaAlertID))
             } else {
                 report.actions.append(
                     SweepAction(
@@ -118,9 +128,78 @@ public final class Sweeper {
             for candidate in candidates { report.actions.append(action(candidate, .wouldResolve)) }
             return report
         }
-        guard let client else { return report }
-        try await send(candidates, client: client, into: &report)
+        let byID = candidates.filter(\.adopted)
+        let byOK = candidates.filter { !$0.adopted }
+        if let client, !byOK.isEmpty {
+            try await send(byOK, client: client, into: &report)
+        }
+        if !byID.isEmpty {
+            try await close(byID, into: &report)
+        }
         return report
+    }
+
+    /// Closes adopted alerts by BigPanda alert id, 500 per request, and records each like an `ok`.
+    private func close(_ candidates: [Candidate], into report: inout SweepReport) async throws {
+        guard let incidents, client?.stopReason == nil, !StopSignal.isRequested else {
+            let why = StopSignal.isRequested ? "not sent: the sweep was stopped by a signal" : client?.stopReason ?? byIDUnavailable
+            for candidate in candidates {
+                report.failed += 1
+                report.actions.append(action(candidate, .failed, reason: "\(candidate.reason); \(why)"))
+            }
+            if !report.errors.contains(why) { report.errors.append(why) }
+            return
+        }
+        var start = 0
+        while start < candidates.count {
+            let chunk = Array(candidates[start..<min(start + IncidentsClientOptions.maxResolveIDs, candidates.count)])
+            start += chunk.count
+            let ids = chunk.compactMap(\.bigPandaAlertID)
+            let rules = Set(chunk.map(\.rule)).sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+            let comments =
+                options.all
+                ? "resolved by logzio-resolver: closed by sweep --all" : "resolved by logzio-resolver: stale under rule \(rules)"
+            let sentAt = wallClock()
+            var status: Int?
+            var attempts = 0
+            var message: String?
+            do {
+                (status, attempts) = try await incidents.resolve(ids: ids, comments: comments)
+            } catch {
+                if case .failed(let failedStatus, _) = error { status = failedStatus }
+                if case .refused(let refusedStatus, _) = error { status = refusedStatus }
+                attempts = max(1, attempts)
+                message = error.description
+            }
+            let records = chunk.map { candidate in
+                SendRecord(
+                    alertID: candidate.alertID, appKey: candidate.appKey, eventID: candidate.eventID, sentAt: sentAt,
+                    timestamp: sentAt, rule: candidate.rule, reason: candidate.reason, httpStatus: status,
+                    attempts: max(1, attempts), kind: message == nil ? .delivered : .failed, error: message,
+                    method: .id)
+            }
+            let outcomes = try ledger.apply(records)
+            for (candidate, outcome) in zip(chunk, outcomes) {
+                switch outcome {
+                case .resolved:
+                    report.resolved += 1
+                    report.actions.append(action(candidate, .resolved, status: status, attempts: attempts))
+                case .fenced:
+                    report.actions.append(
+                        action(
+                            candidate, .kept, reason: "a new event arrived while the close was in flight; left open",
+                            status: status, attempts: attempts))
+                case .failed, .rejected:
+                    report.failed += 1
+                    report.actions.append(
+                        action(
+                            candidate, .failed, reason: "\(candidate.reason); not closed by id: \(message ?? "unknown error")",
+                            status: status, attempts: attempts))
+                }
+            }
+            if let message, !report.errors.contains(message) { report.errors.append(message) }
+            onProgress?(report.resolved + report.failed, candidates.count)
+        }
     }
 
     /// The blast-radius check: a reason to hold, or nil.
@@ -139,9 +218,11 @@ public final class Sweeper {
     private func action(
         _ candidate: Candidate, _ kind: SweepAction.Kind, reason: String? = nil, status: Int? = nil, attempts: Int = 0
     ) -> SweepAction {
-        SweepAction(
+        var made = SweepAction(
             identity: candidate.identity, appKey: candidate.appKey, action: kind, rule: candidate.rule,
             reason: reason ?? candidate.reason, httpStatus: status, attempts: attempts)
+        made.alertID = candidate.alertID
+        return made
     }
 
     /// A batch ready to send: the candidates still current, and their `ok` timestamps.

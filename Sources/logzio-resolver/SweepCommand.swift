@@ -4,6 +4,7 @@ import BigPanda
 import Curl
 import Ledger
 import Logging
+import Reconcile
 import ResolverConfiguration
 import Staleness
 import Sweep
@@ -48,12 +49,28 @@ struct SweepCommand: AsyncParsableCommand {
         help: "Write Prometheus metrics to this textfile after the run (default: metrics_file in the config).")
     var metricsFile: String?
 
+    @Flag(
+        name: .long,
+        help: "With --all: adopt what BigPanda shows open, close everything, and check BigPanda until none is active.")
+    var verify = false
+
+    @Option(name: .long, help: "How long --verify keeps checking BigPanda, from its first search (default 5m).")
+    var verifyTimeout: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if all, !yes, !dryRun {
             throw ValidationError(
                 "sweep --all closes every open alert in scope; add --dry-run to preview it, or --yes to do it")
+        }
+        if verify, !all { throw ValidationError("--verify is part of the cleanup: use it with sweep --all") }
+        if verify, appKey != nil {
+            throw ValidationError("--verify cannot be limited by --app-key: BigPanda's alerts carry no app key")
+        }
+        if verifyTimeout != nil, !verify { throw ValidationError("--verify-timeout needs --verify") }
+        if let verifyTimeout, (try? DurationText.parse(verifyTimeout)) == nil {
+            throw ValidationError("--verify-timeout \"\(verifyTimeout)\" is not a duration; use e.g. 5m or 1h30m")
         }
     }
 
@@ -71,6 +88,13 @@ struct SweepCommand: AsyncParsableCommand {
         let connection = dryRun ? nil : try BigPandaConnection(config: config, logger: logger)
         let client = connection?.client
         defer { connection?.shutdown() }
+        // Adopted alerts are closed by id: with a user API key and an environment when set up, and a
+        // clear failure for each adopted alert otherwise. --verify requires it all.
+        let incidents =
+            verify
+            ? try IncidentsConnection(config: config, logger: logger, command: "sweep --all --verify")
+            : dryRun ? nil : try? IncidentsConnection(config: config, logger: logger, command: "sweep", needsScope: false)
+        defer { incidents?.shutdown() }
 
         let started = ContinuousClock.now
         var ledger: SQLiteLedger?
@@ -79,12 +103,23 @@ struct SweepCommand: AsyncParsableCommand {
         do {
             let opened = try openLedger(config.ledger, mode: dryRun ? .readOnly : .readWrite, durability: .normal)
             ledger = opened
-            let done = try await sweep(opened, config: config, evaluateAt: evaluateAt, client: client, logger: logger)
+            var reconciled: ReconcileReport?
+            if verify, let incidents {
+                reconciled = try await reconcileFirst(opened, config: config, incidents: incidents, logger: logger)
+            }
+            let done = try await sweep(
+                opened, config: config, evaluateAt: evaluateAt, client: client, incidents: incidents?.client,
+                logger: logger)
             report = done
             if let retention = config.retention, !dryRun {
                 applyRetention(retention, ledger: opened, logger: logger)
             }
-            try finish(done)
+            if verify, let incidents, let reconciled {
+                try await verifyAfter(
+                    done, reconciled: reconciled, ledger: opened, config: config, incidents: incidents, logger: logger)
+            } else {
+                try finish(done)
+            }
         } catch {
             failure = error
         }
@@ -95,8 +130,94 @@ struct SweepCommand: AsyncParsableCommand {
         if let failure { throw failure }
     }
 
+    /// `--verify`, step 1: reconcile with adoption, so alerts the ledger never saw are closed too.
+    private func reconcileFirst(
+        _ ledger: SQLiteLedger, config: ResolverConfig, incidents: IncidentsConnection, logger: Logger
+    ) async throws -> ReconcileReport {
+        var options = ReconcileOptions(sourceSystem: try incidents.scope)
+        options.incidentQuery = config.incidentQuery
+        options.adopt = true
+        options.dryRun = dryRun
+        // The uninstall cleanup closes everything, as sweep --all does: no blast-radius hold.
+        options.force = true
+        options.closeGrace = config.closeGrace
+        let reconciler = Reconciler(
+            ledger: ledger, incidents: incidents.client, options: options, logger: logger, wallClock: wallClock)
+        do {
+            return try await reconciler.run()
+        } catch let error as IncidentsError {
+            throw IncidentsConnection.cliError(error)
+        }
+    }
+
+    /// `--verify`, the end: search BigPanda until nothing in scope is active, then report.
+    private func verifyAfter(
+        _ report: SweepReport, reconciled: ReconcileReport, ledger: SQLiteLedger, config: ResolverConfig,
+        incidents: IncidentsConnection, logger: Logger
+    ) async throws {
+        var result = Verifier.Result()
+        if !dryRun {
+            let verifier = Verifier(
+                ledger: ledger, incidents: incidents.client, sourceSystem: try incidents.scope,
+                incidentQuery: config.incidentQuery, logger: logger, wallClock: wallClock)
+            if let timeout = verifyTimeout.flatMap({ try? DurationText.parse($0) }) {
+                verifier.timeout = .seconds(timeout)
+            }
+            // Tests only: a shorter wait between searches than BigPanda's 10 s.
+            if let text = Environment.values["LOGZIO_RESOLVER_TEST_VERIFY_INTERVAL"], let seconds = Double(text) {
+                verifier.interval = .seconds(seconds)
+            }
+            do {
+                result = try await verifier.run()
+            } catch let error as IncidentsError {
+                throw IncidentsConnection.cliError(error)
+            }
+        }
+        if json {
+            var object = SweepJSON.object(report, dryRun: dryRun)
+            object["verified"] = .bool(result.verified)
+            object["still_active"] = .array(
+                result.stillActive.map { alert -> JSONValue in
+                    .object(
+                        JSONObject([
+                            ("identity", .string(alert.identity)), ("bigpanda_alert_id", .string(alert.bigPandaAlertID)),
+                            ("incident_id", .string(alert.incidentID)),
+                        ]))
+                })
+            object["reconcile"] = .object(ReconcileJSON.object(reconciled))
+            Output.line(object.serialized())
+        } else if dryRun {
+            Output.stdout("reconcile with BigPanda (adopting what the ledger never saw):\n")
+            Output.stdout(ReconcileText.render(reconciled))
+            Output.stdout("then sweep --all:\n")
+            Output.stdout(SweepText.render(report))
+            Output.stdout("then closing by id whatever BigPanda still shows active, until none is (--verify)\n")
+        }
+        if dryRun { return }
+        var lines = report.errors + reconciled.errors + result.errors
+        if !result.verified {
+            for alert in result.stillActive {
+                lines.append(
+                    "still active in BigPanda: \(alert.identity) (alert \(alert.bigPandaAlertID), incident \(alert.incidentID))")
+            }
+            if result.truncated {
+                lines.append("BigPanda's search was truncated, so zero active alerts could not be verified")
+            }
+            lines.append(
+                "\(result.stillActive.count) alert\(result.stillActive.count == 1 ? " is" : "s are") still active in BigPanda after \(DurationText.format(verifyTimeout.flatMap { try? DurationText.parse($0) } ?? 300)); see the README, \"Cleaning up before uninstalling\""
+            )
+            throw CLIError(code: 1, message: lines.joined(separator: "\n"))
+        }
+        if report.failed > 0 {
+            lines.append(
+                "\(report.failed) ok event\(report.failed == 1 ? " was" : "s were") not delivered, but BigPanda shows none active")
+            logger.warning("verify passed with undelivered oks", metadata: ["sweep.failed": "\(report.failed)"])
+        }
+    }
+
     private func sweep(
-        _ ledger: SQLiteLedger, config: ResolverConfig, evaluateAt: Int64, client: AlertsClient?, logger: Logger
+        _ ledger: SQLiteLedger, config: ResolverConfig, evaluateAt: Int64, client: AlertsClient?,
+        incidents: IncidentsClient?, logger: Logger
     ) async throws -> SweepReport {
         var options = SweepOptions(now: evaluateAt, policy: config.policy)
         options.all = all
@@ -113,6 +234,7 @@ struct SweepCommand: AsyncParsableCommand {
         // An interactive `sweep --all` shows progress; cron, --json and pipes never do.
         let progress = all && !dryRun && !json && ProgressLine.isInteractive ? ProgressLine() : nil
         if let progress { sweeper.onProgress = { progress.update(done: $0, total: $1) } }
+        sweeper.incidents = incidents
         defer { progress?.finish() }
         do {
             return try await sweeper.run()
@@ -195,6 +317,10 @@ struct SweepCommand: AsyncParsableCommand {
 /// The `sweep --json` object.
 enum SweepJSON {
     static func render(_ report: SweepReport, dryRun: Bool) -> String {
+        object(report, dryRun: dryRun).serialized()
+    }
+
+    static func object(_ report: SweepReport, dryRun: Bool) -> JSONObject {
         let actions: [JSONValue] = report.actions.map { action in
             .object(
                 JSONObject([
@@ -218,7 +344,7 @@ enum SweepJSON {
         if let reason = report.holdReason { object["hold_reason"] = .string(reason) }
         if !report.errors.isEmpty { object["errors"] = .array(report.errors.map { .string($0) }) }
         object["actions"] = .array(actions)
-        return object.serialized()
+        return object
     }
 }
 

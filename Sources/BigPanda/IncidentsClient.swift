@@ -1,0 +1,184 @@
+import Alerts
+public import Curl
+public import Logging
+import Synchronization
+
+/// BigPanda's Incidents API over the libcurl client: paged incident search with expanded alerts, and
+/// batch alert resolution by id. Paced, and retried as the Alerts API client retries.
+public final class IncidentsClient: Sendable {
+    private let options: IncidentsClientOptions
+    private let curl: CurlClient
+    private let logger: Logger
+    private let pacer: Pacer
+    private let resolvePacer: Pacer
+    private let requests = Mutex(0)
+
+    /// Creates a client.
+    public init(options: IncidentsClientOptions, curl: CurlClient, logger: Logger) {
+        self.options = options
+        self.curl = curl
+        self.logger = logger
+        pacer = Pacer(requestsPerSecond: options.requestsPerSecond)
+        resolvePacer = Pacer(requestsPerSecond: options.resolveRequestsPerSecond)
+    }
+
+    /// How many requests went out, retries included.
+    public var requestCount: Int { requests.withLock { $0 } }
+
+    /// Reads every page of incidents matching `query` (BPQL, or nil for all) with their alerts.
+    ///
+    /// The search is truncated when the pages run out before `total` incidents were read.
+    public func search(query: String?) async throws(IncidentsError) -> IncidentSearch {
+        let deadline = ContinuousClock.now + .seconds(options.deadline)
+        var alerts: [IncidentAlert] = []
+        var seenAlerts: Set<String> = []
+        var seenIncidents: Set<String> = []
+        var total = 0
+        var page = 1
+        while true {
+            var parameters: [(String, String)] = []
+            if let query { parameters.append(("query", query)) }
+            parameters += [("expand", "alerts"), ("page", String(page)), ("page_size", String(IncidentsClientOptions.pageSize))]
+            let url =
+                base + "/incidents?" + parameters.map { "\($0)=\(Self.percentEncoded($1))" }.joined(separator: "&")
+            let body = try await request(method: "GET", url: url, body: [], paced: pacer, deadline: deadline).body
+            guard let object = try? JSONParser.parse(body).objectValue, case .array(let items)? = object["items"] else {
+                throw .failed(status: 200, message: "the search answer has no items array")
+            }
+            if let reported = object["total"]?.integerValue { total = max(total, Int(reported)) }
+            var fresh = 0
+            for item in items {
+                guard let incident = item.objectValue, let id = IncidentAlert.text(incident["id"]) else { continue }
+                guard seenIncidents.insert(id).inserted else { continue }
+                fresh += 1
+                guard case .array(let members)? = incident["alerts"] else { continue }
+                for member in members {
+                    guard let alert = IncidentAlert.decode(member, incidentID: id),
+                        seenAlerts.insert(alert.id).inserted
+                    else { continue }
+                    alerts.append(alert)
+                }
+            }
+            total = max(total, seenIncidents.count)
+            if items.count < IncidentsClientOptions.pageSize || fresh == 0 || seenIncidents.count >= total { break }
+            page += 1
+        }
+        return IncidentSearch(
+            alerts: alerts, total: total, incidentsRead: seenIncidents.count, truncated: seenIncidents.count < total)
+    }
+
+    /// Asks BigPanda to resolve these alerts, 500 ids per request at most; returns the last HTTP status
+    /// and the requests it took.
+    ///
+    /// BigPanda applies it asynchronously and ignores unknown ids: only a later search proves it.
+    public func resolve(ids: [String], comments: String) async throws(IncidentsError) -> (status: Int, attempts: Int) {
+        var status = 200
+        let deadline = ContinuousClock.now + .seconds(options.deadline)
+        let before = requestCount
+        var start = 0
+        while start < ids.count {
+            let chunk = ids[start..<min(start + IncidentsClientOptions.maxResolveIDs, ids.count)]
+            let body = JSONObject([
+                ("ids", .array(chunk.map { .string($0) })), ("comments", .string(comments)),
+            ]).serialized()
+            status = try await request(
+                method: "POST", url: base + "/batch-resolve/alerts", body: Array(body.utf8), paced: resolvePacer,
+                deadline: deadline
+            ).status
+            start += chunk.count
+        }
+        return (status, requestCount - before)
+    }
+
+    private var base: String {
+        var root = options.apiURL
+        while root.hasSuffix("/") { root.removeLast() }
+        return root + "/resources/v2.0/environments/" + Self.percentEncoded(options.environmentID)
+    }
+
+    /// One call with retries: 429, 5xx, 408 and transient network errors back off with full jitter
+    /// (honouring `Retry-After`) until the deadline; 401, 403 and 404 are refusals; other 4xx fail.
+    private func request(
+        method: String, url: String, body: [UInt8], paced: Pacer, deadline: ContinuousClock.Instant
+    ) async throws(IncidentsError) -> (status: Int, body: [UInt8]) {
+        var attempts = 0
+        while true {
+            do {
+                try await pacer.waitForSlot()
+                if paced !== pacer { try await paced.waitForSlot() }
+            } catch {
+                throw .failed(status: nil, message: "cancelled")
+            }
+            attempts += 1
+            requests.withLock { $0 += 1 }
+            var headers = [
+                HTTPHeader("Authorization", "Bearer \(options.apiKey.value)"),
+                HTTPHeader("Accept", "application/json"),
+            ]
+            if method == "POST" { headers.append(HTTPHeader("Content-Type", "application/json")) }
+            let retryAfter: Double?
+            let problem: String
+            var status: Int?
+            do {
+                let response = try await curl.send(
+                    HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: options.timeout))
+                status = response.status
+                let text = { self.options.apiKey.redact(WireFormat.errorText(from: response.body)) }
+                if response.status == 404 { throw IncidentsError.refused(status: 404, text: text()) }
+                switch ResponseClass.classify(status: response.status, retryAfter: response.header("Retry-After")) {
+                case .delivered: return (response.status, response.body)
+                case .unauthorized: throw IncidentsError.refused(status: response.status, text: text())
+                case .permanent: throw IncidentsError.failed(status: response.status, message: text())
+                case .retry(let after):
+                    retryAfter = after
+                    problem = "HTTP \(response.status): \(text())"
+                }
+            } catch let error as IncidentsError {
+                throw error
+            } catch let error as CurlError {
+                guard error.isTransient else {
+                    throw .failed(status: nil, message: options.apiKey.redact(error.description))
+                }
+                retryAfter = nil
+                problem = options.apiKey.redact(error.description)
+            } catch {
+                throw .failed(status: nil, message: options.apiKey.redact("\(error)"))
+            }
+            let ceiling = min(options.backoffCap, options.backoffBase * Double(1 << min(attempts - 1, 20)))
+            let delay = max(Double.random(in: 0...ceiling), retryAfter ?? 0)
+            guard ContinuousClock.now + .seconds(delay) < deadline else {
+                throw .failed(
+                    status: status,
+                    message: "\(problem), still failing at the deadline after \(attempts) attempt\(attempts == 1 ? "" : "s")")
+            }
+            logger.info(
+                "retrying an Incidents API request",
+                metadata: [
+                    "http.status": "\(status.map(String.init) ?? "none")", "retry.attempt": "\(attempts)",
+                    "retry.delay_seconds": "\(delay)", "error": "\(problem)",
+                ])
+            do {
+                try await Task.sleep(for: .seconds(delay))
+            } catch {
+                throw .failed(status: status, message: "cancelled")
+            }
+        }
+    }
+
+    /// Percent-encodes a query value or path segment: only unreserved characters stay as they are.
+    static func percentEncoded(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                out.append(Character(Unicode.Scalar(byte)))
+            default:
+                let hex = Array("0123456789ABCDEF")
+                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0x0F)])
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,51 @@
+/// How the Incidents API client talks to BigPanda: where, with which user API key, how fast.
+public struct IncidentsClientOptions: Sendable {
+    /// The API base URL, default `https://api.bigpanda.io` (EU: `https://eu-api.bigpanda.io`).
+    public var apiURL: String
+    /// The user API key (not the org token).
+    public var apiKey: Secret
+    /// The environment every search and resolution is scoped to.
+    public var environmentID: String
+    /// The pacing ceiling for every Incidents API request, in requests per second; 0 means unpaced.
+    public var requestsPerSecond: Double
+    /// The pacing of batch resolution, which BigPanda limits to one request per second.
+    public var resolveRequestsPerSecond: Double
+    /// Per-request timeout in seconds.
+    public var timeout: Double
+    /// Seconds after the start of one search (or one resolution) after which no retry starts.
+    public var deadline: Double
+    /// The first backoff ceiling in seconds; it doubles each attempt.
+    public var backoffBase: Double
+    /// The largest backoff ceiling in seconds.
+    public var backoffCap: Double
+
+    /// The default Incidents API base URL.
+    public static let defaultAPIURL = "https://api.bigpanda.io"
+    /// The most incidents BigPanda returns per page when alerts are expanded.
+    public static let pageSize = 10
+    /// The most alert ids in one batch resolution.
+    public static let maxResolveIDs = 500
+
+    /// Creates options with SPEC.md's defaults.
+    public init(
+        apiURL: String = IncidentsClientOptions.defaultAPIURL,
+        apiKey: Secret,
+        environmentID: String,
+        requestsPerSecond: Double = 2,
+        resolveRequestsPerSecond: Double = 1,
+        timeout: Double = 10,
+        deadline: Double = 240,
+        backoffBase: Double = 0.5,
+        backoffCap: Double = 30
+    ) {
+        self.apiURL = apiURL
+        self.apiKey = apiKey
+        self.environmentID = environmentID
+        self.requestsPerSecond = requestsPerSecond
+        self.resolveRequestsPerSecond = resolveRequestsPerSecond
+        self.timeout = timeout
+        self.deadline = deadline
+        self.backoffBase = backoffBase
+        self.backoffCap = backoffCap
+    }
+}

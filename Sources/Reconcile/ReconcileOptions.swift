@@ -1,0 +1,26 @@
+public import Staleness
+
+/// What one reconcile covers and how it may act.
+public struct ReconcileOptions: Sendable {
+    /// The scope: a glob on BigPanda's `source_system`.
+    public var sourceSystem: GlobPattern
+    /// Extra BPQL narrowing the search; when set, absence from the results proves nothing.
+    public var incidentQuery: String?
+    /// Record untracked alerts as adopted (`--adopt`).
+    public var adopt = false
+    /// Decide and report, but change nothing (`--dry-run`).
+    public var dryRun = false
+    /// Lift the blast-radius hold (`--force`); `sweep --all --verify` sets it too.
+    public var force = false
+    /// Seconds after our close during which a still-active alert is pending, not drift.
+    public var closeGrace: Int64 = 120
+    /// Hold when more drift than this would be closed.
+    public var maxResolvesPerRun = 500
+    /// Hold when at least 20 alerts are active and more than this fraction is drift.
+    public var maxResolveFraction = 0.5
+
+    /// Creates options.
+    public init(sourceSystem: GlobPattern) {
+        self.sourceSystem = sourceSystem
+    }
+}

@@ -1,0 +1,168 @@
+import Alerts
+import ArgumentParser
+import BigPanda
+import Ledger
+import Logging
+import Reconcile
+import ResolverConfiguration
+import Sweep
+
+/// `reconcile`: compares the ledger with what BigPanda shows active, adopts, and re-closes drift.
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Compare the ledger with BigPanda's active alerts: adopt, re-close drift, record what BigPanda resolved.",
+        discussion: """
+            Needs a BigPanda user API key (BIGPANDA_API_KEY), bigpanda.environment_id and bigpanda.source_system. \
+            Classes: tracked, drift, resolved_elsewhere, untracked, pending. Exit 75: held by a safety limit. \
+            Exit 1: a truncated search or a failed close. Exit 78: missing or refused key, environment or scope.
+            """
+    )
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    @Flag(name: .long, help: "Record alerts active in BigPanda that the ledger never saw, so the sweep's rules close them.")
+    var adopt = false
+
+    @Flag(name: .long, help: "Lift the blast-radius hold for this run.")
+    var force = false
+
+    @Flag(name: .long, help: "Confirm: change the ledger and close drift by id.")
+    var yes = false
+
+    @Flag(name: .long, help: "Show what would be done, and change and send nothing.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Print the result as one JSON object on stdout.")
+    var json = false
+
+    @Option(
+        name: .long,
+        help: "Write Prometheus metrics to this textfile after the run (default: metrics_file in the config).")
+    var metricsFile: String?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if !yes, !dryRun {
+            throw ValidationError("reconcile changes the ledger and closes drift; add --dry-run to preview it, or --yes to do it")
+        }
+        if yes, dryRun { throw ValidationError("--yes and --dry-run cannot be used together; pick one") }
+    }
+
+    func run() async throws {
+        let logger = logging.makeLogger()
+        let config = try ledgerOptions.load()
+        let connection = try IncidentsConnection(config: config, logger: logger, command: "reconcile")
+        defer { connection.shutdown() }
+        let ledger = try openLedger(config.ledger, mode: dryRun ? .readOnly : .readWrite)
+        var options = ReconcileOptions(sourceSystem: try connection.scope)
+        options.incidentQuery = config.incidentQuery
+        options.adopt = adopt
+        options.dryRun = dryRun
+        options.force = force
+        options.closeGrace = config.closeGrace
+        options.maxResolvesPerRun = config.maxResolvesPerRun
+        options.maxResolveFraction = config.maxResolveFraction
+        let reconciler = Reconciler(
+            ledger: ledger, incidents: connection.client, options: options, logger: logger, wallClock: wallClock)
+        let report: ReconcileReport
+        do {
+            report = try await reconciler.run()
+        } catch let error as IncidentsError {
+            throw IncidentsConnection.cliError(error)
+        } catch {
+            throw CLIError(code: 1, message: "\(error)")
+        }
+        if let path = metricsFile ?? config.metricsFile {
+            ReconcileMetrics.write(path: path, ledger: ledger, report: report, store: !dryRun, logger: logger)
+        }
+        if json {
+            Output.line(ReconcileJSON.object(report).serialized())
+        } else if dryRun {
+            Output.stdout(ReconcileText.render(report))
+        }
+        try ReconcileJSON.check(report)
+    }
+}
+
+/// The `reconcile --json` object, its text form, and its exit status.
+enum ReconcileJSON {
+    static func object(_ report: ReconcileReport) -> JSONObject {
+        var object = JSONObject([("bigpanda_active", .integer(Int64(report.bigPandaActive)))])
+        for reconcileClass in ReconcileClass.allCases {
+            object[reconcileClass.rawValue] = .integer(Int64(report.count(reconcileClass)))
+        }
+        object["adopted"] = .integer(Int64(report.adopted))
+        object["closed"] = .integer(Int64(report.closed))
+        object["truncated"] = .bool(report.truncated)
+        if let reason = report.holdReason { object["hold_reason"] = .string(reason) }
+        if !report.errors.isEmpty { object["errors"] = .array(report.errors.map { .string($0) }) }
+        object["actions"] = .array(
+            report.entries.map { entry in
+                .object(
+                    JSONObject([
+                        ("class", .string(entry.reconcileClass.rawValue)),
+                        ("identity", .string(entry.identity)),
+                        ("bigpanda_alert_id", entry.bigPandaAlertID.map { .string($0) } ?? .null),
+                        ("incident_id", entry.incidentID.map { .string($0) } ?? .null),
+                        ("action", .string(entry.action.rawValue)),
+                    ]))
+            })
+        return object
+    }
+
+    /// Throws the exit status: 75 held, 1 for a truncated search or a failed close.
+    static func check(_ report: ReconcileReport) throws {
+        if let reason = report.holdReason {
+            throw CLIError(code: CLIError.held, message: "held, nothing was changed: \(reason)")
+        }
+        var lines = report.errors
+        if report.truncated {
+            lines.append(
+                "BigPanda's search was truncated (it returns at most 10,000 incidents); absent alerts were left as they are. Narrow it with bigpanda.incident_query"
+            )
+        }
+        if !lines.isEmpty { throw CLIError(code: 1, message: lines.joined(separator: "\n")) }
+    }
+}
+
+/// The dry-run table of reconcile.
+enum ReconcileText {
+    static func render(_ report: ReconcileReport) -> String {
+        let rows = report.entries.map {
+            [$0.reconcileClass.rawValue, $0.action.rawValue, $0.identity, $0.bigPandaAlertID ?? "-", $0.incidentID ?? "-"]
+        }
+        var text =
+            rows.isEmpty
+            ? "" : Table.render(header: ["CLASS", "ACTION", "IDENTITY", "BIGPANDA ALERT", "INCIDENT"], rows: rows)
+        text += "\(report.bigPandaActive) active in BigPanda: "
+        text += ReconcileClass.allCases.map { "\(report.count($0)) \($0.rawValue)" }.joined(separator: ", ")
+        if report.truncated { text += " (search truncated)" }
+        text += report.holdReason.map { " (held: \($0))" } ?? ""
+        return text + "\n"
+    }
+}
+
+/// The reconcile gauges and the drift counter, stored in the ledger and written to the textfile.
+enum ReconcileMetrics {
+    static func write(path: String, ledger: SQLiteLedger, report: ReconcileReport, store: Bool, logger: Logger) {
+        let live = [
+            MetricSample(name: MetricName.bigPandaActive, labels: "", value: Double(report.bigPandaActive)),
+            MetricSample(name: MetricName.untracked, labels: "", value: Double(report.count(.untracked))),
+        ]
+        do {
+            if store {
+                for sample in live { try ledger.updateMetric(sample.name, labels: "", value: sample.value, set: true) }
+                try ledger.updateMetric(
+                    MetricName.drift, labels: "", value: Double(report.count(.drift)), set: false)
+            }
+            var samples = live
+            if let summary = try? ledger.openSummary() { samples += MetricsText.openGauges(summary, now: wallClock()) }
+            try MetricsText.writeFile(MetricsText.render(stored: try ledger.metricSamples(), live: samples), to: path)
+        } catch {
+            logger.error("cannot write the metrics", metadata: ["metrics.file": "\(path)", "error": "\(error)"])
+            Output.stderr("logzio-resolver: \(error)")
+        }
+    }
+}
