@@ -134,9 +134,16 @@ struct IncidentsState {
         alerts.append(alert)
     }
 
-    /// Adds alerts that BigPanda has but the ledger never saw.
+    /// Adds alerts that BigPanda has but the ledger never saw. One with an app key also takes later
+    /// events for its identity from the Alerts API.
     mutating func seed(_ seeded: [StandInAlert]) {
         for alert in seeded {
+            if let appKey = alert.appKey {
+                let primary = alert.tags.first { $0.name == alert.primaryProperty }?.value.matchText ?? ""
+                let secondary =
+                    alert.secondaryProperty.flatMap { name in alert.tags.first { $0.name == name }?.value.matchText }
+                byIdentity[appKey + "\u{0}p\u{0}" + primary + "\u{0}" + (secondary ?? "")] = alerts.count
+            }
             alerts.append(alert)
             nextID = max(nextID, (Int(alert.id) ?? 0) + 1)
         }

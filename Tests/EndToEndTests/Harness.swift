@@ -20,11 +20,12 @@ final class Scenario {
     let standIn: AlertsStandIn
     var configPath: String
 
-    init(config: String = "", script: AlertsStandIn.Script? = nil) throws {
+    init(config: String = "", apiKey: String? = nil, script: AlertsStandIn.Script? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("lr-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         ledger = directory + "/ledger.sqlite"
-        standIn = try AlertsStandIn(token: Scenario.token, appKeys: [Scenario.appKey, "other-app"], script: script)
+        standIn = try AlertsStandIn(
+            token: Scenario.token, appKeys: [Scenario.appKey, "other-app"], apiKey: apiKey, script: script)
         configPath = directory + "/config.yaml"
         try writeConfig("bigpanda:\n  requests_per_second: 0\n  deadline: 20s\n" + config)
     }
