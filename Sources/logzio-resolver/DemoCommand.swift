@@ -5,6 +5,7 @@ import BigPanda
 import Curl
 import Ledger
 import Logging
+import Reconcile
 import Staleness
 import Sweep
 
@@ -23,6 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     private static let token = "demo-token-not-a-secret"
+    private static let apiKey = "demo-user-api-key-not-a-secret"
     private static let appKey = "demo-app-key"
 
     func run() async throws {
@@ -39,7 +41,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let standIn: AlertsStandIn
         do {
-            standIn = try AlertsStandIn(token: Self.token, appKeys: [Self.appKey])
+            standIn = try AlertsStandIn(token: Self.token, appKeys: [Self.appKey], apiKey: Self.apiKey)
         } catch {
             throw CLIError(code: 1, message: "cannot start the local stand-in: \(error)")
         }
@@ -68,6 +70,13 @@ struct DemoCommand: AsyncParsableCommand {
             }
         }
         try ledger.record(events, recordedAt: now)
+        // BigPanda knows what was forwarded, and two alerts forwarded before logzio-resolver was installed.
+        standIn.setResolveDelay(0.5)
+        standIn.seed(events.enumerated().map { index, event in standInAlert(event, id: String(101 + index)) })
+        standIn.seed([
+            demoRemote("201", host: "web-9", check: "Heap usage high", ago: 26 * 3600),
+            demoRemote("202", host: "cache-2", check: "Evictions spike", ago: 40 * 60),
+        ])
 
         let policy = StalenessPolicy(
             defaultStaleAfter: .seconds(3600),
@@ -121,6 +130,7 @@ struct DemoCommand: AsyncParsableCommand {
         if let first = received.first {
             Output.line("  " + first.alert.serialized())
         }
+        try await cleanUp(ledger: ledger, standIn: standIn, curl: curl, client: client, policy: policy, logger: logger)
         Output.line("")
         Output.line(
             "Next: point logzio-resolver at your ledger and BigPanda (see README.md), preview with `sweep --dry-run`, then add cron.example to your crontab."
@@ -132,6 +142,84 @@ struct DemoCommand: AsyncParsableCommand {
                     "the demo sweep did not deliver \(report.failed) ok events: \(report.errors.joined(separator: "; "))"
             )
         }
+    }
+
+    /// The cleanup before an uninstall: `sweep --all --verify` against the stand-in's Incidents API.
+    private func cleanUp(
+        ledger: SQLiteLedger, standIn: AlertsStandIn, curl: CurlClient, client: AlertsClient, policy: StalenessPolicy,
+        logger: Logger
+    ) async throws {
+        Output.line("")
+        Output.line(
+            "Cleaning up before an uninstall (sweep --all --verify), with the stand-in's Incidents API at \(standIn.apiURL):"
+        )
+        let scope: GlobPattern
+        do {
+            scope = try GlobPattern("logzio*")
+        } catch {
+            throw CLIError(code: 1, message: "demo scope is invalid: \(error.reason)")
+        }
+        var incidentOptions = IncidentsClientOptions(
+            apiURL: standIn.apiURL, apiKey: Secret(Self.apiKey), environmentID: standIn.environmentID)
+        incidentOptions.requestsPerSecond = 0
+        incidentOptions.deadline = 10
+        let incidents = IncidentsClient(options: incidentOptions, curl: curl, logger: logger)
+        var options = ReconcileOptions(sourceSystem: scope)
+        options.adopt = true
+        options.force = true
+        let reconciled: ReconcileReport
+        do {
+            reconciled = try await Reconciler(
+                ledger: ledger, incidents: incidents, options: options, logger: logger, wallClock: wallClock
+            ).run()
+        } catch {
+            throw CLIError(code: 1, message: "the demo's reconcile failed: \(error)")
+        }
+        Output.line(
+            "  1. reconcile: BigPanda shows \(reconciled.bigPandaActive) active; \(reconciled.count(.tracked)) tracked by the ledger, \(reconciled.count(.pending)) just closed (pending), \(reconciled.count(.untracked)) never seen, adopted:"
+        )
+        for entry in reconciled.entries where entry.reconcileClass == .untracked {
+            Output.line("       \(entry.identity)  (BigPanda alert \(entry.bigPandaAlertID ?? "-"))")
+        }
+        var sweepOptions = SweepOptions(now: wallClock(), policy: policy)
+        sweepOptions.all = true
+        let sweeper = Sweeper(ledger: ledger, options: sweepOptions, client: client, logger: logger, wallClock: wallClock)
+        sweeper.incidents = incidents
+        let swept = try await sweeper.run()
+        let byID = swept.actions.filter { $0.action == .resolved && $0.appKey == Adoption.unknownAppKey }.count
+        Output.line(
+            "  2. sweep --all: \(swept.resolved) closed, \(swept.resolved - byID) by ok event and \(byID) by BigPanda alert id (their app key is unknown)"
+        )
+        let verifier = Verifier(
+            ledger: ledger, incidents: incidents, sourceSystem: scope, incidentQuery: nil, logger: logger,
+            wallClock: wallClock)
+        verifier.interval = .seconds(1)
+        verifier.timeout = .seconds(20)
+        let verified = try await verifier.run()
+        Output.line(
+            "  3. verify: BigPanda applies closes a little later; after \(verified.searches) search\(verified.searches == 1 ? "" : "es") it shows \(verified.stillActive.count) active alerts in scope: \(verified.verified ? "verified" : "NOT verified")"
+        )
+        if !verified.verified {
+            throw CLIError(code: 1, message: "the demo's cleanup left \(verified.stillActive.count) alerts active")
+        }
+    }
+
+    /// The stand-in's BigPanda copy of an alert that was forwarded.
+    private func standInAlert(_ event: IncomingEvent, id: String) -> StandInAlert {
+        let payload = event.alert.payload
+        let primary = payload["host"] != nil ? "host" : "service"
+        var alert = StandInAlert(
+            id: id, sourceSystem: "logzio.demo",
+            tags: payload.filter { !["app_key", "status", "description"].contains($0.key) }.map { ($0.key, $0.value) },
+            primaryProperty: primary, secondaryProperty: "check", lastEventAt: event.receivedAt)
+        alert.appKey = Self.appKey
+        return alert
+    }
+
+    private func demoRemote(_ id: String, host: String, check: String, ago: Int64) -> StandInAlert {
+        StandInAlert(
+            id: id, sourceSystem: "logzio.demo", tags: [("host", .string(host)), ("check", .string(check))],
+            primaryProperty: "host", secondaryProperty: "check", lastEventAt: wallClock() - ago)
     }
 
     private func demoRules() throws -> [Rule] {

@@ -94,5 +94,10 @@ import Testing
         #expect(result.stdout.contains("closed"))
         #expect(result.stdout.contains("kept"))
         #expect(result.stdout.contains("never auto-resolves"))
+        // It ends with the cleanup: the two alerts forwarded before install are adopted, and BigPanda
+        // shows nothing active.
+        #expect(result.stdout.contains("2 never seen, adopted"))
+        #expect(result.stdout.contains("2 by BigPanda alert id"))
+        #expect(result.stdout.contains("0 active alerts in scope: verified"))
     }
 }
