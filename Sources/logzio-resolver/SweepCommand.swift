@@ -99,11 +99,11 @@ struct SweepCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         var ledger: SQLiteLedger?
         var report: SweepReport?
+        var reconciled: ReconcileReport?
         var failure: (any Error)?
         do {
             let opened = try openLedger(config.ledger, mode: dryRun ? .readOnly : .readWrite, durability: .normal)
             ledger = opened
-            var reconciled: ReconcileReport?
             if verify, let incidents {
                 reconciled = try await reconcileFirst(opened, config: config, incidents: incidents, logger: logger)
             }
@@ -126,6 +126,9 @@ struct SweepCommand: AsyncParsableCommand {
         if let path = metricsFile ?? config.metricsFile {
             let code = (failure as? CLIError)?.code ?? (failure == nil ? 0 : 1)
             writeMetrics(path: path, ledger: ledger, report: report, exitCode: code, started: started, logger: logger)
+            if let ledger, let reconciled {
+                ReconcileMetrics.write(path: path, ledger: ledger, report: reconciled, store: !dryRun, logger: logger)
+            }
         }
         if let failure { throw failure }
     }
