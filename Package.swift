@@ -84,6 +84,8 @@ var package = Package(
                 "Alerts", "Staleness", "Curl", "BigPanda", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A stand-in for Logz.io's alert definitions API, for the tests and the demo.
+        .target(name: "LogzioStandIn", dependencies: ["Alerts", "LoopbackHTTP"]),
         .executableTarget(
             name: "logzio-resolver",
             dependencies: [
@@ -116,7 +118,10 @@ var package = Package(
         ),
         .testTarget(
             name: "LogzioTests",
-            dependencies: ["Logzio", "Alerts", "Staleness", "Curl", "BigPanda", "LoopbackHTTP"]
+            dependencies: [
+                "Logzio", "LogzioStandIn", "Alerts", "Staleness", "Curl", "BigPanda", "LoopbackHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )
