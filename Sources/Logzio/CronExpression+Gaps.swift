@@ -4,6 +4,10 @@ extension CronExpression {
     /// How far ahead of now fire times are looked at: a weekly schedule shows its whole cycle.
     public static let gapWindow: Int64 = 7 * 86_400
 
+    /// The times a schedule can be evaluated at: 1900-01-01 up to 2101-01-01 (UTC), so that no
+    /// `--now`, however odd, makes the arithmetic overflow; outside them nothing fires.
+    static let evaluableTimes: Range<Int64> = -2_208_988_800..<4_133_980_800
+
     /// The longest elapsed time, in seconds, from a fire time in the 7 days after `now` to the next
     /// fire time (which may fall later), for a schedule in the time zone named `timeZone` (UTC
     /// when nil or empty).
@@ -34,6 +38,7 @@ extension CronExpression {
     /// The first `count` fire instants at or after `now`, in epoch seconds, in the time zone named `timeZone`.
     public func fireTimes(after now: Int64, count: Int, timeZone: String?) throws(ScheduleError) -> [Int64] {
         let zone = try Self.zone(named: timeZone)
+        guard Self.evaluableTimes.contains(now) else { return [] }
         var timeline = ZoneTimeline(zone: zone, origin: now - 2 * 86_400)
         var local = now + timeline.offset(at: now)
         var found: [Int64] = []
@@ -59,6 +64,7 @@ extension CronExpression {
     {
         // Errors name the zone as the definition does, not as this platform's zone database spells it.
         let zoneName = name.flatMap { $0.isEmpty ? nil : $0 } ?? "UTC"
+        guard Self.evaluableTimes.contains(now) else { throw .neverFires(expression: text, timeZone: zoneName) }
         var timeline = ZoneTimeline(zone: zone, origin: now - 2 * 86_400)
         let windowEnd = now + Self.gapWindow
         let profile = dayProfile

@@ -70,6 +70,15 @@ import Testing
         }
     }
 
+    @Test(arguments: [Int64.max, Int64.min, 4_200_000_000, -3_000_000_000])
+    func anOddNowNeverFires(now: Int64) throws {
+        let cron = try CronExpression(parsing: "0 0 12 * * ?")
+        #expect(throws: ScheduleError.neverFires(expression: cron.text, timeZone: "Europe/Berlin")) {
+            try cron.longestGap(after: now, timeZone: "Europe/Berlin")
+        }
+        #expect(try cron.fireTimes(after: now, count: 3, timeZone: nil) == [])
+    }
+
     @Test func anUnknownTimeZoneIsUnusable() throws {
         let cron = try CronExpression(parsing: "0 0 12 * * ?")
         #expect(throws: ScheduleError.unknownTimeZone("Mars/Olympus_Mons")) {
