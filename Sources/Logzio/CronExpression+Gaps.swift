@@ -63,7 +63,7 @@ extension CronExpression {
         -> Int64
     {
         // Errors name the zone as the definition does, not as this platform's zone database spells it.
-        let zoneName = name.flatMap { $0.isEmpty ? nil : $0 } ?? "UTC"
+        let zoneName = name.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 } ?? "UTC"
         guard Self.evaluableTimes.contains(now) else { throw .neverFires(expression: text, timeZone: zoneName) }
         var timeline = ZoneTimeline(zone: zone, origin: now - 2 * 86_400)
         let windowEnd = now + Self.gapWindow

@@ -85,6 +85,9 @@ import Testing
             try cron.longestGap(after: Self.monday, timeZone: "Mars/Olympus_Mons")
         }
         #expect(try cron.longestGap(after: Self.monday, timeZone: "") == 86_400)
+        #expect(throws: ScheduleError.neverFires(expression: "0 0 0 31 2 ?", timeZone: "UTC")) {
+            try CronExpression.longestGap(of: "0 0 0 31 2 ?", timeZone: "  ", after: Self.monday)
+        }
     }
 
     static let refusals: [(String, String, String, String)] = [
