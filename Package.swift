@@ -84,6 +84,15 @@ var package = Package(
         .target(name: "LoopbackHTTP", dependencies: ["Threading"]),
         // A stand-in for BigPanda's Alerts API that checks requests as the real one does.
         .target(name: "AlertsStandIn", dependencies: ["Alerts", "LoopbackHTTP"]),
+        // Logz.io alert definitions over Curl, Quartz cron gaps, and the pure re-notify period.
+        .target(
+            name: "Logzio",
+            dependencies: [
+                "Alerts", "Staleness", "Curl", "BigPanda", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A stand-in for Logz.io's alert definitions API, for the tests and the demo.
+        .target(name: "LogzioStandIn", dependencies: ["Alerts", "LoopbackHTTP"]),
         .executableTarget(
             name: "logzio-resolver",
             dependencies: [
@@ -114,6 +123,13 @@ var package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["AlertsStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl", "FuzzSupport"]
+        ),
+        .testTarget(
+            name: "LogzioTests",
+            dependencies: [
+                "Logzio", "LogzioStandIn", "Alerts", "Staleness", "Curl", "BigPanda", "LoopbackHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

@@ -1,0 +1,130 @@
+import BigPanda
+public import Curl
+public import Logging
+
+/// Reads an account's alert definitions from Logz.io (`GET /v2/alerts`) over libcurl, retrying
+/// 429, 5xx and transient network errors with backoff and full jitter within a time budget.
+public final class LogzioClient: Sendable {
+    private let options: LogzioClientOptions
+    private let curl: CurlClient
+    private let logger: Logger
+
+    /// Creates a client that sends through `curl`; it does not own or shut down `curl`.
+    public init(options: LogzioClientOptions, curl: CurlClient, logger: Logger) {
+        self.options = options
+        self.curl = curl
+        self.logger = logger
+    }
+
+    /// Fetches every alert definition of the account.
+    ///
+    /// 429, 5xx, 408 and transient network errors are retried until `retryBudget` seconds have
+    /// passed since the first request, honouring `Retry-After`; a `Retry-After` beyond the budget
+    /// ends the fetch at once. An attempt's timeout is the per-request timeout, cut to what is left
+    /// of the budget.
+    ///
+    /// - Throws: `LogzioError`: `.unauthorized` for 401 and 403, and otherwise an error naming the
+    ///   HTTP status and Logz.io's error text, or the network error. No error holds the token.
+    public func fetchDefinitions() async throws(LogzioError) -> DefinitionList {
+        let started = ContinuousClock.now
+        let budget = Duration.seconds(options.retryBudget)
+        var attempts = 0
+        while true {
+            let remaining = Self.seconds(budget - (ContinuousClock.now - started))
+            let retryAfter: Double?
+            let failure: LogzioError
+            attempts += 1
+            switch await attempt(timeout: min(options.timeout, remaining)) {
+            case .success(let list):
+                return list
+            case .failure(let error, let retryable, let after):
+                guard retryable else { throw error }
+                failure = error
+                retryAfter = after
+            }
+            let delay = backoff(attempt: attempts, retryAfter: retryAfter)
+            let elapsed = ContinuousClock.now - started
+            guard elapsed + .seconds(delay) < budget else { throw Self.counted(failure, attempts: attempts) }
+            logger.info(
+                "retrying the Logz.io alert definitions request",
+                metadata: [
+                    "http.status": "\(failure.httpStatus.map(String.init) ?? "none")", "retry.attempt": "\(attempts)",
+                    "retry.delay_seconds": "\(delay)", "error": "\(failure)",
+                ])
+            do {
+                try await Task.sleep(for: .seconds(delay))
+            } catch {
+                throw .cancelled
+            }
+        }
+    }
+
+    /// The result of one request.
+    private enum Attempt {
+        case success(DefinitionList)
+        case failure(LogzioError, retryable: Bool, retryAfter: Double?)
+    }
+
+    private func attempt(timeout: Double) async -> Attempt {
+        let request = HTTPRequest(
+            method: "GET",
+            url: options.definitionsURL,
+            headers: [HTTPHeader("X-API-TOKEN", options.token.value), HTTPHeader("Accept", "application/json")],
+            timeout: max(timeout, 0.001)
+        )
+        let response: HTTPResponse
+        do {
+            response = try await curl.send(request)
+        } catch {
+            if Task.isCancelled { return .failure(.cancelled, retryable: false, retryAfter: nil) }
+            return .failure(
+                .network(message: redact(error.description), attempts: 1), retryable: error.isTransient,
+                retryAfter: nil)
+        }
+        let status = response.status
+        switch ResponseClass.classify(status: status, retryAfter: response.header("Retry-After")) {
+        case .delivered:
+            do {
+                return .success(try DefinitionList(decoding: response.body))
+            } catch {
+                return .failure(
+                    .undecodable(status: status, reason: redact(error.description)), retryable: false, retryAfter: nil)
+            }
+        case .unauthorized:
+            return .failure(.unauthorized(status: status, text: errorText(response)), retryable: false, retryAfter: nil)
+        case .permanent:
+            return .failure(
+                .http(status: status, text: errorText(response), attempts: 1), retryable: false, retryAfter: nil)
+        case .retry(let retryAfter):
+            return .failure(
+                .http(status: status, text: errorText(response), attempts: 1), retryable: true, retryAfter: retryAfter)
+        }
+    }
+
+    /// Full jitter: a random wait up to an exponentially growing ceiling, but never less than `Retry-After`.
+    func backoff(attempt: Int, retryAfter: Double?) -> Double {
+        let ceiling = min(options.backoffCap, options.backoffBase * Double(1 << min(max(attempt, 1) - 1, 20)))
+        return max(Double.random(in: 0...max(ceiling, 0)), retryAfter ?? 0)
+    }
+
+    private func errorText(_ response: HTTPResponse) -> String {
+        redact(WireFormat.errorText(from: response.body))
+    }
+
+    private func redact(_ text: String) -> String {
+        options.token.redact(text)
+    }
+
+    private static func counted(_ error: LogzioError, attempts: Int) -> LogzioError {
+        switch error {
+        case .http(let status, let text, _): .http(status: status, text: text, attempts: attempts)
+        case .network(let message, _): .network(message: message, attempts: attempts)
+        default: error
+        }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

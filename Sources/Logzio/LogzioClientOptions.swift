@@ -1,0 +1,44 @@
+public import BigPanda
+
+/// Where and how the Logz.io client asks for alert definitions.
+public struct LogzioClientOptions: Sendable {
+    /// `logzio.api_url`'s default, the US region.
+    public static let defaultAPIURL = "https://api.logz.io"
+
+    /// `logzio.api_url`: the API host, such as `https://api-eu.logz.io`; a trailing `/` is ignored.
+    public var apiURL: String
+    /// The Logz.io API token, sent as `X-API-TOKEN`.
+    public var token: Secret
+    /// The per-request timeout in seconds (`bigpanda.timeout`); default 10.
+    public var timeout: Double
+    /// Seconds from the first request after which no retry starts, and no attempt runs past; default 30.
+    public var retryBudget: Double
+    /// The first backoff ceiling in seconds; it doubles each attempt; default 0.5.
+    public var backoffBase: Double
+    /// The largest backoff ceiling in seconds; default 8.
+    public var backoffCap: Double
+
+    /// Creates options with SPEC.md's defaults.
+    public init(
+        apiURL: String = LogzioClientOptions.defaultAPIURL,
+        token: Secret,
+        timeout: Double = 10,
+        retryBudget: Double = 30,
+        backoffBase: Double = 0.5,
+        backoffCap: Double = 8
+    ) {
+        self.apiURL = apiURL
+        self.token = token
+        self.timeout = timeout
+        self.retryBudget = retryBudget
+        self.backoffBase = backoffBase
+        self.backoffCap = backoffCap
+    }
+
+    /// The URL of `GET /v2/alerts`.
+    public var definitionsURL: String {
+        var base = Substring(apiURL)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        return base + "/v2/alerts"
+    }
+}

@@ -1,0 +1,77 @@
+import Staleness
+
+/// How often a firing Logz.io alert can notify again, as its definition says: P in SPEC.md's
+/// `stale_after: auto`.
+public struct RenotifyPeriod: Sendable, Equatable {
+    /// The definition's id.
+    public var definitionID: Int64
+    /// `searchTimeFrameMinutes` in seconds, when present.
+    public var timeFrame: Int64?
+    /// `output.suppressNotificationsMinutes` in seconds, when present.
+    public var wait: Int64?
+    /// The schedule's longest gap in the 7 days after now, in seconds, when the alert has a schedule.
+    public var scheduleGap: Int64?
+
+    /// Reads the period of an enabled or disabled definition at `now` (epoch seconds; it only
+    /// matters for a schedule).
+    ///
+    /// - Throws: `RenotifyPeriodError` when the definition has neither time frame, wait nor
+    ///   schedule, or its schedule is unusable (see `CronExpression.longestGap(after:timeZone:)`).
+    public init(definition: AlertDefinition, now: Int64) throws(RenotifyPeriodError) {
+        definitionID = definition.id
+        timeFrame = definition.searchTimeFrameMinutes.map(Self.minutesToSeconds)
+        wait = definition.suppressNotificationsMinutes.map(Self.minutesToSeconds)
+        if let expression = definition.cronExpression {
+            do {
+                scheduleGap = try CronExpression.longestGap(of: expression, timeZone: definition.timeZone, after: now)
+            } catch {
+                throw .unusableSchedule(definitionID: definition.id, error)
+            }
+        }
+        guard timeFrame != nil || wait != nil || scheduleGap != nil else {
+            throw .noTiming(definitionID: definition.id)
+        }
+    }
+
+    /// P in seconds: the longer of the time frame and the wait, and at least the schedule's longest gap.
+    public var seconds: Int64 {
+        max(timeFrame ?? 0, wait ?? 0, scheduleGap ?? 0)
+    }
+
+    /// `stale_after = max(auto_min, auto_factor × P + 2m)`, rounded up to whole seconds, with the
+    /// derivation a person reads in `list --json` and `check`.
+    public func staleAfter(_ settings: AutoSettings) -> AutoStaleAfter {
+        let period = seconds
+        let formula = Self.wholeSecondsAtLeast(settings.factor * Double(period) + 120)
+        var parts: [String] = []
+        if let timeFrame { parts.append("time frame \(DurationText.format(timeFrame))") }
+        if let wait { parts.append("wait \(DurationText.format(wait))") }
+        if let scheduleGap, scheduleGap > max(timeFrame ?? 0, wait ?? 0) {
+            parts.append("schedule gap \(DurationText.format(scheduleGap))")
+        }
+        let formulaText = "\(settings.factorText) × \(DurationText.format(period)) + 2m"
+        let head = "auto: Logz.io alert \(definitionID), \(parts.joined(separator: ", ")) → "
+        if settings.minimum > formula {
+            return AutoStaleAfter(
+                seconds: settings.minimum,
+                source: head + "auto_min \(DurationText.format(settings.minimum)) "
+                    + "(\(formulaText) is only \(DurationText.format(formula)))")
+        }
+        return AutoStaleAfter(seconds: formula, source: head + formulaText)
+    }
+
+    /// A non-negative amount rounded up to whole seconds, where a value within a billionth of a
+    /// whole number counts as that number, so that 1.1 × 10m is 660 s and not 661 s.
+    static func wholeSecondsAtLeast(_ value: Double) -> Int64 {
+        let nearest = value.rounded()
+        let whole = abs(value - nearest) <= 1e-9 * max(1, abs(value)) ? nearest : value.rounded(.up)
+        // Anything beyond about 285 000 years is as good as never; this keeps the conversion in range.
+        guard whole < 9e18 else { return 9_000_000_000_000_000_000 }
+        return Int64(max(0, whole))
+    }
+
+    private static func minutesToSeconds(_ minutes: Int64) -> Int64 {
+        let (seconds, overflow) = minutes.multipliedReportingOverflow(by: 60)
+        return overflow ? .max / 2 : seconds
+    }
+}
