@@ -8,7 +8,8 @@ public struct IncidentsClientOptions: Sendable {
     public var environmentID: String
     /// The pacing ceiling for every Incidents API request, in requests per second; 0 means unpaced.
     public var requestsPerSecond: Double
-    /// The pacing of batch resolution, which BigPanda limits to one request per second.
+    /// The pacing of batch resolution, which BigPanda limits to one request per second: 0.8 leaves
+    /// a quarter second for the network's jitter, so two requests never land within one second.
     public var resolveRequestsPerSecond: Double
     /// Per-request timeout in seconds.
     public var timeout: Double
@@ -32,7 +33,7 @@ public struct IncidentsClientOptions: Sendable {
         apiKey: Secret,
         environmentID: String,
         requestsPerSecond: Double = 2,
-        resolveRequestsPerSecond: Double = 1,
+        resolveRequestsPerSecond: Double = 0.8,
         timeout: Double = 10,
         deadline: Double = 240,
         backoffBase: Double = 0.5,

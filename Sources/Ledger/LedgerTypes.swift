@@ -256,6 +256,8 @@ public enum MetricName {
     public static let untracked = "logzio_resolver_untracked_alerts"
     /// Drift found by reconcile.
     public static let drift = "logzio_resolver_drift_total"
+    /// Runs that could not fetch the Logz.io alert definitions `stale_after: auto` needed.
+    public static let definitionFetchFailures = "logzio_resolver_definition_fetch_failures_total"
 }
 
 /// What `prune` removed (or would remove).

@@ -97,5 +97,21 @@ enum Migrations {
             CREATE INDEX alerts_by_bigpanda_id ON alerts (bigpanda_alert_id) WHERE bigpanda_alert_id IS NOT NULL;
             """
         ),
+        (
+            // stale_after: auto: the last fetched Logz.io alert definitions with their fetch time, and
+            // every definition id any fetch listed (one listed before and missing now was deleted).
+            "0005_logzio_definitions",
+            """
+            CREATE TABLE logzio_definitions (
+                singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                fetched_at INTEGER NOT NULL,
+                definitions TEXT NOT NULL
+            );
+            CREATE TABLE logzio_listed_ids (
+                id INTEGER PRIMARY KEY CHECK (id >= 0),
+                first_listed_at INTEGER NOT NULL
+            );
+            """
+        ),
     ]
 }

@@ -58,6 +58,11 @@ public enum ConfigLoader {
         }
         if let keyFile = value("BIGPANDA_API_KEY_FILE") { config.apiKeyFile = keyFile }
         if let environmentID = value("BIGPANDA_ENVIRONMENT_ID") { config.environmentID = environmentID }
+        if let url = value("LOGZIO_API_URL") {
+            try YAMLReader.checkURL(url, key: "LOGZIO_API_URL", file: nil, line: nil)
+            config.logzioAPIURL = url
+        }
+        if let tokenFile = value("LOGZIO_API_TOKEN_FILE") { config.logzioTokenFile = tokenFile }
     }
 
     private static func yamlLine(_ error: YamlError) -> Int? {

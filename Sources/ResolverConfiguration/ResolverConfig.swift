@@ -53,6 +53,13 @@ public struct ResolverConfig: Sendable {
     /// The pacing of Incidents API requests in requests per second (`bigpanda.api_requests_per_second`),
     /// default 2; 0 is unpaced.
     public var apiRequestsPerSecond: Double = 2
+    /// The Logz.io API, for `stale_after: auto` (`logzio.api_url`, `LOGZIO_API_URL`), default `https://api.logz.io`.
+    public var logzioAPIURL = "https://api.logz.io"
+    /// A file holding the Logz.io API token (`logzio.token_file`, `LOGZIO_API_TOKEN_FILE`).
+    public var logzioTokenFile: String?
+    /// How old fetched definitions may be, in seconds, when Logz.io cannot be reached
+    /// (`logzio.cache_max_age`), default 24h.
+    public var logzioCacheMaxAge: Int64 = 86_400
     /// Seconds after a close during which a still-active alert is `pending`, not drift
     /// (`bigpanda.close_grace`), default 120.
     public var closeGrace: Int64 = 120

@@ -32,6 +32,20 @@ public enum TokenSource {
         return try read(file: file, key: "bigpanda.api_key_file (or BIGPANDA_API_KEY_FILE)", warn: warn)
     }
 
+    /// The Logz.io API token for `stale_after: auto`: `LOGZIO_API_TOKEN`, else `LOGZIO_API_TOKEN_FILE` or
+    /// `logzio.token_file`, with the same secrecy as BigPanda's.
+    public static func logzioToken(
+        config: ResolverConfig,
+        environment: [String: String],
+        warn: (String) -> Void
+    ) throws(ConfigError) -> Secret? {
+        if let token = environment["LOGZIO_API_TOKEN"], !token.isEmpty {
+            return Secret(token.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        guard let file = config.logzioTokenFile else { return nil }
+        return try read(file: file, key: "logzio.token_file (or LOGZIO_API_TOKEN_FILE)", warn: warn)
+    }
+
     /// The relay's token: `LOGZIO_RESOLVER_RELAY_TOKEN`, else `relay.token_file`.
     public static func relayToken(
         config: ResolverConfig,

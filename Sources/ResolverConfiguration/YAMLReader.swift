@@ -98,11 +98,18 @@ struct YAMLReader {
         if case .scalar(let scalar) = root, scalar.string.isEmpty { return }
         var staleAfter = config.policy.defaultStaleAfter
         var rules: [Rule] = []
+        var ruleAuto: [RuleAuto] = []
+        var topAuto = config.policy.defaultAuto
+        var definitionField = config.policy.definitionField
         for (key, keyNode, value) in try mapping(root, "(top level)") {
             switch key {
             case "ledger": config.ledger = try string(value, key)
             case "stale_after": staleAfter = try self.staleAfter(value, key)
-            case "rules": rules = try self.rules(value)
+            case "rules": (rules, ruleAuto) = try self.rules(value)
+            case "auto_factor": topAuto.factor = try number(value, key, 1...1_000, "from 1 to 1000")
+            case "auto_min": topAuto.minimum = try duration(value, key)
+            case "fallback": topAuto.fallback = try duration(value, key)
+            case "logzio": try readLogzio(value, into: &config, definitionField: &definitionField)
             case "max_resolves_per_run": config.maxResolvesPerRun = try integer(value, key, minimum: 1)
             case "max_resolve_fraction":
                 config.maxResolveFraction = try number(value, key, 0.000_001...1, "greater than 0 and at most 1")
@@ -118,11 +125,18 @@ struct YAMLReader {
             default:
                 throw fail(
                     keyNode, key,
-                    "unknown key; known keys are ledger, bigpanda, stale_after, rules, max_resolves_per_run, max_resolve_fraction, retention, metrics_file, relay"
+                    "unknown key; known keys are ledger, bigpanda, logzio, stale_after, auto_factor, auto_min, fallback, rules, max_resolves_per_run, max_resolve_fraction, retention, metrics_file, relay"
                 )
             }
         }
-        config.policy = StalenessPolicy(defaultStaleAfter: staleAfter, rules: rules)
+        // A rule takes the top level's auto_factor and auto_min where it sets none; its fallback is its own.
+        for index in rules.indices where index < ruleAuto.count {
+            rules[index].auto = AutoParameters(
+                factor: ruleAuto[index].factor ?? topAuto.factor, minimum: ruleAuto[index].minimum ?? topAuto.minimum,
+                fallback: ruleAuto[index].fallback)
+        }
+        config.policy = StalenessPolicy(
+            defaultStaleAfter: staleAfter, rules: rules, defaultAuto: topAuto, definitionField: definitionField)
         if let retention = config.retention, retention <= config.policy.longestFiniteStaleAfter {
             throw ConfigError(
                 file: file, key: "retention",
@@ -137,25 +151,44 @@ struct YAMLReader {
         do {
             return try StaleAfter(parsing: text)
         } catch {
-            throw fail(node, key, "\(error.description), or never")
+            throw fail(node, key, "\(error.description), or never, or auto")
         }
     }
 
-    private func rules(_ node: Node) throws(ConfigError) -> [Rule] {
-        if case .scalar(let scalar) = node, scalar.string.isEmpty { return [] }
+    /// A rule's own `auto_factor`, `auto_min` and `fallback`, before the top level's fill the gaps.
+    struct RuleAuto {
+        var factor: Double?
+        var minimum: Int64?
+        var fallback: Int64?
+    }
+
+    private func rules(_ node: Node) throws(ConfigError) -> ([Rule], [RuleAuto]) {
+        if case .scalar(let scalar) = node, scalar.string.isEmpty { return ([], []) }
         guard case .sequence(let sequence) = node else {
             throw fail(node, "rules", "must be a list of {name, match, stale_after}")
         }
         var rules: [Rule] = []
+        var autos: [RuleAuto] = []
         for (index, item) in sequence.enumerated() {
             let prefix = "rules[\(index)]"
             var name: String?
             var match: [(field: String, pattern: GlobPattern)]?
             var staleAfter: StaleAfter?
+            var auto = RuleAuto()
+            var autoKey: (key: String, node: Node)?
             for (key, keyNode, value) in try mapping(item, prefix) {
                 switch key {
                 case "name": name = try string(value, "\(prefix).name")
                 case "stale_after": staleAfter = try self.staleAfter(value, "\(prefix).stale_after")
+                case "auto_factor":
+                    auto.factor = try number(value, "\(prefix).auto_factor", 1...1_000, "from 1 to 1000")
+                    autoKey = (key, keyNode)
+                case "auto_min":
+                    auto.minimum = try duration(value, "\(prefix).auto_min")
+                    autoKey = (key, keyNode)
+                case "fallback":
+                    auto.fallback = try duration(value, "\(prefix).fallback")
+                    autoKey = (key, keyNode)
                 case "match":
                     var pairs: [(field: String, pattern: GlobPattern)] = []
                     for (field, _, patternNode) in try mapping(value, "\(prefix).match") {
@@ -172,8 +205,14 @@ struct YAMLReader {
                     guard !pairs.isEmpty else { throw fail(value, "\(prefix).match", "must name at least one field") }
                     match = pairs
                 default:
-                    throw fail(keyNode, "\(prefix).\(key)", "unknown key; a rule has name, match and stale_after")
+                    throw fail(
+                        keyNode, "\(prefix).\(key)",
+                        "unknown key; a rule has name, match and stale_after (and with stale_after: auto, fallback, auto_factor, auto_min)"
+                    )
                 }
+            }
+            if let autoKey, staleAfter != nil, staleAfter != .auto {
+                throw fail(autoKey.node, "\(prefix).\(autoKey.key)", "applies only to a rule with stale_after: auto")
             }
             guard let name else { throw fail(item, "\(prefix).name", "missing; every rule needs a name") }
             guard let match else {
@@ -187,8 +226,33 @@ struct YAMLReader {
                 throw fail(item, "\(prefix).name", "\"\(name)\" is used twice (or is the reserved name default)")
             }
             rules.append(Rule(name: name, match: match, staleAfter: staleAfter))
+            autos.append(auto)
         }
-        return rules
+        return (rules, autos)
+    }
+
+    private func readLogzio(
+        _ node: Node, into config: inout ResolverConfig, definitionField: inout String
+    ) throws(ConfigError) {
+        for (key, keyNode, value) in try mapping(node, "logzio") {
+            let full = "logzio.\(key)"
+            switch key {
+            case "api_url":
+                let url = try string(value, full)
+                try Self.checkURL(url, key: full, file: file, line: value.mark?.line)
+                config.logzioAPIURL = url
+            case "token_file": config.logzioTokenFile = try string(value, full)
+            case "definition_field": definitionField = try string(value, full)
+            case "cache_max_age": config.logzioCacheMaxAge = try duration(value, full)
+            case "token", "api_token":
+                throw fail(
+                    keyNode, full,
+                    "tokens are never read from the config file; use logzio.token_file, LOGZIO_API_TOKEN_FILE or LOGZIO_API_TOKEN"
+                )
+            default:
+                throw fail(keyNode, full, "unknown key; logzio has api_url, token_file, definition_field, cache_max_age")
+            }
+        }
     }
 
     private func readBigPanda(_ node: Node, into config: inout ResolverConfig) throws(ConfigError) {

@@ -9,12 +9,18 @@ public struct Rule: Sendable, Equatable {
     public var match: [(field: String, pattern: GlobPattern)]
     /// The silence after which a matching alert is stale.
     public var staleAfter: StaleAfter
+    /// `auto_factor`, `auto_min` and `fallback`, used when `staleAfter` is `auto`.
+    public var auto: AutoParameters
 
     /// Creates a rule.
-    public init(name: String, match: [(field: String, pattern: GlobPattern)], staleAfter: StaleAfter) {
+    public init(
+        name: String, match: [(field: String, pattern: GlobPattern)], staleAfter: StaleAfter,
+        auto: AutoParameters = AutoParameters()
+    ) {
         self.name = name
         self.match = match
         self.staleAfter = staleAfter
+        self.auto = auto
     }
 
     /// Whether the rule matches a payload. Integer and other non-string fields match as their text.
@@ -26,7 +32,8 @@ public struct Rule: Sendable, Equatable {
     }
 
     public static func == (lhs: Rule, rhs: Rule) -> Bool {
-        lhs.name == rhs.name && lhs.staleAfter == rhs.staleAfter && lhs.match.count == rhs.match.count
+        lhs.name == rhs.name && lhs.staleAfter == rhs.staleAfter && lhs.auto == rhs.auto
+            && lhs.match.count == rhs.match.count
             && zip(lhs.match, rhs.match).allSatisfy { $0.field == $1.field && $0.pattern == $1.pattern }
     }
 }

@@ -7,34 +7,60 @@ public struct StalenessPolicy: Sendable, Equatable {
 
     /// The `stale_after` used when no rule matches.
     public var defaultStaleAfter: StaleAfter
+    /// The default rule's `auto_factor`, `auto_min` and `fallback` (the top level's), which rules
+    /// that set neither factor nor minimum also take.
+    public var defaultAuto: AutoParameters
     /// The rules, in the order they are tried.
     public var rules: [Rule]
+    /// The payload field holding the Logz.io alert definition id (`logzio.definition_field`).
+    public var definitionField: String
 
     /// Creates a policy.
-    public init(defaultStaleAfter: StaleAfter = .seconds(3_600), rules: [Rule] = []) {
+    public init(
+        defaultStaleAfter: StaleAfter = .seconds(3_600), rules: [Rule] = [], defaultAuto: AutoParameters = AutoParameters(),
+        definitionField: String = "alert_definition_id"
+    ) {
         self.defaultStaleAfter = defaultStaleAfter
         self.rules = rules
+        self.defaultAuto = defaultAuto
+        self.definitionField = definitionField
     }
 
     /// The rule that applies to a payload: the first match, else the default.
     public func rule(for payload: JSONObject) -> (name: String, staleAfter: StaleAfter) {
+        let found = matchingRule(payload)
+        return (found.name, found.staleAfter)
+    }
+
+    /// The rule that applies, with its auto parameters.
+    public func matchingRule(_ payload: JSONObject) -> (name: String, staleAfter: StaleAfter, auto: AutoParameters) {
         for rule in rules where rule.matches(payload) {
-            return (rule.name, rule.staleAfter)
+            return (rule.name, rule.staleAfter, rule.auto)
         }
-        return (StalenessPolicy.defaultRuleName, defaultStaleAfter)
+        return (StalenessPolicy.defaultRuleName, defaultStaleAfter, defaultAuto)
     }
 
-    /// Every field some rule matches on: the only fields a decision reads.
+    /// Whether the default or any rule is `stale_after: auto`.
+    public var usesAuto: Bool {
+        defaultStaleAfter == .auto || rules.contains { $0.staleAfter == .auto }
+    }
+
+    /// Every field a decision reads: the rules' match fields, and the definition id under auto.
     public var matchFields: Set<String> {
-        Set(rules.flatMap { $0.match.map(\.field) })
+        var fields = Set(rules.flatMap { $0.match.map(\.field) })
+        if usesAuto { fields.insert(definitionField) }
+        return fields
     }
 
-    /// The longest finite `stale_after` among the default and the rules.
+    /// The longest finite `stale_after` among the default and the rules (and their fallbacks);
+    /// an auto value is not known in advance.
     public var longestFiniteStaleAfter: Int64 {
-        ([defaultStaleAfter] + rules.map(\.staleAfter)).reduce(0) { longest, staleAfter in
-            if case .seconds(let seconds) = staleAfter { return max(longest, seconds) }
-            return longest
+        let fallbacks = ([defaultAuto] + rules.map(\.auto)).compactMap(\.fallback)
+        let fixed = ([defaultStaleAfter] + rules.map(\.staleAfter)).compactMap { staleAfter -> Int64? in
+            if case .seconds(let seconds) = staleAfter { return seconds }
+            return nil
         }
+        return (fixed + fallbacks).max() ?? 0
     }
 
     /// Decides whether an open alert is stale at `now`.
@@ -44,13 +70,15 @@ public struct StalenessPolicy: Sendable, Equatable {
     ///   - lastReceived: when that payload was received, in epoch seconds.
     ///   - now: the time to evaluate at, in epoch seconds.
     ///   - feed: when the feed was observed alive; `nil` means no heartbeats, so all silence counts.
+    ///   - auto: resolves `stale_after: auto` from the Logz.io definitions; nil when none are available.
     public func decide(
         payload: JSONObject,
         lastReceived: Int64,
         now: Int64,
-        feed: FeedLiveness? = nil
+        feed: FeedLiveness? = nil,
+        auto: AutoResolver? = nil
     ) -> StalenessDecision {
-        let (name, staleAfter) = rule(for: payload)
+        let (name, staleAfter, parameters) = matchingRule(payload)
         let elapsed = max(0, now - lastReceived)
         let silence = feed.map { $0.aliveSeconds(from: lastReceived, to: now) } ?? elapsed
         let ruleText = "rule \"\(name)\""
@@ -58,28 +86,61 @@ public struct StalenessPolicy: Sendable, Equatable {
         case .never:
             return StalenessDecision(
                 rule: name, staleAfter: staleAfter, silence: silence, isStale: false, staleAt: nil,
-                reason: "\(ruleText) never auto-resolves (last notification \(DurationText.format(elapsed)) ago)"
-            )
+                reason: "\(ruleText) never auto-resolves (last notification \(DurationText.format(elapsed)) ago)",
+                effectiveStaleAfter: nil, source: "\(ruleText): never")
         case .seconds(let limit):
-            // With heartbeats, only the time the feed was observed alive counts.
-            let observed = feed == nil ? "" : " of observed feed time"
-            if silence >= limit {
+            return decide(
+                limit: limit, limitText: "\(staleAfter)", source: "\(ruleText): \(staleAfter)", name: name,
+                staleAfter: staleAfter, silence: silence, elapsed: elapsed, now: now, observed: feed != nil)
+        case .auto:
+            let resolution =
+                auto?(payload, parameters) ?? .undecided(reason: "no Logz.io alert definitions are available")
+            switch resolution {
+            case .staleAfter(let seconds, let source):
+                return decide(
+                    limit: seconds, limitText: "auto \(DurationText.format(seconds))", source: source, name: name,
+                    staleAfter: staleAfter, silence: silence, elapsed: elapsed, now: now, observed: feed != nil)
+            case .staleNow(let reason):
                 return StalenessDecision(
                     rule: name, staleAfter: staleAfter, silence: silence, isStale: true, staleAt: nil,
-                    reason:
-                        "no notification for \(DurationText.format(silence))\(observed) (\(ruleText), stale after \(staleAfter))"
-                )
+                    reason: "\(reason) (\(ruleText), stale_after auto)", effectiveStaleAfter: 0, source: "auto: \(reason)")
+            case .undecided(let reason):
+                guard let fallback = parameters.fallback else {
+                    return StalenessDecision(
+                        rule: name, staleAfter: staleAfter, silence: silence, isStale: false, staleAt: nil,
+                        reason: "\(ruleText) is auto, but \(reason); kept, as it has no fallback",
+                        effectiveStaleAfter: nil, source: "auto: \(reason); no fallback, kept")
+                }
+                let text = DurationText.format(fallback)
+                return decide(
+                    limit: fallback, limitText: "fallback \(text): \(reason)", source: "fallback \(text): \(reason)",
+                    name: name, staleAfter: staleAfter, silence: silence, elapsed: elapsed, now: now,
+                    observed: feed != nil)
             }
-            let silent =
-                feed == nil
-                ? "last notification \(DurationText.format(silence)) ago"
-                : "silent for \(DurationText.format(silence)) of observed feed time (last notification \(DurationText.format(elapsed)) ago)"
-            return StalenessDecision(
-                rule: name, staleAfter: staleAfter, silence: silence, isStale: false,
-                staleAt: now + (limit - silence),
-                reason: "\(silent) (\(ruleText), stale after \(staleAfter))"
-            )
         }
+    }
+
+    private func decide(
+        limit: Int64, limitText: String, source: String, name: String, staleAfter: StaleAfter, silence: Int64,
+        elapsed: Int64, now: Int64, observed: Bool
+    ) -> StalenessDecision {
+        let ruleText = "rule \"\(name)\""
+        // With heartbeats, only the time the feed was observed alive counts.
+        let observedText = observed ? " of observed feed time" : ""
+        if silence >= limit {
+            return StalenessDecision(
+                rule: name, staleAfter: staleAfter, silence: silence, isStale: true, staleAt: nil,
+                reason:
+                    "no notification for \(DurationText.format(silence))\(observedText) (\(ruleText), stale after \(limitText))",
+                effectiveStaleAfter: limit, source: source)
+        }
+        let silent =
+            observed
+            ? "silent for \(DurationText.format(silence)) of observed feed time (last notification \(DurationText.format(elapsed)) ago)"
+            : "last notification \(DurationText.format(silence)) ago"
+        return StalenessDecision(
+            rule: name, staleAfter: staleAfter, silence: silence, isStale: false, staleAt: now + (limit - silence),
+            reason: "\(silent) (\(ruleText), stale after \(limitText))", effectiveStaleAfter: limit, source: source)
     }
 }
 
@@ -97,4 +158,24 @@ public struct StalenessDecision: Sendable, Equatable {
     public var staleAt: Int64?
     /// Why, e.g. `no notification for 3h12m (rule "payments", stale after 3h)`.
     public var reason: String
+    /// The `stale_after` that applied, in seconds: auto's derivation, or the fallback; nil for never
+    /// and for an auto alert kept without a fallback.
+    public var effectiveStaleAfter: Int64?
+    /// Where that `stale_after` came from, e.g. `rule "payments": 3h` or auto's derivation.
+    public var source: String
+
+    /// Creates a decision.
+    public init(
+        rule: String, staleAfter: StaleAfter, silence: Int64, isStale: Bool, staleAt: Int64?, reason: String,
+        effectiveStaleAfter: Int64?, source: String
+    ) {
+        self.rule = rule
+        self.staleAfter = staleAfter
+        self.silence = silence
+        self.isStale = isStale
+        self.staleAt = staleAt
+        self.reason = reason
+        self.effectiveStaleAfter = effectiveStaleAfter
+        self.source = source
+    }
 }

@@ -49,6 +49,9 @@ public enum MetricsText {
             name: MetricName.drift, type: "counter",
             help: "Alerts found still active in BigPanda after our close was accepted."),
         Family(
+            name: MetricName.definitionFetchFailures, type: "counter",
+            help: "Runs that could not fetch the Logz.io alert definitions stale_after: auto needed."),
+        Family(
             name: "logzio_resolver_oldest_open_alert_age_seconds", type: "gauge",
             help: "Seconds since the oldest open alert was last notified (0 when none is open)."),
         Family(

@@ -22,6 +22,9 @@ public final class Sweeper {
     /// Called after each batch is recorded with the alerts done so far and the total to send.
     public var onProgress: ((_ done: Int, _ total: Int) -> Void)?
 
+    /// Resolves `stale_after: auto` from the Logz.io definitions; nil when none are available.
+    public var auto: AutoResolver?
+
     /// The Incidents API client that closes adopted alerts by id, whose app key is unknown.
     public var incidents: IncidentsClient?
     /// Why adopted alerts cannot be closed this run (no user API key or environment), when `incidents` is nil.
@@ -91,7 +94,7 @@ public final class Sweeper {
                 return
             }
             let decision = options.policy.decide(
-                payload: payload, lastReceived: alert.lastReceived, now: options.now, feed: feed)
+                payload: payload, lastReceived: alert.lastReceived, now: options.now, feed: feed, auto: auto)
             if options.all {
                 let silence = DurationText.format(max(0, options.now - alert.lastReceived))
                 candidates.append(

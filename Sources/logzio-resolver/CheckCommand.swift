@@ -1,11 +1,12 @@
 import Alerts
 import ArgumentParser
 import Ledger
+import Logzio
 import ResolverConfiguration
 import Staleness
 
 /// `check`: validates the setup and explains the rules, sending nothing.
-struct CheckCommand: ParsableCommand {
+struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check the config, the token source and the ledger, and show which rule each open alert gets.",
@@ -19,8 +20,9 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
-    func run() throws {
+    func run() async throws {
         let config = try ledgerOptions.load()
+        let logger = logging.makeLogger()
         var problems: [String] = []
         do {
             let token = try TokenSource.bigPandaToken(config: config, environment: Environment.values) {
@@ -64,10 +66,39 @@ struct CheckCommand: ParsableCommand {
             let ledger = try SQLiteLedger(path: config.ledger, mode: .readOnly)
             let feed = try FeedReader.liveness(ledger)
             let now = wallClock()
+            var auto: AutoResolver?
+            if policy.usesAuto {
+                // check reads Logz.io whenever a rule is auto, to catch a bad token early, and stores nothing.
+                let definitions = await AutoDefinitions.load(
+                    config: config, needed: true, cache: ledger, store: nil, logger: logger)
+                if let failure = definitions.failure, definitions.unauthorized || !definitions.fetched {
+                    problems.append(failure)
+                } else if let failure = definitions.failure {
+                    Output.line("warning: \(failure)")
+                } else {
+                    Output.line(
+                        "Logz.io: \(definitions.definitions.count) alert definitions read from \(config.logzioAPIURL)")
+                }
+                auto = definitions.resolver(definitionField: policy.definitionField, now: now)
+            }
             var lines: [[String]] = []
+            var derivations: [String] = []
+            var warnings: [String] = []
             try ledger.forEachAlert(AlertFilter(states: [.open])) { alert in
                 let payload = (try? alert.payload()) ?? JSONObject()
-                let decision = policy.decide(payload: payload, lastReceived: alert.lastReceived, now: now, feed: feed)
+                let decision = policy.decide(
+                    payload: payload, lastReceived: alert.lastReceived, now: now, feed: feed, auto: auto)
+                if decision.staleAfter == .auto {
+                    let shown = decision.effectiveStaleAfter.map { DurationText.format($0) } ?? "none"
+                    derivations.append("  \(alert.display): stale_after \(shown), \(decision.source)")
+                    if AlertDefinition.usableID(payload[policy.definitionField]) == nil {
+                        warnings.append(
+                            "warning: \(alert.display) has no usable Logz.io alert id in \(policy.definitionField); it takes the fallback or is kept"
+                        )
+                    } else if decision.source.contains("unknown id") {
+                        warnings.append("warning: \(alert.display): \(decision.source)")
+                    }
+                }
                 let when: String =
                     if decision.isStale { "stale now" } else if let at = decision.staleAt {
                         "stale at \(EpochTime.iso8601(at)) (in \(DurationText.format(at - now)))"
@@ -83,6 +114,11 @@ struct CheckCommand: ParsableCommand {
                         separator: "\n"
                     ).map { "  " + $0 }.joined(separator: "\n") + "\n")
             }
+            if !derivations.isEmpty {
+                Output.line("stale_after: auto, per alert:")
+                for line in derivations { Output.line(line) }
+            }
+            for warning in warnings { Output.line(warning) }
         } catch {
             problems.append("\(error)")
         }

@@ -1,11 +1,16 @@
 import Alerts
 import ArgumentParser
 import Ledger
+import Logging
 import ResolverConfiguration
 import Staleness
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `list`: shows alerts in the ledger with their state, staleness and rule.
-struct ListCommand: ParsableCommand {
+struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "Show the alerts in the ledger (open ones by default).",
@@ -32,11 +37,13 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
-    func run() throws {
+    func run() async throws {
         let config = try ledgerOptions.load()
+        let logger = logging.makeLogger()
         let evaluateAt = try now.map { try parseTime($0, flag: "--now") } ?? wallClock()
         let ledger = try openLedger(config.ledger, mode: .readOnly)
         let feed = try FeedReader.liveness(ledger)
+        let auto = try await autoResolver(config: config, ledger: ledger, evaluateAt: evaluateAt, logger: logger)
         let states: Set<AlertState> =
             switch state {
             case .open, .stale: [.open]
@@ -51,7 +58,7 @@ struct ListCommand: ParsableCommand {
             try ledger.forEachAlert(AlertFilter(states: states, appKey: appKey)) { alert in
                 let payload = (try? alert.payload()) ?? JSONObject()
                 let decision = config.policy.decide(
-                    payload: payload, lastReceived: alert.lastReceived, now: evaluateAt, feed: feed)
+                    payload: payload, lastReceived: alert.lastReceived, now: evaluateAt, feed: feed, auto: auto)
                 let stale = alert.state == .open && decision.isStale
                 if state == .stale, !stale { return }
                 if json {
@@ -63,6 +70,8 @@ struct ListCommand: ParsableCommand {
                         ("app_key", .string(alert.appKey)),
                         ("identity", .string(alert.display)),
                         ("reason", .string(alert.state == .open ? decision.reason : alert.state.rawValue)),
+                        ("stale_after", decision.effectiveStaleAfter.map { .integer($0) } ?? .null),
+                        ("stale_after_source", .string(decision.source)),
                         ("alert", .object(payload)),
                     ])
                     Output.stdout((first ? "\n" : ",\n") + element.serialized())
@@ -86,6 +95,23 @@ struct ListCommand: ParsableCommand {
             Output.stdout(
                 Table.render(header: ["STATE", "STALE", "LAST RECEIVED", "RULE", "APP KEY", "IDENTITY"], rows: rows))
         }
+    }
+}
+
+extension ListCommand {
+    /// Fetches the Logz.io definitions when an auto rule has open alerts, keeping them in the ledger's
+    /// cache when the ledger exists (list never creates one).
+    private func autoResolver(config: ResolverConfig, ledger: SQLiteLedger, evaluateAt: Int64, logger: Logger)
+        async throws -> AutoResolver?
+    {
+        guard config.policy.usesAuto else { return nil }
+        let hasOpen = ((try? ledger.openSummary())?.open ?? 0) > 0
+        let writable: SQLiteLedger? =
+            hasOpen && access(config.ledger, F_OK) == 0 ? try? SQLiteLedger(path: config.ledger) : nil
+        let definitions = await AutoDefinitions.load(
+            config: config, needed: hasOpen, cache: ledger,
+            store: writable.map { AutoDefinitions.storing(into: $0, logger: logger) }, logger: logger)
+        return definitions.resolver(definitionField: config.policy.definitionField, now: evaluateAt)
     }
 }
 

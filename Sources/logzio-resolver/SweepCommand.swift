@@ -234,6 +234,16 @@ struct SweepCommand: AsyncParsableCommand {
         let sweeper = Sweeper(
             ledger: ledger, options: options, client: client, logger: logger, feed: try FeedReader.liveness(ledger),
             wallClock: wallClock)
+        if config.policy.usesAuto, !all {
+            let hasOpen = ((try? ledger.openSummary())?.open ?? 0) > 0
+            let definitions = await AutoDefinitions.load(
+                config: config, needed: hasOpen, cache: ledger,
+                store: dryRun ? nil : AutoDefinitions.storing(into: ledger, logger: logger), logger: logger)
+            if definitions.failure != nil, !dryRun {
+                try? ledger.updateMetric(MetricName.definitionFetchFailures, labels: "", value: 1, set: false)
+            }
+            sweeper.auto = definitions.resolver(definitionField: config.policy.definitionField, now: evaluateAt)
+        }
         // An interactive `sweep --all` shows progress; cron, --json and pipes never do.
         let progress = all && !dryRun && !json && ProgressLine.isInteractive ? ProgressLine() : nil
         if let progress { sweeper.onProgress = { progress.update(done: $0, total: $1) } }

@@ -100,8 +100,10 @@ import Testing
         let result = try await client.resolve(ids: ids, comments: "test")
         let elapsed = clock.now - started
         #expect(standIn.resolveRequests.map(\.count) == [500, 500, 100])
-        #expect(result.attempts == 3, "no 429 from the one-per-second limit")
-        #expect(elapsed >= .seconds(2))
+        // A 429 from the one-per-second limit would only cost a retry; the pacing leaves a margin so
+        // that an unloaded machine never sees one.
+        #expect(result.attempts >= 3)
+        #expect(elapsed >= .seconds(2.4), "0.8 requests a second")
     }
 
     @Test func refusalsAndFailuresAreTyped() async throws {
@@ -123,7 +125,7 @@ import Testing
 
         let failing = try AlertsStandIn(token: "org", apiKey: Self.key) { _, _ in .json(503, #"{"error":"down"}"#) }
         defer { failing.stop() }
-        let (curl2, client2) = try self.client(failing, deadline: 0.5)
+        let (curl2, client2) = try self.client(failing, deadline: 3)
         defer { curl2.shutdown() }
         do {
             _ = try await client2.search(query: nil)
@@ -152,12 +154,13 @@ import Testing
                 timeout: 5))
         #expect(page.status == 400)
         let body = Array(#"{"ids":["1"],"comments":"c"}"#.utf8)
-        let first = try await curl.send(
-            HTTPRequest(method: "POST", url: base + "/batch-resolve/alerts", headers: headers, body: body, timeout: 5))
-        let second = try await curl.send(
-            HTTPRequest(method: "POST", url: base + "/batch-resolve/alerts", headers: headers, body: body, timeout: 5))
-        #expect(first.status == 202)
-        #expect(second.status == 429)
+        // Both at once: one is accepted, the other refused by the one-per-second limit.
+        let request = HTTPRequest(
+            method: "POST", url: base + "/batch-resolve/alerts", headers: headers, body: body, timeout: 5)
+        async let first = curl.send(request)
+        async let second = curl.send(request)
+        let statuses = try await [first.status, second.status].sorted()
+        #expect(statuses == [202, 429])
         let org = try await curl.send(
             HTTPRequest(
                 method: "GET", url: base + "/incidents", headers: [HTTPHeader("Authorization", "Bearer org")], body: [],

@@ -163,7 +163,7 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
     }
 
     @Test func driftIsClosedByIdAfterTheGraceAndPendingBefore() async throws {
-        let setup = try ReconcileScenario(extraConfig: "  close_grace: 2s")
+        let setup = try ReconcileScenario(extraConfig: "  close_grace: 6s")
         let now = nowSeconds()
         try await setup.scenario.record(host: "drift-1", at: now - 7200)
         setup.standIn.seed([ReconcileScenario.remote("301", host: "drift-1", lastEventAt: now - 7200)])
@@ -178,7 +178,7 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         #expect(within["drift"] as? Int == 0)
         #expect(setup.standIn.resolveRequests.isEmpty, "pending is left alone")
 
-        try await Task.sleep(for: .seconds(2.2))
+        try await Task.sleep(for: .seconds(6.2))
         let (late, after) = try await setup.reconcile(["--yes"])
         #expect(late.code == 0, "\(late.stderr)")
         #expect(after["drift"] as? Int == 1)

@@ -1,0 +1,33 @@
+public import Alerts
+
+/// How a rule under `stale_after: auto` turns a Logz.io definition into a `stale_after`, and what it
+/// does when it cannot: `auto_factor`, `auto_min` and `fallback`.
+public struct AutoParameters: Sendable, Equatable {
+    /// `auto_factor`: the re-notify period is multiplied by this (a number ≥ 1, default 3).
+    public var factor: Double
+    /// `auto_min`: the least `stale_after` auto gives, in seconds (default 15m).
+    public var minimum: Int64
+    /// `fallback`: the `stale_after` in seconds for an alert auto cannot decide; nil keeps it.
+    public var fallback: Int64?
+
+    /// Creates parameters with SPEC.md's defaults.
+    public init(factor: Double = 3, minimum: Int64 = 900, fallback: Int64? = nil) {
+        self.factor = factor
+        self.minimum = minimum
+        self.fallback = fallback
+    }
+}
+
+/// What the Logz.io definitions say about one alert under `stale_after: auto`.
+public enum AutoResolution: Sendable, Equatable {
+    /// A usable definition: this `stale_after`, with how it was derived.
+    case staleAfter(seconds: Int64, source: String)
+    /// A definition that can never notify again (disabled or deleted): stale at once.
+    case staleNow(reason: String)
+    /// No usable definition (no id, an unknown one, an unusable schedule, none fetched): the
+    /// rule's `fallback` applies, or the alert is kept.
+    case undecided(reason: String)
+}
+
+/// Resolves `stale_after: auto` for one alert's last payload under a rule's parameters.
+public typealias AutoResolver = @Sendable (_ payload: JSONObject, _ parameters: AutoParameters) -> AutoResolution

@@ -1,0 +1,155 @@
+import Alerts
+import BigPanda
+import Curl
+import Ledger
+import Logging
+import Logzio
+import ResolverConfiguration
+import Staleness
+import Synchronization
+
+/// The Logz.io alert definitions a run uses for `stale_after: auto`: fetched once, else the ledger's
+/// cache within `logzio.cache_max_age`, else none (alerts take their fallback or are kept).
+struct AutoDefinitions: Sendable {
+    /// The definitions that may be used, by id; empty when none are available.
+    var definitions: [Int64: AlertDefinition] = [:]
+    /// Every id any fetch has listed.
+    var everListed: Set<Int64> = []
+    /// Whether definitions (fresh or cached) are available.
+    var available = false
+    /// Why no fresh definitions were fetched, when a fetch was due and failed.
+    var failure: String?
+    /// Whether Logz.io refused the token (401 or 403): `check` exits 78 for it.
+    var unauthorized = false
+    /// Whether a fetch was attempted (and not only the cache read).
+    var fetched = false
+
+    /// Loads the definitions for a run.
+    ///
+    /// - Parameters:
+    ///   - needed: whether to fetch at all (an auto rule, and for list and sweep, open alerts).
+    ///   - cache: the ledger's cache to read, when it has one.
+    ///   - store: keeps a successful fetch in the ledger (list and sweep); nil stores nothing (check).
+    static func load(
+        config: ResolverConfig, needed: Bool, cache: (any DefinitionCache)?,
+        store: ((_ list: DefinitionList, _ fetchedAt: Int64) -> Void)?, logger: Logger
+    ) async -> AutoDefinitions {
+        var result = AutoDefinitions()
+        guard needed, config.policy.usesAuto else { return result }
+        let cached = try? cache?.cachedDefinitions()
+        result.everListed = (try? cache?.everListedDefinitionIDs()) ?? []
+        let wall = wallClock()
+        var fresh: DefinitionList?
+        do {
+            let token = try TokenSource.logzioToken(config: config, environment: Environment.values) {
+                Output.stderr("logzio-resolver: \($0)")
+            }
+            if let token {
+                Redactor.shared.add(token.value)
+                result.fetched = true
+                let curl = try CurlClient(
+                    options: CurlClientOptions(userAgent: AlertsClient.userAgent, caFile: config.caFile))
+                defer { curl.shutdown() }
+                let client = LogzioClient(
+                    options: LogzioClientOptions(
+                        apiURL: config.logzioAPIURL, token: token, timeout: Double(config.timeout), retryBudget: 30),
+                    curl: curl, logger: logger)
+                do {
+                    let list = try await client.fetchDefinitions()
+                    if list.definitions.isEmpty, let cached, cached.text != "[]" {
+                        result.failure = "Logz.io answered an empty list of alert definitions while the ledger holds some"
+                    } else {
+                        fresh = list
+                    }
+                } catch {
+                    result.unauthorized = error.isUnauthorized
+                    result.failure = "cannot read Logz.io alert definitions: \(error)"
+                }
+            } else {
+                result.failure =
+                    "no Logz.io API token (set LOGZIO_API_TOKEN, LOGZIO_API_TOKEN_FILE or logzio.token_file) for stale_after: auto"
+            }
+        } catch {
+            result.failure = "cannot read Logz.io alert definitions: \(error)"
+        }
+        if let fresh {
+            result.definitions = fresh.byID
+            result.everListed.formUnion(fresh.ids)
+            result.available = true
+            store?(fresh, wall)
+            return result
+        }
+        if let cached, wall - cached.fetchedAt <= config.logzioCacheMaxAge,
+            let list = try? DefinitionList(decoding: Array(cached.text.utf8))
+        {
+            result.definitions = list.byID
+            result.available = true
+            logger.warning(
+                "using cached Logz.io alert definitions",
+                metadata: [
+                    "error": "\(result.failure ?? "")", "logzio.cache_age": "\(DurationText.format(max(0, wall - cached.fetchedAt)))",
+                ])
+        } else {
+            logger.warning(
+                "no usable Logz.io alert definitions; alerts under auto rules take their fallback or are kept",
+                metadata: [
+                    "error": "\(result.failure ?? "")",
+                    "logzio.cache_age": "\(cached.map { DurationText.format(max(0, wall - $0.fetchedAt)) } ?? "none")",
+                ])
+        }
+        return result
+    }
+
+    /// A store that keeps a fetch in `ledger`'s cache; a failure is a warning, never fatal.
+    static func storing(into ledger: any DefinitionCache, logger: Logger) -> (DefinitionList, Int64) -> Void {
+        { list, fetchedAt in
+            do {
+                try ledger.storeDefinitions(list.cacheText, ids: Array(list.ids), fetchedAt: fetchedAt)
+            } catch {
+                logger.warning("cannot cache the Logz.io alert definitions", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// The resolver the staleness rules call for an alert under `stale_after: auto`, at `now`.
+    func resolver(definitionField: String, now: Int64) -> AutoResolver {
+        let memo = Memo()
+        let definitions = definitions
+        let everListed = everListed
+        let available = available
+        let failure = failure ?? "no Logz.io alert definitions are available"
+        return { payload, parameters in
+            guard available else { return .undecided(reason: failure) }
+            let id = AlertDefinition.usableID(payload[definitionField])
+            let key = Memo.Key(id: id, factor: parameters.factor, minimum: parameters.minimum)
+            if let known = memo.value(key) { return known }
+            let settings =
+                (try? AutoSettings(factor: parameters.factor, minimum: parameters.minimum)) ?? AutoSettings.standard
+            let resolution: AutoResolution =
+                switch AutoOutcome.decide(
+                    definitionID: id, idField: definitionField, definitions: definitions, everListed: everListed,
+                    settings: settings, now: now)
+                {
+                case .staleAfter(let derived): .staleAfter(seconds: derived.seconds, source: derived.source)
+                case .staleNow(let reason): .staleNow(reason: reason)
+                case .needsFallback(let reason): .undecided(reason: reason)
+                }
+            memo.set(key, resolution)
+            return resolution
+        }
+    }
+
+    /// Outcomes per definition and settings: a schedule's gaps are worked out once per run.
+    final class Memo: Sendable {
+        struct Key: Hashable {
+            var id: Int64?
+            var factor: Double
+            var minimum: Int64
+        }
+
+        private let values = Mutex<[Key: AutoResolution]>([:])
+
+        func value(_ key: Key) -> AutoResolution? { values.withLock { $0[key] } }
+        func set(_ key: Key, _ value: AutoResolution) { values.withLock { $0[key] = value } }
+    }
+}
