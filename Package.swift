@@ -122,7 +122,9 @@ var package = Package(
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["AlertsStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl", "FuzzSupport"]
+            dependencies: [
+                "AlertsStandIn", "LogzioStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl", "FuzzSupport",
+            ]
         ),
         .testTarget(
             name: "LogzioTests",

@@ -1,0 +1,218 @@
+import Alerts
+import AlertsStandIn
+import Foundation
+import LogzioStandIn
+import LoopbackHTTP
+import Testing
+
+/// A scenario with a Logz.io stand-in and `stale_after: auto` as the default rule.
+struct AutoScenario {
+    static let logzioToken = "logzio-e2e-api-token-93b1"
+    let scenario: Scenario
+    let logzio: LogzioStandIn
+
+    init(config: String = "stale_after: auto\n", definitions: [JSONObject] = StandInDefinition.sampleAccount(),
+        script: LogzioStandIn.Script? = nil) throws
+    {
+        scenario = try Scenario(config: config)
+        logzio = try LogzioStandIn(token: Self.logzioToken, definitions: definitions, script: script)
+    }
+
+    var environment: [String: String?] {
+        ["LOGZIO_API_TOKEN": Self.logzioToken, "LOGZIO_API_URL": logzio.apiURL]
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], environment extra: [String: String?] = [:]) async throws -> RunResult {
+        var environment = self.environment
+        for (key, value) in extra { environment[key] = value }
+        return try await scenario.run(arguments, environment: environment)
+    }
+
+    /// Records an alert from Logz.io definition `definition` (nil: without the field).
+    func record(host: String, definition: String?, at: Int64) async throws {
+        let field = definition.map { #","alert_definition_id":\#($0)"# } ?? ""
+        try await scenario.record(host: host, at: at, extra: field)
+    }
+
+    func list(now: Int64? = nil) async throws -> [String: [String: Any]] {
+        var arguments = ["list", "--state", "all", "--json"]
+        if let now { arguments += ["--now", String(now)] }
+        let result = try await run(arguments)
+        #expect(result.code == 0, "list failed: \(result.stderr)")
+        let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
+        var byIdentity: [String: [String: Any]] = [:]
+        for element in parsed { byIdentity[element["identity"] as? String ?? ""] = element }
+        return byIdentity
+    }
+}
+
+@Suite struct AutoStaleAfterEndToEndTests {
+    @Test func eachAlertTakesItsDefinitionsPeriodAndListShowsTheDerivation() async throws {
+        let setup = try AutoScenario()
+        let now = nowSeconds()
+        try await setup.record(host: "frame-only", definition: "101", at: now - 50 * 60)  // 3 × 15m + 2m = 47m
+        try await setup.record(host: "long-wait", definition: "102", at: now - 2 * 3600)  // 3 × 1h + 2m = 3h2m
+        try await setup.record(host: "as-number", definition: "102", at: now - 3 * 3600 - 3 * 60)
+
+        let listed = try await setup.list()
+        let frame = try #require(listed["host=frame-only check=cpu"])
+        #expect(frame["stale_after"] as? Int == 47 * 60)
+        #expect(frame["stale_after_source"] as? String == "auto: Logz.io alert 101, time frame 15m → 3 × 15m + 2m")
+        #expect(frame["stale"] as? Bool == true)
+        let wait = try #require(listed["host=long-wait check=cpu"])
+        #expect(wait["stale_after"] as? Int == 3 * 3600 + 120)
+        #expect(wait["stale_after_source"] as? String == "auto: Logz.io alert 102, time frame 15m, wait 1h → 3 × 1h + 2m")
+        #expect(wait["stale"] as? Bool == false)
+
+        let result = try await setup.run(["sweep", "--json"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let report = try jsonObject(result.stdout)
+        let actions = actionsByIdentity(report)
+        #expect(actions["host=frame-only check=cpu"]?["action"] as? String == "resolved")
+        #expect(actions["host=as-number check=cpu"]?["action"] as? String == "resolved")
+        #expect(actions["host=long-wait check=cpu"]?["action"] as? String == "kept")
+        let reason = try #require(actions["host=frame-only check=cpu"]?["reason"] as? String)
+        #expect(reason.contains("stale after auto 47m"), "\(reason)")
+        #expect(setup.logzio.requestCount == 2, "one fetch for list and one for the sweep")
+    }
+
+    @Test func disabledAndDeletedDefinitionsCloseAtOnceButHoldWhenTooMany() async throws {
+        let setup = try AutoScenario()
+        let now = nowSeconds()
+        try await setup.record(host: "retired", definition: "104", at: now - 60)
+        try await setup.record(host: "deleted-later", definition: "101", at: now - 60)
+        for index in 0..<3 { try await setup.record(host: "fresh-\(index)", definition: "102", at: now - 60) }
+        #expect(try await setup.run(["sweep"]).code == 0)
+        #expect(setup.scenario.standIn.received.map { $0.alert["host"]?.stringValue } == ["retired"])
+        let reason = setup.scenario.standIn.received.first?.alert["resolve_reason"]?.stringValue ?? ""
+        #expect(reason.contains("Logz.io alert 104 is disabled"), "\(reason)")
+
+        setup.logzio.removeDefinition(id: 101)
+        #expect(try await setup.run(["sweep"]).code == 0)
+        let hosts = setup.scenario.standIn.received.map { $0.alert["host"]?.stringValue }
+        #expect(hosts == ["retired", "deleted-later"])
+        let deleted = setup.scenario.standIn.received.last?.alert["resolve_reason"]?.stringValue ?? ""
+        #expect(deleted.contains("Logz.io alert 101 no longer exists"), "\(deleted)")
+
+        // Twenty-five alerts whose definition was disabled at once: the blast-radius limit holds.
+        let many = try AutoScenario(
+            definitions: [StandInDefinition.disabled(id: 900), StandInDefinition.timeFrameOnly(id: 901, minutes: 15)])
+        for index in 0..<25 { try await many.record(host: "gone-\(index)", definition: "900", at: now - 60) }
+        for index in 0..<5 { try await many.record(host: "live-\(index)", definition: "901", at: now - 60) }
+        let held = try await many.run(["sweep", "--json"])
+        #expect(held.code == 75)
+        #expect(try jsonObject(held.stdout)["held"] as? Int == 25)
+        #expect(many.scenario.standIn.requestCount == 0)
+    }
+
+    @Test func theCacheIsUsedWhileFreshWhenLogzioIsDownAndNeverPastItsAge() async throws {
+        let down = FailureSwitch()
+        let setup = try AutoScenario(
+            config: "stale_after: auto\nlogzio:\n  cache_max_age: 3s\n",
+            // A refusal that is not retried keeps the test fast; 429 and 5xx are retried for 30 s.
+            script: { _, _ in down.isOn ? .json(400, #"{"message":"unavailable"}"#) : nil })
+        let now = nowSeconds()
+        try await setup.record(host: "frame-only", definition: "101", at: now - 30 * 60)
+        #expect(try await setup.run(["sweep"]).code == 0, "fetches and caches, nothing stale yet")
+        down.isOn = true
+
+        // Within the cache's age, Logz.io down: the cached definition decides (47m), one warning.
+        let cached = try await setup.run(["sweep", "--dry-run", "--json", "--now", String(now + 20 * 60)])
+        #expect(cached.code == 0, "a failed fetch never fails the sweep: \(cached.stderr)")
+        #expect(actionsByIdentity(try jsonObject(cached.stdout))["host=frame-only check=cpu"]?["action"] as? String == "would_resolve")
+        #expect(cached.stderr.contains("HTTP 400"), "\(cached.stderr)")
+        #expect(cached.stderr.split(separator: "\n").count == 1, "one warning: \(cached.stderr)")
+
+        // Past cache_max_age: the cache is not used; without a fallback the alert is kept.
+        try await Task.sleep(for: .seconds(3.5))
+        let stale = try await setup.run(["sweep", "--dry-run", "--json", "--now", String(now + 20 * 60)])
+        #expect(stale.code == 0)
+        let kept = actionsByIdentity(try jsonObject(stale.stdout))["host=frame-only check=cpu"]
+        #expect(kept?["action"] as? String == "kept")
+        #expect((kept?["reason"] as? String)?.contains("no fallback") == true)
+
+        // A sending sweep counts the failure in the metrics.
+        let metrics = setup.scenario.directory + "/metrics.prom"
+        #expect(try await setup.run(["sweep", "--metrics-file", metrics]).code == 0)
+        let text = try String(contentsOfFile: metrics, encoding: .utf8)
+        #expect(text.contains("logzio_resolver_definition_fetch_failures_total 1"), "\(text)")
+    }
+
+    @Test func alertsWithoutADefinitionIdTakeTheFallbackOrAreKept() async throws {
+        let withFallback = try AutoScenario(config: "stale_after: auto\nfallback: 2h\n")
+        let now = nowSeconds()
+        try await withFallback.record(host: "no-id", definition: nil, at: now - 3 * 3600)
+        try await withFallback.record(host: "bad-id", definition: "\"12.5\"", at: now - 60)
+        try await withFallback.record(host: "unknown-id", definition: "\"777\"", at: now - 3 * 3600)
+        let listed = try await withFallback.list()
+        #expect(listed["host=no-id check=cpu"]?["stale_after"] as? Int == 7200)
+        #expect((listed["host=no-id check=cpu"]?["stale_after_source"] as? String)?.hasPrefix("fallback 2h") == true)
+        let check = try await withFallback.run(["check"])
+        #expect(check.code == 0, "warnings do not change check's exit code: \(check.stderr)")
+        #expect(check.stdout.contains("warning: host=no-id check=cpu has no usable Logz.io alert id"))
+        #expect(check.stdout.contains("warning: host=bad-id check=cpu has no usable Logz.io alert id"))
+        #expect(check.stdout.contains("unknown id"))
+        let swept = try await withFallback.run(["sweep", "--json"])
+        let actions = actionsByIdentity(try jsonObject(swept.stdout))
+        #expect(actions["host=no-id check=cpu"]?["action"] as? String == "resolved")
+        #expect(actions["host=unknown-id check=cpu"]?["action"] as? String == "resolved")
+        #expect(actions["host=bad-id check=cpu"]?["action"] as? String == "kept")
+
+        let without = try AutoScenario()
+        try await without.record(host: "no-id", definition: nil, at: now - 30 * 3600)
+        let kept = try await without.run(["sweep", "--json"])
+        #expect(kept.code == 0)
+        #expect(actionsByIdentity(try jsonObject(kept.stdout))["host=no-id check=cpu"]?["action"] as? String == "kept")
+        #expect(without.scenario.standIn.requestCount == 0)
+    }
+
+    @Test func checkRefusesABadOrMissingTokenAndTheTokenNeverLeaks() async throws {
+        let setup = try AutoScenario()
+        let now = nowSeconds()
+        try await setup.record(host: "frame-only", definition: "101", at: now - 60)
+        let good = try await setup.run(["check"])
+        #expect(good.code == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.contains("host=frame-only check=cpu: stale_after 47m, auto: Logz.io alert 101"))
+        let wrong = try await setup.run(["check"], environment: ["LOGZIO_API_TOKEN": "not-the-token-at-all"])
+        #expect(wrong.code == 78)
+        #expect(wrong.stderr.contains("401"), "\(wrong.stderr)")
+        let missing = try await setup.run(["check"], environment: ["LOGZIO_API_TOKEN": nil])
+        #expect(missing.code == 78)
+        #expect(missing.stderr.contains("LOGZIO_API_TOKEN"))
+
+        // list and sweep with a refused token behave as if Logz.io were down, and say so once.
+        let refused = try await setup.run(
+            ["sweep", "--verbose", "--log-format", "json"], environment: ["LOGZIO_API_TOKEN": "not-the-token-at-all"])
+        #expect(refused.code == 0)
+        for run in [good, wrong, missing, refused] {
+            #expect(!run.stdout.contains(AutoScenario.logzioToken) && !run.stderr.contains(AutoScenario.logzioToken))
+        }
+        let echoed = try await setup.run(["list", "--json", "--verbose"])
+        #expect(!echoed.stdout.contains(AutoScenario.logzioToken) && !echoed.stderr.contains(AutoScenario.logzioToken))
+        for suffix in ["", "-wal"] {
+            if let bytes = FileManager.default.contents(atPath: setup.scenario.ledger + suffix) {
+                #expect(!String(decoding: bytes, as: UTF8.self).contains(AutoScenario.logzioToken))
+            }
+        }
+    }
+}
+
+/// A flag the stand-in's handler reads across threads.
+final class FailureSwitch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var on = false
+
+    var isOn: Bool {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return on
+        }
+        set {
+            lock.lock()
+            on = newValue
+            lock.unlock()
+        }
+    }
+}
