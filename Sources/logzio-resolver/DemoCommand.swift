@@ -5,6 +5,8 @@ import BigPanda
 import Curl
 import Ledger
 import Logging
+import Logzio
+import LogzioStandIn
 import Reconcile
 import Staleness
 import Sweep
@@ -54,6 +56,12 @@ struct DemoCommand: AsyncParsableCommand {
             ([("host", .string("db-1")), ("check", .string("Disk almost full"))], 9 * 3600),
             ([("host", .string("web-2")), ("check", .string("5xx spike"))], 10 * 60),
             ([("host", .string("worker-7")), ("check", .string("Queue backlog"))], 95 * 60),
+            (
+                [
+                    ("service", .string("search-api")), ("check", .string("Slow queries")),
+                    ("alert_definition_id", .string("102")),
+                ], 3 * 3600 + 10 * 60
+            ),
         ]
         let ledger = try openLedger(ledgerPath)
         var events: [IncomingEvent] = []
@@ -87,7 +95,7 @@ struct DemoCommand: AsyncParsableCommand {
         )
         Output.line("")
         Output.line(
-            "Rules: stale_after 1h by default; \"payments\" (service: payments*) 3h; \"disks-by-hand\" (check: Disk*) never."
+            "Rules: stale_after 1h by default; \"payments\" (service: payments*) 3h; \"disks-by-hand\" (check: Disk*) never; \"search\" (service: search*) auto, from its Logz.io alert definition."
         )
         Output.line("Recorded \(events.count) alerts as if Logz.io had forwarded them:")
         for event in events {
@@ -109,9 +117,9 @@ struct DemoCommand: AsyncParsableCommand {
         let client = AlertsClient(options: clientOptions, curl: curl, logger: logger)
         var options = SweepOptions(now: now, policy: policy)
         options.maxResolveFraction = 1
-        let report = try await Sweeper(
-            ledger: ledger, options: options, client: client, logger: logger, wallClock: wallClock
-        ).run()
+        let sweeper = Sweeper(ledger: ledger, options: options, client: client, logger: logger, wallClock: wallClock)
+        sweeper.auto = try await demoDefinitions(curl: curl, logger: logger, now: now)
+        let report = try await sweeper.run()
 
         Output.line("")
         Output.line(
@@ -204,6 +212,38 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
+    /// Reads the alert definitions from a local stand-in for Logz.io's API, for the "search" rule's
+    /// `stale_after: auto`, and prints the derivation.
+    private func demoDefinitions(curl: CurlClient, logger: Logger, now: Int64) async throws -> AutoResolver {
+        let logzio: LogzioStandIn
+        do {
+            logzio = try LogzioStandIn(token: Self.token, definitions: StandInDefinition.sampleAccount())
+        } catch {
+            throw CLIError(code: 1, message: "cannot start the local Logz.io stand-in: \(error)")
+        }
+        defer { logzio.stop() }
+        let client = LogzioClient(
+            options: LogzioClientOptions(apiURL: logzio.apiURL, token: Secret(Self.token)), curl: curl, logger: logger)
+        var definitions = AutoDefinitions()
+        do {
+            let list = try await client.fetchDefinitions()
+            definitions.definitions = list.byID
+            definitions.everListed = list.ids
+            definitions.available = true
+        } catch {
+            throw CLIError(code: 1, message: "the demo's Logz.io stand-in failed: \(error)")
+        }
+        let resolver = definitions.resolver(definitionField: "alert_definition_id", now: now)
+        if case .staleAfter(let seconds, let source) = resolver(
+            JSONObject([("alert_definition_id", .string("102"))]), AutoParameters())
+        {
+            Output.line(
+                "stale_after: auto for service=search-api (Logz.io alert 102, read from a local stand-in for Logz.io's API at \(logzio.apiURL)): \(DurationText.format(seconds)), \(source)"
+            )
+        }
+        return resolver
+    }
+
     /// The stand-in's BigPanda copy of an alert that was forwarded.
     private func standInAlert(_ event: IncomingEvent, id: String) -> StandInAlert {
         let payload = event.alert.payload
@@ -229,6 +269,7 @@ struct DemoCommand: AsyncParsableCommand {
                     name: "payments", match: [("service", try GlobPattern("payments*"))], staleAfter: .seconds(3 * 3600)
                 ),
                 Rule(name: "disks-by-hand", match: [("check", try GlobPattern("Disk*"))], staleAfter: .never),
+                Rule(name: "search", match: [("service", try GlobPattern("search*"))], staleAfter: .auto),
             ]
         } catch {
             throw CLIError(code: 1, message: "demo rules are invalid: \(error.reason)")

@@ -99,5 +99,8 @@ import Testing
         #expect(result.stdout.contains("2 never seen, adopted"))
         #expect(result.stdout.contains("2 by BigPanda alert id"))
         #expect(result.stdout.contains("0 active alerts in scope: verified"))
+        // And one alert under stale_after: auto, with its derivation from a Logz.io definition.
+        #expect(result.stdout.contains("3h2m, auto: Logz.io alert 102, time frame 15m, wait 1h → 3 × 1h + 2m"))
+        #expect(result.stdout.contains("(rule \"search\", stale after auto 3h2m)"))
     }
 }
