@@ -105,8 +105,13 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         // A dry run changes nothing.
         #expect(try await setup.scenario.list("open").count == 2)
 
-        let (done, report) = try await setup.reconcile(["--yes", "--adopt"])
+        let metrics = setup.scenario.directory + "/reconcile.prom"
+        let (done, report) = try await setup.reconcile(["--yes", "--adopt", "--metrics-file", metrics])
         #expect(done.code == 0, "\(done.stderr)")
+        let text = try String(contentsOfFile: metrics, encoding: .utf8)
+        #expect(text.contains("logzio_resolver_bigpanda_active_alerts 3\n"), "\(text)")
+        #expect(text.contains("logzio_resolver_untracked_alerts 1\n"))
+        #expect(text.contains("# TYPE logzio_resolver_drift_total counter\nlogzio_resolver_drift_total 0\n"))
         #expect(report["adopted"] as? Int == 1)
         let acted = actionsByIdentity(report)
         #expect(acted["host=elsewhere-1 check=cpu"]?["action"] as? String == "marked_resolved")
