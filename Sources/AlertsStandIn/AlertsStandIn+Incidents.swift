@@ -8,6 +8,13 @@ extension AlertsStandIn {
         box.mutex.withLock { $0.incidents.seed(alerts) }
     }
 
+    /// Applies an event as if it had reached BigPanda earlier (forwarded by the relay or Logz.io),
+    /// without counting it among the requests or `received`: tests use it so the stand-in's state is
+    /// the oracle of what BigPanda would show after a sweep.
+    public func forwarded(_ alert: JSONObject, appKey: String, at: Int64) {
+        box.mutex.withLock { $0.incidents.apply(event: alert, appKey: appKey, now: at) }
+    }
+
     /// Every alert the stand-in's BigPanda holds, with due resolutions applied.
     public var bigPandaAlerts: [StandInAlert] {
         box.mutex.withLock { state in

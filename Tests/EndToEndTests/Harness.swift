@@ -68,6 +68,15 @@ final class Scenario {
             #"{"app_key":"\#(Scenario.appKey)","status":"\#(status)","host":"\#(host)","check":"\#(check)"\#(extra)}"#
         let result = try await run(["record", "--at", String(at)], stdin: alert)
         #expect(result.code == 0, "record failed: \(result.stderr)")
+        // BigPanda saw it too: the stand-in's state then shows what an ok does to it.
+        if let object = try? JSONParser.parse(alert).objectValue {
+            standIn.forwarded(object, appKey: Scenario.appKey, at: at)
+        }
+    }
+
+    /// The hosts BigPanda (the stand-in) shows active.
+    var activeHostsInBigPanda: Set<String> {
+        Set(standIn.activeAlerts.compactMap { alert in alert.tags.first { $0.name == "host" }?.value.stringValue })
     }
 
     /// `list --state all --json` parsed.

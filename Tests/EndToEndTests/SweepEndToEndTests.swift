@@ -49,6 +49,32 @@ import Testing
         let states = try await scenario.list()
         #expect(states.filter { $0["state"] as? String == "resolved" }.count == 2)
         #expect(states.filter { $0["state"] as? String == "open" }.count == 1)
+        // The oracle: BigPanda, applying its newest-timestamp rule, shows only web-3 open.
+        #expect(scenario.activeHostsInBigPanda == ["web-3"])
+    }
+
+    @Test func anOkIsLaterThanEveryTimestampEvenWhenTheyAreAheadOfTheClock() async throws {
+        let scenario = try Scenario()
+        let base = nowSeconds() - 5 * 3600
+        let ahead = nowSeconds() + 3600  // a sender whose clock runs an hour fast
+        try await scenario.record(host: "fast-clock", at: base, extra: #","timestamp":\#(ahead)"#)
+        try await scenario.record(host: "no-stamp", at: base)
+        #expect(try await scenario.run(["sweep"]).code == 0)
+        let sent = Dictionary(
+            scenario.standIn.received.map { ($0.alert["host"]?.stringValue ?? "", $0.alert["timestamp"]?.integerValue) },
+            uniquingKeysWith: { first, _ in first })
+        #expect(sent["fast-clock"] == ahead + 1, "last + 1, not the wall clock")
+        let noStamp = try #require(sent["no-stamp"] ?? nil)
+        #expect(noStamp >= nowSeconds() - 60, "the receive time counts, and the wall clock is later")
+        #expect(scenario.activeHostsInBigPanda.isEmpty, "both oks were newer, so BigPanda resolved both")
+
+        // It re-fires with a timestamp still further ahead; the next ok goes past it and past our first ok.
+        try await scenario.record(host: "fast-clock", at: base + 60, extra: #","timestamp":\#(ahead + 100)"#)
+        #expect(scenario.activeHostsInBigPanda == ["fast-clock"])
+        #expect(try await scenario.run(["sweep", "--json"]).code == 0)
+        let second = scenario.standIn.received.last { $0.alert["host"]?.stringValue == "fast-clock" }
+        #expect(second?.alert["timestamp"]?.integerValue == ahead + 101)
+        #expect(scenario.activeHostsInBigPanda.isEmpty)
     }
 
     @Test func aRefiredAlertIsKeptAndNeverRulesAreKept() async throws {
