@@ -100,7 +100,8 @@ var package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Alerts"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "FuzzSupport"]),
         .testTarget(
-            name: "ResolverConfigurationTests", dependencies: ["ResolverConfiguration", "Staleness", "FuzzSupport"]),
+            name: "ResolverConfigurationTests",
+            dependencies: ["ResolverConfiguration", "Staleness", "BigPanda", "FuzzSupport"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Alerts", "BigPanda"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger"]),
         .testTarget(
