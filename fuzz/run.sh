@@ -6,13 +6,30 @@
 #   FUZZ_SEED=123 fuzz/run.sh   replay one seed (the default seed is fixed per test, so plain runs repeat)
 #
 # The import fuzzer runs the built binary; its iteration count is a number of JSON Lines lines.
+# Every suite runs even when an earlier one fails; the script ends with a summary and exits 1 if any failed.
 set -eu
 cd "$(dirname "$0")/.."
 iterations="${1:-1000000}"
 swift build --build-tests
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+failed=""
 for suite in FuzzJSONParserTests FuzzAlertValidationTests FuzzDurationAndGlobTests FuzzConfigLoaderTests ReliabilityImportFuzzTests; do
     echo "== $suite ($iterations)"
     start=$(date +%s)
-    FUZZ_ITERATIONS="$iterations" swift test --skip-build --filter "$suite" 2>&1 | grep -E "fuzz:|✘|passed after|failed after" || true
+    # The exit status of `swift test` itself decides; grep only trims what is shown (and may match nothing).
+    status=0
+    FUZZ_ITERATIONS="$iterations" swift test --skip-build --filter "$suite" >"$log" 2>&1 || status=$?
+    grep -E "fuzz:|✘|passed after|failed after" "$log" || true
+    if [ "$status" -ne 0 ]; then
+        failed="$failed $suite"
+        echo "== $suite FAILED (swift test exited $status); the last lines of its output:"
+        tail -n 20 "$log"
+    fi
     echo "== $suite took $(( $(date +%s) - start )) s"
 done
+if [ -n "$failed" ]; then
+    echo "== summary: failed:$failed"
+    exit 1
+fi
+echo "== summary: all suites passed"

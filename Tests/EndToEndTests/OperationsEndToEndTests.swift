@@ -152,18 +152,23 @@ func parsePrometheus(_ text: String) throws -> [String: Double] {
         #expect(try await scenario.run(["prune"]).code == 78)
     }
 
-    @Test func progressOnlyOnATerminal() async throws {
+    @Test func noProgressWhenStderrIsNotATerminal() async throws {
         let scenario = try Scenario()
         for index in 0..<5 { try await scenario.record(host: "h\(index)", at: nowSeconds() - 60) }
         let piped = try await scenario.run(["sweep", "--all", "--yes"])
         #expect(piped.code == 0)
         #expect(piped.stderr.isEmpty)
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+    }
+
+    @Test(RequiredTools.trait("script"))
+    func progressOnATerminal() async throws {
+        let script = try RequiredTools.path("script")
+        let scenario = try Scenario()
         for index in 0..<5 { try await scenario.record(host: "t\(index)", at: nowSeconds() - 60) }
         let command = "\(Binary.path) sweep --all --yes"
         let tty = try await Binary.run(
             ["-qec", command, "/dev/null"], stdin: "", environment: scenario.environment,
-            directory: scenario.directory, executable: "/usr/bin/script")
+            directory: scenario.directory, executable: script)
         #expect(tty.code == 0, "\(tty.stdout)")
         #expect(tty.stdout.contains("closing alerts: 5/5"), "\(tty.stdout)")
     }

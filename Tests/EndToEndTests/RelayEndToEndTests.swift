@@ -75,9 +75,11 @@ import Testing
         #expect(health["status"] as? String == "ok")
         #expect(try await eventually(30) { scenario.standIn.received.count == 5 })
         #expect(scenario.standIn.received.map { $0.alert["seq"]?.integerValue } == [0, 1, 2, 3, 4])
-        try await Task.sleep(for: .milliseconds(500))
-        #expect(scenario.standIn.received.count == 5, "delivered once")
+        // Once the outbox is empty nothing is left to send, and once the relay has exited nothing more can
+        // arrive: the count is final, each alert delivered once.
+        #expect(try await relay.waitForEmptyOutbox(seconds: 30), "the outbox did not drain: \(relay.stderr)")
         #expect(relay.terminate() == 0)
+        #expect(scenario.standIn.received.count == 5, "delivered once")
     }
 
     @Test func aKilledRelayLosesNothingItAccepted() async throws {
@@ -105,10 +107,13 @@ import Testing
         let scenario = try Scenario(config: "relay:\n  forward: false\n")
         let relay = try await RelayProcess.start(scenario: scenario, environment: ["BIGPANDA_TOKEN": nil])
         #expect(try await relay.post(single).0 == 202)
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(scenario.standIn.requestCount == 0)
+        // A forwarding relay commits the outbox row with the alert, before its 202; this one wrote none.
+        #expect(try await Tool.query(scenario.ledger, "SELECT count(*) FROM outbox") == "0")
+        #expect(try await relay.health()["outbox_depth"] as? Int == 0)
         #expect(try await scenario.list().count == 1)
+        // After the relay has exited nothing more can reach BigPanda: the count is final.
         #expect(relay.terminate() == 0)
+        #expect(scenario.standIn.requestCount == 0)
     }
 
     @Test func refusesToStartWithoutTokens() async throws {

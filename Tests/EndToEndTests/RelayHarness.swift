@@ -85,6 +85,16 @@ final class RelayProcess: @unchecked Sendable {
         return try jsonObject(String(decoding: response.body, as: UTF8.self))
     }
 
+    /// Polls `/healthz` until `outbox_depth` is 0, at most `seconds`; returns whether it got there.
+    func waitForEmptyOutbox(seconds: Double) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let depth = try? await health()["outbox_depth"] as? Int, depth == 0 { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
     /// Sends SIGTERM and returns the exit status.
     func terminate() -> Int32 {
         kill(process.processIdentifier, SIGTERM)

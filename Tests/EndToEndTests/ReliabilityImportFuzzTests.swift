@@ -126,13 +126,44 @@ import Testing
             #expect(
                 Self.lineNumbers(skipping.stderr, path: path) == bad,
                 "file \(fileIndex): the bad lines reported differ from the model's")
-            let stored = try await scenario.list("all")
+            let stored = try await Self.storedIdentities(scenario)
+            let sameIdentities = stored == identities
             #expect(
-                stored.count == identities.count,
-                "file \(fileIndex): \(stored.count) alerts stored, the model has \(identities.count)")
+                sameIdentities,
+                """
+                file \(fileIndex): \(stored.count) identities stored, the model has \(identities.count); \
+                missing \(Self.show(identities.subtracting(stored))), unexpected \(Self.show(stored.subtracting(identities)))
+                """)
             #expect(try await Tool.integrityCheck(scenario.ledger) == "ok")
         }
         print("fuzz: import: \(total) lines in \(fileIndex) files, \(goodTotal) good, \(badTotal) bad")
+    }
+
+    /// The identity key (as bytes) of every alert `list --state all --json` shows, read with the library's
+    /// parser (Foundation's would do, but the bytes are what matter) from each element's stored `alert`.
+    static func storedIdentities(_ scenario: Scenario) async throws -> Set<[UInt8]> {
+        let result = try await scenario.run(["list", "--state", "all", "--json"])
+        try #require(result.code == 0, "list failed: \(result.stderr)")
+        guard case .array(let elements) = try JSONParser.parse(Array(result.stdout.utf8)) else {
+            Issue.record("list --json printed no array: \(result.stdout.prefix(200))")
+            return []
+        }
+        var identities: Set<[UInt8]> = []
+        for element in elements {
+            let payload = try #require(element.objectValue?["alert"], "an element without alert")
+            let alert = try Alert.validate(payload, defaultAppKey: nil)
+            #expect(element.objectValue?["app_key"]?.stringValue == alert.identity.appKey)
+            #expect(element.objectValue?["identity"]?.stringValue == alert.identity.display)
+            let (inserted, _) = identities.insert(Array(alert.identity.key.utf8))
+            #expect(inserted, "list shows the identity \(alert.identity.key) twice")
+        }
+        return identities
+    }
+
+    /// A few identity keys, for a failure message.
+    static func show(_ identities: Set<[UInt8]>) -> String {
+        let shown = identities.prefix(5).map { String(decoding: $0, as: UTF8.self) }
+        return "[" + shown.joined(separator: ", ") + (identities.count > 5 ? ", ..." : "") + "]"
     }
 
     /// The N of every `logzio-resolver: PATH: line N:` in stderr.

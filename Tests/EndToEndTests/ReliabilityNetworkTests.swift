@@ -157,8 +157,6 @@ import Testing
 
     // MARK: TLS
 
-    static let tlsTools: Bool = Reliability.tool("openssl") != nil && Reliability.tool("python3") != nil
-
     /// An HTTPS stand-in (Python's http.server behind ssl) with a self-signed certificate for 127.0.0.1.
     final class TLSServer {
         let directory: String
@@ -169,8 +167,8 @@ import Testing
 
         init(directory: String) async throws {
             self.directory = directory
-            let openssl = try #require(Reliability.tool("openssl"))
-            let python = try #require(Reliability.tool("python3"))
+            let openssl = try RequiredTools.path("openssl")
+            let python = try RequiredTools.path("python3")
             certificate = directory + "/cert.pem"
             let key = directory + "/key.pem"
             let made = try await Tool.run(
@@ -231,7 +229,7 @@ import Testing
             """
     }
 
-    @Test(.enabled(if: tlsTools, "needs the openssl and python3 CLIs"))
+    @Test(RequiredTools.trait("openssl", "python3"))
     func aSelfSignedCertificateIsRefusedUnlessCAFileTrustsIt() async throws {
         let scenario = try Scenario()
         let tls = try await TLSServer(directory: scenario.directory)
@@ -249,7 +247,7 @@ import Testing
         // A different self-signed certificate in ca_file does not help either.
         let other = scenario.directory + "/other"
         try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
-        let openssl = try #require(Reliability.tool("openssl"))
+        let openssl = try RequiredTools.path("openssl")
         _ = try await Tool.run(
             openssl,
             [

@@ -1,3 +1,4 @@
+import AlertsStandIn
 import Foundation
 import FuzzSupport
 import Testing
@@ -147,6 +148,16 @@ extension Scenario {
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         let result = try await run(["import", file])
         #expect(result.code == 0, "import failed: \(result.stderr)")
+    }
+
+    /// Waits (at most 30 s) until the stand-in has seen a request, failing if `process` ends first.
+    func waitForFirstRequest(of process: Spawned) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while standIn.requestCount == 0 {
+            try #require(process.process.isRunning, "the sweep ended before its first request: \(process.stderr)")
+            try #require(Date() < deadline, "no request reached BigPanda within 30 s")
+            try await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     /// The `alert.host` of every alert `list --state STATE --json` shows.
