@@ -38,7 +38,7 @@ enum Fixture {
     }
 
     /// Polls `condition` every few milliseconds until it holds or `timeout` passes.
-    static func waitUntil(timeout: Duration = .seconds(3), _ condition: () -> Bool) async -> Bool {
+    static func waitUntil(timeout: Duration = .seconds(15), _ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while !condition() {
             if ContinuousClock.now > deadline { return false }

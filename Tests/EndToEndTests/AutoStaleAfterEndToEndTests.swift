@@ -109,7 +109,7 @@ struct AutoScenario {
     @Test func theCacheIsUsedWhileFreshWhenLogzioIsDownAndNeverPastItsAge() async throws {
         let down = FailureSwitch()
         let setup = try AutoScenario(
-            config: "stale_after: auto\nlogzio:\n  cache_max_age: 3s\n",
+            config: "stale_after: auto\nlogzio:\n  cache_max_age: 8s\n",
             // A refusal that is not retried keeps the test fast; 429 and 5xx are retried for 30 s.
             script: { _, _ in down.isOn ? .json(400, #"{"message":"unavailable"}"#) : nil })
         let now = nowSeconds()
@@ -125,7 +125,7 @@ struct AutoScenario {
         #expect(cached.stderr.split(separator: "\n").count == 1, "one warning: \(cached.stderr)")
 
         // Past cache_max_age: the cache is not used; without a fallback the alert is kept.
-        try await Task.sleep(for: .seconds(3.5))
+        try await Task.sleep(for: .seconds(8.5))
         let stale = try await setup.run(["sweep", "--dry-run", "--json", "--now", String(now + 20 * 60)])
         #expect(stale.code == 0)
         let kept = actionsByIdentity(try jsonObject(stale.stdout))["host=frame-only check=cpu"]

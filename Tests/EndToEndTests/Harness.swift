@@ -19,6 +19,8 @@ final class Scenario {
     let ledger: String
     let standIn: AlertsStandIn
     var configPath: String
+    /// Whether `record` also makes the alert known to the stand-in's BigPanda, as the relay would.
+    var forwardsToBigPanda = true
 
     init(config: String = "", apiKey: String? = nil, script: AlertsStandIn.Script? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("lr-e2e-\(UUID().uuidString)").path
@@ -69,7 +71,7 @@ final class Scenario {
         let result = try await run(["record", "--at", String(at)], stdin: alert)
         #expect(result.code == 0, "record failed: \(result.stderr)")
         // BigPanda saw it too: the stand-in's state then shows what an ok does to it.
-        if let object = try? JSONParser.parse(alert).objectValue {
+        if forwardsToBigPanda, let object = try? JSONParser.parse(alert).objectValue {
             standIn.forwarded(object, appKey: Scenario.appKey, at: at)
         }
     }
