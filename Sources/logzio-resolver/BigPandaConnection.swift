@@ -26,7 +26,7 @@ struct BigPandaConnection {
         do {
             curl = try CurlClient(options: CurlClientOptions(userAgent: AlertsClient.userAgent, caFile: config.caFile))
         } catch {
-            throw CLIError(code: 1, message: "cannot start the HTTP client: \(error)")
+            throw CLIError.failed("cannot start the HTTP client: \(error)")
         }
         client = AlertsClient(options: config.clientOptions(token: token), curl: curl, logger: logger)
     }

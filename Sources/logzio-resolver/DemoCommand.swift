@@ -33,7 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = logging.makeLogger()
         var template = Array("/tmp/logzio-resolver-demo.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
-            throw CLIError(code: 1, message: "cannot make a temporary directory: \(String(cString: strerror(errno)))")
+            throw CLIError.failed("cannot make a temporary directory: \(String(cString: strerror(errno)))")
         }
         let directory = String(cString: made)
         let ledgerPath = directory + "/ledger.sqlite"
@@ -45,7 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             standIn = try AlertsStandIn(token: Self.token, appKeys: [Self.appKey], apiKey: Self.apiKey)
         } catch {
-            throw CLIError(code: 1, message: "cannot start the local stand-in: \(error)")
+            throw CLIError.failed("cannot start the local stand-in: \(error)")
         }
         defer { standIn.stop() }
 
@@ -74,7 +74,7 @@ struct DemoCommand: AsyncParsableCommand {
                 let alert = try Alert.validate(.object(payload), defaultAppKey: nil)
                 events.append(IncomingEvent(alert: alert, receivedAt: now - sample.ago))
             } catch {
-                throw CLIError(code: 1, message: "demo data is invalid: \(error)")
+                throw CLIError.failed("demo data is invalid: \(error)")
             }
         }
         try ledger.record(events, recordedAt: now)
@@ -108,7 +108,7 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             curl = try CurlClient(options: CurlClientOptions(userAgent: AlertsClient.userAgent))
         } catch {
-            throw CLIError(code: 1, message: "cannot start the HTTP client: \(error)")
+            throw CLIError.failed("cannot start the HTTP client: \(error)")
         }
         defer { curl.shutdown() }
         var clientOptions = AlertsClientOptions(alertsURL: standIn.alertsURL, token: Secret(Self.token))
@@ -165,7 +165,7 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             scope = try GlobPattern("logzio*")
         } catch {
-            throw CLIError(code: 1, message: "demo scope is invalid: \(error.reason)")
+            throw CLIError.failed("demo scope is invalid: \(error.reason)")
         }
         var incidentOptions = IncidentsClientOptions(
             apiURL: standIn.apiURL, apiKey: Secret(Self.apiKey), environmentID: standIn.environmentID)
@@ -181,7 +181,7 @@ struct DemoCommand: AsyncParsableCommand {
                 ledger: ledger, incidents: incidents, options: options, logger: logger, wallClock: wallClock
             ).run()
         } catch {
-            throw CLIError(code: 1, message: "the demo's reconcile failed: \(error)")
+            throw CLIError.failed("the demo's reconcile failed: \(error)")
         }
         Output.line(
             "  1. reconcile: BigPanda shows \(reconciled.bigPandaActive) active; \(reconciled.count(.tracked)) tracked by the ledger, \(reconciled.count(.pending)) just closed (pending), \(reconciled.count(.untracked)) never seen, adopted:"
@@ -208,7 +208,7 @@ struct DemoCommand: AsyncParsableCommand {
             "  3. verify: BigPanda applies closes a little later; after \(verified.searches) search\(verified.searches == 1 ? "" : "es") it shows \(verified.stillActive.count) active alerts in scope: \(verified.verified ? "verified" : "NOT verified")"
         )
         if !verified.verified {
-            throw CLIError(code: 1, message: "the demo's cleanup left \(verified.stillActive.count) alerts active")
+            throw CLIError.failed("the demo's cleanup left \(verified.stillActive.count) alerts active")
         }
     }
 
@@ -219,7 +219,7 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             logzio = try LogzioStandIn(token: Self.token, definitions: StandInDefinition.sampleAccount())
         } catch {
-            throw CLIError(code: 1, message: "cannot start the local Logz.io stand-in: \(error)")
+            throw CLIError.failed("cannot start the local Logz.io stand-in: \(error)")
         }
         defer { logzio.stop() }
         let client = LogzioClient(
@@ -231,7 +231,7 @@ struct DemoCommand: AsyncParsableCommand {
             definitions.everListed = list.ids
             definitions.available = true
         } catch {
-            throw CLIError(code: 1, message: "the demo's Logz.io stand-in failed: \(error)")
+            throw CLIError.failed("the demo's Logz.io stand-in failed: \(error)")
         }
         let resolver = definitions.resolver(definitionField: "alert_definition_id", now: now)
         if case .staleAfter(let seconds, let source) = resolver(
@@ -272,7 +272,7 @@ struct DemoCommand: AsyncParsableCommand {
                 Rule(name: "search", match: [("service", try GlobPattern("search*"))], staleAfter: .auto),
             ]
         } catch {
-            throw CLIError(code: 1, message: "demo rules are invalid: \(error.reason)")
+            throw CLIError.failed("demo rules are invalid: \(error.reason)")
         }
     }
 }

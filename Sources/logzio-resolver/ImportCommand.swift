@@ -67,7 +67,7 @@ struct ImportCommand: ParsableCommand {
         } catch let error as CLIError {
             throw error
         } catch {
-            throw CLIError(code: 1, message: "\(error)")
+            throw CLIError.failed("\(error)")
         }
         if !committed {
             if skipInvalid {

@@ -43,7 +43,7 @@ struct IncidentsConnection {
         do {
             curl = try CurlClient(options: CurlClientOptions(userAgent: AlertsClient.userAgent, caFile: config.caFile))
         } catch {
-            throw CLIError(code: 1, message: "cannot start the HTTP client: \(error)")
+            throw CLIError.failed("cannot start the HTTP client: \(error)")
         }
         client = IncidentsClient(
             options: config.incidentsOptions(apiKey: apiKey, environmentID: environmentID), curl: curl, logger: logger)
@@ -67,7 +67,7 @@ struct IncidentsConnection {
     static func cliError(_ error: IncidentsError) -> CLIError {
         switch error {
         case .refused: CLIError.config(error.description)
-        case .failed: CLIError(code: 1, message: error.description)
+        case .failed: CLIError.failed(error.description)
         }
     }
 }

@@ -85,7 +85,7 @@ struct ListCommand: AsyncParsableCommand {
                 }
             }
         } catch {
-            throw CLIError(code: 1, message: "\(error)")
+            throw CLIError.failed("\(error)")
         }
         if json {
             Output.stdout(first ? "]\n" : "\n]\n")
@@ -123,7 +123,7 @@ enum FeedReader {
             let runs = try ledger.heartbeatRuns()
             return runs.isEmpty ? nil : FeedLiveness(runs: runs)
         } catch {
-            throw CLIError(code: 1, message: "\(error)")
+            throw CLIError.failed("\(error)")
         }
     }
 }

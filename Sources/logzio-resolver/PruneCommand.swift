@@ -55,7 +55,7 @@ struct PruneCommand: ParsableCommand {
                 "\(verb) \(result.events) event\(result.events == 1 ? "" : "s") and \(result.resolutions) ok record\(result.resolutions == 1 ? "" : "s") of resolved alerts received before \(EpochTime.iso8601(cutoff))\(dryRun ? "" : "; the ledger was vacuumed")"
             )
         } catch {
-            throw CLIError(code: 1, message: "\(error)")
+            throw CLIError.failed("\(error)")
         }
     }
 }

@@ -72,7 +72,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         } catch let error as IncidentsError {
             throw IncidentsConnection.cliError(error)
         } catch {
-            throw CLIError(code: 1, message: "\(error)")
+            throw CLIError.failed("\(error)")
         }
         if let path = metricsFile ?? config.metricsFile {
             ReconcileMetrics.write(path: path, ledger: ledger, report: report, store: !dryRun, logger: logger)
@@ -123,7 +123,7 @@ enum ReconcileJSON {
                 "BigPanda's search was truncated (it returns at most 10,000 incidents); absent alerts were left as they are. Narrow it with bigpanda.incident_query"
             )
         }
-        if !lines.isEmpty { throw CLIError(code: 1, message: lines.joined(separator: "\n")) }
+        if !lines.isEmpty { throw CLIError.failed(lines.joined(separator: "\n")) }
     }
 }
 

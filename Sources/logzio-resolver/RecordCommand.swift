@@ -42,7 +42,7 @@ struct RecordCommand: ParsableCommand {
         do {
             try ledger.record([IncomingEvent(alert: alert, receivedAt: receivedAt)], recordedAt: wallClock())
         } catch {
-            throw CLIError(code: 1, message: "\(error)")
+            throw CLIError.failed("\(error)")
         }
     }
 }
@@ -55,7 +55,7 @@ func openLedger(
     do {
         return try SQLiteLedger(path: path, mode: mode, durability: durability)
     } catch let error as LedgerError where error.isBusy {
-        throw CLIError(code: 1, message: "\(error)")
+        throw CLIError.failed("\(error)")
     } catch {
         throw CLIError.config("\(error) (check ledger, LOGZIO_RESOLVER_LEDGER or --ledger)")
     }

@@ -70,7 +70,7 @@ struct RelayCommand: AsyncParsableCommand {
                 logger.info("relay listening", metadata: ["relay.address": "\(address.host):\(port)"])
             }
         } catch {
-            throw CLIError(code: 1, message: "the relay stopped: \(error)")
+            throw CLIError.failed("the relay stopped: \(error)")
         }
     }
 }

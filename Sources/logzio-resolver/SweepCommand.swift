@@ -209,7 +209,7 @@ struct SweepCommand: AsyncParsableCommand {
             lines.append(
                 "\(result.stillActive.count) alert\(result.stillActive.count == 1 ? " is" : "s are") still active in BigPanda after \(DurationText.format(verifyTimeout.flatMap { try? DurationText.parse($0) } ?? 300)); see the README, \"Cleaning up before uninstalling\""
             )
-            throw CLIError(code: 1, message: lines.joined(separator: "\n"))
+            throw CLIError.failed(lines.joined(separator: "\n"))
         }
         if report.failed > 0 {
             lines.append(
@@ -254,7 +254,7 @@ struct SweepCommand: AsyncParsableCommand {
         } catch let error as SweepError {
             throw CLIError(code: CLIError.held, message: error.description)
         } catch {
-            throw CLIError(code: 1, message: "\(error)")
+            throw CLIError.failed("\(error)")
         }
     }
 
@@ -322,7 +322,7 @@ struct SweepCommand: AsyncParsableCommand {
             lines.append(
                 "\(report.failed) ok event\(report.failed == 1 ? " was" : "s were") not delivered; the alerts stay open for the next run"
             )
-            throw CLIError(code: 1, message: lines.joined(separator: "\n"))
+            throw CLIError.failed(lines.joined(separator: "\n"))
         }
     }
 }
