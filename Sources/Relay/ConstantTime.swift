@@ -4,10 +4,14 @@ enum ConstantTime {
     static func equals(_ presented: some Collection<UInt8>, _ expected: some Collection<UInt8>) -> Bool {
         let expectedBytes = Array(expected)
         guard !expectedBytes.isEmpty else { return false }
-        var difference = UInt8(truncatingIfNeeded: presented.count ^ expectedBytes.count)
+        // The lengths are compared whole: folding their difference into a byte accepted the token
+        // repeated 129 or 257 times.
+        var lengthsDiffer = presented.count != expectedBytes.count
+        var difference: UInt8 = 0
         for (index, byte) in presented.enumerated() {
             difference |= byte ^ expectedBytes[index % expectedBytes.count]
         }
-        return difference == 0
+        lengthsDiffer = lengthsDiffer || difference != 0
+        return !lengthsDiffer
     }
 }
