@@ -1,5 +1,4 @@
 import Alerts
-import BigPanda
 import Curl
 import Foundation
 import FuzzSupport
@@ -7,6 +6,8 @@ import Logging
 import LoopbackHTTP
 import Synchronization
 import Testing
+
+@testable import BigPanda
 
 /// The Alerts API client against a loopback server that misbehaves on script: long throttling storms,
 /// `Retry-After`, and seeded random sequences of faults checked against what the client reports.
@@ -20,12 +21,12 @@ import Testing
 
         init(
             deadline: Double, timeout: Double = 2, backoffBase: Double = 0.002, backoffCap: Double = 0.01,
-            handler: @escaping @Sendable (ReceivedRequest) -> Reply
+            requestsPerSecond: Double = 0, handler: @escaping @Sendable (ReceivedRequest) -> Reply
         ) throws {
             server = try LoopbackServer(handler: handler)
             curl = try CurlClient(options: CurlClientOptions(userAgent: AlertsClient.userAgent))
             var options = AlertsClientOptions(alertsURL: server.baseURL + "/data/v2/alerts", token: Secret(Self.token))
-            options.requestsPerSecond = 0
+            options.requestsPerSecond = requestsPerSecond
             options.deadline = deadline
             options.timeout = timeout
             options.backoffBase = backoffBase
@@ -102,6 +103,50 @@ import Testing
         #expect(refused.attempts == 1)
         #expect(ContinuousClock.now - started < .milliseconds(2900), "ended at once, not at the 3 s deadline")
         #expect(refused.message?.contains("HTTP 429: later") == true, "\(refused.message ?? "")")
+    }
+
+    @Test func noRequestStartsOnceTheRunsDeadlineHasPassed() async throws {
+        let log = Log()
+        let fixture = try FastFixture(deadline: 1.5, timeout: 0.5) { _ in
+            _ = log.next()
+            return .hang
+        }
+        defer { fixture.stop() }
+        let failed = await fixture.client.send(appKey: "k", alerts: [Self.alert])
+        #expect(failed.outcome == .failed)
+        #expect(failed.attempts >= 1)
+        let requests = log.times.count
+        // The deadline has passed: a batch not yet sent fails at once, without a request.
+        let started = ContinuousClock.now
+        let unsent = await fixture.client.send(appKey: "k", alerts: [Self.alert])
+        #expect(unsent.outcome == .failed)
+        #expect(unsent.attempts == 0)
+        #expect(unsent.message == "not sent: the run's deadline (2s) had passed", "\(unsent.message ?? "")")
+        #expect(ContinuousClock.now - started < .milliseconds(400), "it did not wait for a timeout")
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(log.times.count == requests, "nothing reached the server")
+    }
+
+    @Test func theDeadlineCountsFromTheRunsFirstRequestNotFromTheClientsCreation() async throws {
+        let log = Log()
+        let fixture = try FastFixture(deadline: 1) { _ in
+            _ = log.next()
+            return .json(201, "{}")
+        }
+        defer { fixture.stop() }
+        // Choosing the alerts took longer than the deadline; the run's sending has not started yet.
+        try await Task.sleep(for: .milliseconds(1200))
+        #expect(await fixture.client.send(appKey: "k", alerts: [Self.alert]).outcome == .delivered)
+        try await Task.sleep(for: .milliseconds(1200))
+        #expect(await fixture.client.send(appKey: "k", alerts: [Self.alert]).attempts == 0, "the run's time is up")
+        fixture.client.startRun()
+        #expect(await fixture.client.send(appKey: "k", alerts: [Self.alert]).outcome == .delivered, "a new run")
+        #expect(log.times.count == 2)
+    }
+
+    @Test(arguments: [(240.0, "4m"), (30, "30s"), (90, "1m30s"), (3_600, "1h"), (0.4, "1s")])
+    func deadlinesAreWrittenAsInTheConfig(seconds: Double, text: String) {
+        #expect(AlertsClient.durationText(seconds) == text)
     }
 
     /// One scripted misbehaviour and what it means for delivery.
