@@ -40,6 +40,8 @@ public struct ResolverConfig: Sendable {
     public var relayForward = true
     /// The largest relay request body in bytes (`relay.max_body`), default 1 MiB.
     public var relayMaxBody = 1 << 20
+    /// Whether the relay serves `GET /metrics` without its token (`relay.public_metrics`), default false.
+    public var relayPublicMetrics = false
 
     /// The built-in defaults.
     public init() {}
