@@ -243,7 +243,8 @@ import Testing
     /// layer refuses that re-send, so the client retries it as an attempt it counts and paces.
     @Test func everyRequestIsOneCountedAttempt() async throws {
         let log = Log()
-        let fixture = try FastFixture(deadline: 5) { _ in
+        // A deadline far beyond the test's needs: on a loaded machine a short one turned delivery into failure.
+        let fixture = try FastFixture(deadline: 60) { _ in
             switch log.next() {
             case 1: .json(503, "{}")  // leaves a kept-alive connection for the next attempt
             case 2: .reset  // that connection dies without an answer
@@ -259,7 +260,7 @@ import Testing
 
     @Test func aRequestRepeatedAfterADeadKeptAliveConnectionWaitsForItsPacingSlot() async throws {
         let log = Log()
-        let fixture = try FastFixture(deadline: 10, requestsPerSecond: 5) { _ in
+        let fixture = try FastFixture(deadline: 60, requestsPerSecond: 5) { _ in
             switch log.next() {
             case 1: .json(503, "{}")
             case 2: .reset
@@ -271,9 +272,10 @@ import Testing
         #expect(result.outcome == .delivered)
         let times = log.times
         #expect(times.count == 3 && result.attempts == 3, "\(times.count) requests, \(result.attempts) attempts")
-        // 5 per second: starts at least 0.2 s apart (less a little for when the server saw them).
+        // 5 per second: the client starts them 0.2 s apart. The server sees them with the scheduling jitter of
+        // a loaded machine on top, so it checks for half that; libcurl's silent re-send came 0.4 ms after.
         for (earlier, later) in zip(times, times.dropFirst()) {
-            #expect(later - earlier >= 0.18, "two requests \(later - earlier) s apart at 5 requests/s")
+            #expect(later - earlier >= 0.1, "two requests \(later - earlier) s apart at 5 requests/s")
         }
     }
 
