@@ -80,19 +80,25 @@ by_hand() {
         printf '{"alert":{"app_key":"k","status":"critical","host":"h-%d","check":"cpu"},"received_at":%d}\n' \
             "$i" "$received_at"
     done >"$dir/alerts.jsonl"
-    "$bin" import "$dir/alerts.jsonl" || echo "sanitizers: import failed"
-    "$bin" sweep --all --yes || echo "sanitizers: sweep failed"
-    "$bin" demo >/dev/null || echo "sanitizers: demo failed"
+    "$bin" import "$dir/alerts.jsonl"
+    echo "sanitizers: import exited $?"
+    "$bin" sweep --all --yes --json >"$dir/sweep.json"
+    echo "sanitizers: sweep --all --yes exited $?: $(head -c 120 "$dir/sweep.json")"
+    "$bin" demo >/dev/null
+    echo "sanitizers: demo exited $?"
     local port=$((20000 + RANDOM % 10000))
     "$bin" relay --listen "127.0.0.1:$port" 2>"$dir/relay.err" &
     local relay_pid=$!
     for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-    seq 100 | xargs -P 100 -I{} curl -s -o /dev/null -H "Authorization: Bearer $LOGZIO_RESOLVER_RELAY_TOKEN" \
-        -H 'Content-Type: application/json' -d '{"app_key":"k","status":"critical","host":"r-{}"}' \
-        "http://127.0.0.1:$port/data/v2/alerts"
+    seq 100 | xargs -P 100 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
+        -H "Authorization: Bearer $LOGZIO_RESOLVER_RELAY_TOKEN" -H 'Content-Type: application/json' \
+        -d '{"app_key":"k","status":"critical","host":"r-{}"}' "http://127.0.0.1:$port/data/v2/alerts" |
+        sort | uniq -c | sed 's/^/sanitizers: relay answers (count, status): /'
     sleep 2
+    echo "sanitizers: relay /healthz after 100 posts: $(curl -s "http://127.0.0.1:$port/healthz")"
     kill -TERM "$relay_pid"
-    wait "$relay_pid" || echo "sanitizers: the relay exited $?"
+    wait "$relay_pid"
+    echo "sanitizers: the relay exited $? after SIGTERM"
     kill "$standin_pid" 2>/dev/null
     wait "$standin_pid" 2>/dev/null
     unset BIGPANDA_TOKEN BIGPANDA_ALERTS_URL LOGZIO_RESOLVER_LEDGER LOGZIO_RESOLVER_RELAY_TOKEN LOGZIO_RESOLVER_CONFIG
