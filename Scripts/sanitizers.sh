@@ -113,7 +113,11 @@ for sanitizer in "${which[@]}"; do
     mkdir -p "$out/$sanitizer/tests" "$out/$sanitizer/binary"
     rm -f "$out/$sanitizer"/tests/* "$out/$sanitizer"/binary/*
     echo "sanitizers: building with --sanitize=$sanitizer in $scratch"
-    swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch" 2>&1 | tail -n 3
+    if ! swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch" >"$out/$sanitizer/build.log" 2>&1; then
+        echo "sanitizers: the $sanitizer build failed; see $out/$sanitizer/build.log" >&2
+        tail -n 20 "$out/$sanitizer/build.log" >&2
+        exit 1
+    fi
     bin="$(swift build --sanitize="$sanitizer" --scratch-path "$scratch" --show-bin-path)/logzio-resolver"
     echo "sanitizers: swift test under $sanitizer (log: $out/$sanitizer/swift-test.log)"
     env "$options=log_path=$out/$sanitizer/tests/report" LOGZIO_RESOLVER_BIN="$bin" \
