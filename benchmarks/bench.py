@@ -159,7 +159,7 @@ def anon_kb(pid):
 def timed(cmd, env, out_dir, name, timeout):
     """Runs `cmd` under /usr/bin/time -v: wall time, peak RSS, CPU; and samples its peak RssAnon.
 
-    Peak RSS counts file pages mapped into the process (e.g. an mmap'd ledger) as well as private
+    Peak RSS counts file pages mapped into the process (the binary, its libraries) as well as private
     memory, so RssAnon is sampled every 10 ms beside it to tell the two apart.
     """
     tfile = os.path.join(out_dir, name + ".time")
@@ -557,12 +557,126 @@ def scenario_s5(ctx):
     return s
 
 
+def relay_load(ctx, url, token, rate, seconds, concurrency):
+    """One relay-load run: {accepted_per_s, p50_ms, p99_ms, requests, accepted, errors, ...}."""
+    a = ctx["args"]
+    cmd = [a.relay_load, url, token, str(rate), str(seconds), str(concurrency)]
+    p = subprocess.run(cmd, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=seconds + 120)
+    text = p.stdout.decode().strip()
+    check(p.returncode == 0 and text, "relay-load failed: %s %s" % (text, p.stderr.decode()[-2000:]))
+    out = {}
+    for field in text.splitlines()[-1].split():
+        key, _, value = field.partition("=")
+        try:
+            out[key] = float(value) if "." in value else int(value)
+        except ValueError:
+            out[key] = value
+    return out
+
+
+def wait_for(condition, seconds, what):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise Broken("timed out waiting for " + what)
+
+
+def http_json(url, token=None):
+    import urllib.request
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=5) as response:
+            return json.loads(response.read().decode())
+    except Exception:
+        return None
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def peak_rss_kb(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def scenario_s4_relay(ctx):
-    """S4, relay: PLACEHOLDER. The relay does not exist yet; fill in when it lands (see BENCHMARKS.md)."""
-    # TODO(relay): start `logzio-resolver relay` on loopback, forwarding to the stand-in; drive it
-    # with the `relay-load` target (benchmarks/relay-load) at a fixed rate and saturated; do the same
-    # to baseline (c), benchmarks/baseline_relay.py; report accepted alerts/s, p99 latency, peak RSS.
-    return {"placeholder": True}
+    """S4, relay: accepted alerts/s and latency of `relay` (forwarding to the stand-in, durable commits)
+    against baseline (c), benchmarks/baseline_relay.py, driven by benchmarks/relay-load."""
+    a, tools, standin, work, out_dir = ctx["args"], ctx["tools"], ctx["standin"], ctx["work"], ctx["out"]
+    check(os.access(a.relay_load, os.X_OK),
+          "no relay-load at %s (swift build --product relay-load, or pass --relay-load)" % a.relay_load)
+    relay_token = "bench-relay-token-not-a-secret"
+    results = {"loads": a.s4_loads, "seconds": a.s4_seconds}
+    for tool in ("ours", "baseline"):
+        port = free_port()
+        ledger = os.path.join(work, "s4-%s.sqlite" % tool)
+        remove_ledger(ledger)
+        if tool == "ours":
+            cmd = [a.bin, "relay", "--ledger", ledger, "--config", tools.unpaced, "--listen", "127.0.0.1:%d" % port]
+            env = clean_env({"LOGZIO_RESOLVER_RELAY_TOKEN": relay_token, "BIGPANDA_TOKEN": TOKEN,
+                             "BIGPANDA_ALERTS_URL": standin.url})
+        else:
+            cmd = [sys.executable, os.path.join(HERE, "baseline_relay.py"), str(port), ledger, relay_token]
+            env = clean_env()
+        stderr = open(os.path.join(out_dir, "s4-%s.stderr" % tool), "w")
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        base = "http://127.0.0.1:%d" % port
+        try:
+            if tool == "ours":
+                wait_for(lambda: (http_json(base + "/healthz") or {}).get("status") == "ok", 30, "the relay")
+            else:
+                wait_for(lambda: port_open(port), 30, "baseline_relay.py")
+            check(proc.poll() is None, "%s relay exited at start" % tool)
+            standin.collect()
+            runs, total_accepted = {}, 0
+            for rate, concurrency in a.s4_loads:
+                label = "%d req/s" % rate if rate else "saturation, %d connections" % concurrency
+                log("S4: %s relay, %s, %d s" % (tool, label, a.s4_seconds))
+                r = relay_load(ctx, base + "/data/v2/alerts", relay_token, rate, a.s4_seconds, concurrency)
+                check(r.get("errors") == 0 or tool == "baseline", "S4 %s %s: %s transport errors" % (tool, label, r))
+                check(r.get("accepted", 0) > 0, "S4 %s %s: nothing accepted: %s" % (tool, label, r))
+                total_accepted += r.get("accepted", 0)
+                runs[label] = r
+            result = {"runs": runs, "accepted_total": total_accepted, "peak_rss_kb": peak_rss_kb(proc.pid)}
+            if tool == "ours":
+                # Everything answered 202 reaches BigPanda: the outbox drains to 0, every request 2xx.
+                wait_for(lambda: (http_json(base + "/healthz") or {}).get("outbox_depth") == 0, 120,
+                         "the relay's outbox to drain")
+                forwards = standin.collect()
+                check(forwards and all(200 <= st < 300 for _, _, _, st in forwards),
+                      "S4: a forward was not 2xx at the stand-in")
+                result["forward_requests"] = len(forwards)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+            stderr.close()
+        check(proc.returncode == 0 or tool == "baseline", "S4: the relay exited %s after SIGTERM" % proc.returncode)
+        with sqlite3.connect(ledger) as db:
+            stored = db.execute("SELECT count(*) FROM events").fetchone()[0]
+        check(stored == total_accepted, "S4 %s: %d alerts accepted, %d in the ledger" % (tool, total_accepted, stored))
+        remove_ledger(ledger)
+        results[tool] = result
+    return results
 
 
 def wrk_ceiling(ctx, template):
@@ -648,6 +762,23 @@ def machine():
     }
 
 
+def measured_commit(binary):
+    """The commit the binary under test was built from: the git tree that holds it (a SwiftPM .build
+    directory lives inside its checkout), with a note when its sources differ from that commit."""
+    def git(args):
+        p = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(binary))] + args, stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, timeout=30)
+        return p.stdout.decode().strip() if p.returncode == 0 else ""
+    commit = git(["rev-parse", "--short", "HEAD"])
+    if not commit:
+        return "unknown (the binary is not inside a git checkout)"
+    subject = git(["log", "-1", "--format=%s"])
+    dirty = git(["status", "--porcelain", "--", "Sources", "Package.swift"])
+    subject = subject if len(subject) <= 80 else subject[:79] + "…"
+    return "%s (%s)%s, in %s" % (commit, subject, " + uncommitted changes to Sources" if dirty else "",
+                                 git(["rev-parse", "--show-toplevel"]))
+
+
 def ms(seconds):
     return "%.1f ms" % (seconds * 1000)
 
@@ -677,9 +808,11 @@ def write_report(ctx, results, path_md, path_json):
         w("")
         w("**Smoke run: tiny N, only checks that everything works. The numbers mean nothing.**")
     w("")
+    w("**Commit measured: %s.**" % results["commit"])
+    w("")
     w("Machine: %s, %s cores, %s GiB; Linux %s, Debian %s. %s. Python %s, requests %s, SQLite %s. %s, %s, %s. "
-      "Working tree: %s; binary under test: `%s`. Medians of %d runs unless noted; wall time is the whole "
-      "process, RSS is its peak (`/usr/bin/time -v`)." % (
+      "Benchmark scripts from: %s; binary under test: `%s`. Medians of %d runs unless noted; wall time is the "
+      "whole process, RSS is its peak (`/usr/bin/time -v`)." % (
           m["cpu"], m["cores"], m["memory_gib"], m["kernel"], m["os"], m["swift"], m["python"], m["requests"],
           m["sqlite_python"], m["nginx"], m["wrk"], m["hyperfine"], m["git"], results["binary"], a.runs))
     if LOAD:
@@ -746,7 +879,7 @@ def write_report(ctx, results, path_md, path_json):
         if all(anon):
             w("")
             w("Private memory (peak RssAnon, sampled every 10 ms) of logzio-resolver at %s events: %s. Peak RSS "
-              "also counts mapped file pages (the binary, its libraries and an mmap'd ledger)." % (
+              "also counts mapped file pages (the binary and its libraries)." % (
                   " / ".join(str(e) for e in a.s2_sizes), " / ".join(mb(x) for x in anon)))
         if len(a.s2_sizes) >= 2:
             sizes = sorted(a.s2_sizes)
@@ -784,13 +917,38 @@ def write_report(ctx, results, path_md, path_json):
         targets.append(("S3 start-up median", "< 20 ms", ms(s3["sweep"]["median"]), s3["sweep"]["median"] < 0.020))
         w("")
 
-    w("## S4, relay: PLACEHOLDER")
-    w("")
-    w("| scenario | tool | result |")
-    w("| --- | --- | --- |")
-    w("| S4 relay ingest + forward | `logzio-resolver relay` | **placeholder: not measured by this suite yet** |")
-    w("| S4 relay ingest + forward | baseline (c), a Python relay | **placeholder** |")
-    w("")
+    s4 = results.get("s4")
+    if s4:
+        w("## S4, relay: `relay` with `forward: true` against baseline (c), %d s per load" % s4["seconds"])
+        w("")
+        w("Load from `relay-load` (one ~1 KB alert per request; latency from each request's scheduled start). "
+          "Every accepted alert was checked in the ledger, and ours forwarded all of them (outbox drained to 0, "
+          "%d forward requests, all 2xx)." % s4["ours"].get("forward_requests", 0))
+        w("")
+        w("| load | relay: accepted/s, p50, p99 | baseline (c): accepted/s, p50, p99 |")
+        w("| --- | --- | --- |")
+        for label in s4["ours"]["runs"]:
+            cells = []
+            for tool in ("ours", "baseline"):
+                r = s4[tool]["runs"][label]
+                cells.append("%.0f, %.1f ms, %.1f ms%s" % (
+                    r["accepted_per_s"], r["p50_ms"], r["p99_ms"],
+                    " (%d errors)" % r["errors"] if r.get("errors") else ""))
+            w("| %s | %s | %s |" % (label, cells[0], cells[1]))
+        w("")
+        w("Peak RSS: relay %s, baseline (c) %s." % (mb(s4["ours"]["peak_rss_kb"]), mb(s4["baseline"]["peak_rss_kb"])))
+        at_1000 = s4["ours"]["runs"].get("1000 req/s")
+        if at_1000:
+            targets.append(("S4 relay p99 at 1000 req/s", "< 10 ms", ms(at_1000["p99_ms"] / 1000),
+                            at_1000["p99_ms"] < 10))
+        saturated = [label for label in s4["ours"]["runs"] if label.startswith("saturation")]
+        if saturated:
+            label = saturated[0]
+            ratio = s4["ours"]["runs"][label]["accepted_per_s"] / max(
+                s4["baseline"]["runs"][label]["accepted_per_s"], 1e-9)
+            targets.append(("S4 relay accepted/s vs baseline (c), %s" % label, "≥ 10×", "%.1f×" % ratio,
+                            ratio >= 10))
+        w("")
 
     s5 = results.get("s5")
     if s5:
@@ -853,7 +1011,6 @@ def write_report(ctx, results, path_md, path_json):
     w("| --- | --- | --- | --- |")
     for name, wanted, got, ok in targets:
         w("| %s | %s | %s | %s |" % (name, wanted, got, "smoke: not judged" if a.smoke else verdict(ok)))
-    w("| S4 relay | (to be set) | placeholder | not measured |")
     w("")
     results["targets"] = [{"target": n, "wanted": wt, "measured": g, "met": ok} for n, wt, g, ok in targets]
     with open(path_md, "w") as f:
@@ -872,7 +1029,9 @@ def main():
     ap.add_argument("--runs", type=int, default=None, help="runs per measurement (default 5; smoke 1)")
     ap.add_argument("--work", default=None, help="scratch directory for ledgers (default: a new one under /tmp)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
-    ap.add_argument("--only", default="s1,s2,s3,s5", help="comma-separated scenarios to run")
+    ap.add_argument("--only", default="s1,s2,s3,s4,s5", help="comma-separated scenarios to run")
+    ap.add_argument("--relay-load", default=None,
+                    help="the relay-load binary for S4 (default: next to --bin)")
     ap.add_argument("--results", default=None,
                     help="where to write the report (default benchmarks/results.md; smoke: benchmarks/out/results-smoke.md)")
     ap.add_argument("--s3-extra-bin", default=None,
@@ -886,6 +1045,7 @@ def main():
         a.s3_runs = 5
         a.s5_alerts, a.s5_runs = 300, 1
         a.wrk_seconds = 1
+        a.s4_loads, a.s4_seconds = [(100, 4), (0, 4)], 1
     else:
         a.runs = a.runs or 5
         a.s1_small, a.s1_full = 10_000, 100_000
@@ -893,6 +1053,8 @@ def main():
         a.s3_runs = 100
         a.s5_alerts, a.s5_runs = 6_000, 5
         a.wrk_seconds = 10
+        a.s4_loads, a.s4_seconds = [(100, 16), (1000, 16), (0, 16), (0, 64)], 10
+    a.relay_load = a.relay_load or os.path.join(os.path.dirname(os.path.abspath(a.bin)), "relay-load")
     if a.results is None:
         a.results = os.path.join(HERE, "out", "results-smoke.md") if a.smoke else os.path.join(HERE, "results.md")
     check(os.access(a.bin, os.X_OK), "no binary at %s" % a.bin)
@@ -916,7 +1078,7 @@ def main():
     ctx = {"args": a, "work": work, "out": out, "standin": standin, "ledgers": Ledgers(a, work, out)}
     ctx["tools"] = Tools(a, standin, work, out)
     results = {"machine": machine(), "mode": "smoke" if a.smoke else "full", "runs": a.runs,
-               "binary": "%s (%s)" % (a.bin, binary_version(a.bin))}
+               "binary": "%s (%s)" % (a.bin, binary_version(a.bin)), "commit": measured_commit(a.bin)}
     failed = None
     try:
         log("stand-in: nginx on %s" % standin.url)
@@ -930,7 +1092,8 @@ def main():
             results["s2"] = scenario_s2(ctx)
         if "s3" in only:
             results["s3"] = scenario_s3(ctx)
-        results["s4"] = scenario_s4_relay(ctx)
+        if "s4" in only:
+            results["s4"] = scenario_s4_relay(ctx)
         if "s5" in only:
             results["s5"] = scenario_s5(ctx)
     except Broken as e:

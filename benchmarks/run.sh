@@ -5,7 +5,8 @@
 #   benchmarks/run.sh --smoke    tiny N, checks that everything works; under a minute; exit 1 if broken
 #                                (report in benchmarks/out/results-smoke.md; results.md is left alone)
 #
-# Other options go to bench.py (--runs N, --only s1,s2,s3,s5, --keep, --work DIR).
+# Other options go to bench.py (--runs N, --only s1,s2,s3,s4,s5, --keep, --work DIR, --relay-load PATH).
+# S4 drives the relay with the relay-load target, which the build below makes next to the binary.
 # LOGZIO_RESOLVER_BIN=PATH uses a prebuilt binary instead of `swift build -c release`.
 # All traffic stays on 127.0.0.1.
 set -euo pipefail
@@ -35,6 +36,11 @@ python3 -c 'import requests' 2>/dev/null || python3 -m pip install -q requests
 
 if [ -n "${LOGZIO_RESOLVER_BIN:-}" ]; then
     bin="$LOGZIO_RESOLVER_BIN"
+    # S4's load generator: next to the binary, or built (debug) for the run.
+    if [ ! -x "$(dirname "$bin")/relay-load" ]; then
+        swift build --product relay-load 2>&1 | tail -n 1
+        set -- --relay-load "$(swift build --show-bin-path)/relay-load" "$@"
+    fi
 else
     # The build users install (Scripts/install.sh): the Swift runtime linked in.
     swift build -c release --static-swift-stdlib 2>&1 | tail -n 3

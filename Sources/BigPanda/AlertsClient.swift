@@ -9,23 +9,61 @@ public final class AlertsClient: Sendable {
     private let curl: CurlClient
     private let logger: Logger
     private let pacer: Pacer
-    private let deadline: ContinuousClock.Instant
+    /// When the run's deadline falls; set by the run's first `send`, or by `startRun()`.
+    private let runDeadline: Mutex<ContinuousClock.Instant?> = Mutex(nil)
     private let stopped: Mutex<String?> = Mutex(nil)
 
     /// The User-Agent sent with every request.
     public static let userAgent = "logzio-resolver/\(ResolverVersion.current)"
 
-    /// Creates a client; the deadline starts now.
+    /// Creates a client. The deadline is per run: it starts with the run's first `send`, not here, so time
+    /// spent reading the ledger and choosing alerts before sending does not count against it.
     public init(options: AlertsClientOptions, curl: CurlClient, logger: Logger) {
         self.options = options
         self.curl = curl
         self.logger = logger
         self.pacer = Pacer(requestsPerSecond: options.requestsPerSecond)
-        self.deadline = .now + .seconds(options.deadline)
     }
 
     /// Why sending stopped (a refused token), or nil while it goes on.
     public var stopReason: String? { stopped.withLock { $0 } }
+
+    /// Starts a new run on this client: its deadline counts from now, and a refused token of an earlier
+    /// run no longer stops sending. A client used for a single run need not call it.
+    public func startRun() {
+        let deadline = ContinuousClock.now + .seconds(options.deadline)
+        runDeadline.withLock { $0 = deadline }
+        stopped.withLock { $0 = nil }
+    }
+
+    /// The current run's deadline, starting the run now if none has started.
+    private func currentDeadline() -> ContinuousClock.Instant {
+        let now = ContinuousClock.now
+        return runDeadline.withLock { deadline in
+            if let deadline { return deadline }
+            let started = now + .seconds(options.deadline)
+            deadline = started
+            return started
+        }
+    }
+
+    /// The message of a request not sent because the deadline had passed.
+    private var deadlineMessage: String {
+        "not sent: the run's deadline (\(Self.durationText(options.deadline))) had passed"
+    }
+
+    /// Seconds as `4m`, `30s` or `1m30s`, as the config file writes them.
+    static func durationText(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.up))
+        let hours = whole / 3_600
+        let minutes = whole % 3_600 / 60
+        let rest = whole % 60
+        var text = ""
+        if hours > 0 { text += "\(hours)h" }
+        if minutes > 0 { text += "\(minutes)m" }
+        if rest > 0 || text.isEmpty { text += "\(rest)s" }
+        return text
+    }
 
     /// Sends one batch of alerts for one app key.
     public func send(appKey: String, alerts: [JSONObject]) async -> DeliveryResult {
@@ -44,11 +82,19 @@ public final class AlertsClient: Sendable {
 
     /// Makes one request for a prepared JSON body, after waiting for its pacing slot. Never retries.
     public func attempt(body: [UInt8]) async -> Attempt {
+        await attempt(body: body, notAfter: nil) ?? .cancelled
+    }
+
+    /// One request, or nil when `deadline` has passed before it could start: then nothing is sent.
+    private func attempt(body: [UInt8], notAfter deadline: ContinuousClock.Instant?) async -> Attempt? {
+        // Checked before the pacing wait too, so batches left at the deadline do not queue for slots.
+        if let deadline, ContinuousClock.now >= deadline { return nil }
         do {
             try await pacer.waitForSlot()
         } catch {
             return .cancelled
         }
+        if let deadline, ContinuousClock.now >= deadline { return nil }
         let request = HTTPRequest(
             method: "POST",
             url: options.alertsURL,
@@ -71,7 +117,12 @@ public final class AlertsClient: Sendable {
     }
 
     /// Sends a prepared JSON body, retrying 429, 5xx and network errors until the deadline.
+    ///
+    /// No request starts once the run's deadline has passed, the first one included: a body that was
+    /// never sent then fails with 0 attempts, so a run against a BigPanda that never answers lasts at
+    /// most the deadline plus one timeout, however many batches it has.
     public func send(body: [UInt8]) async -> DeliveryResult {
+        let deadline = currentDeadline()
         var attempts = 0
         var lastStatus: Int?
         var lastMessage: String?
@@ -80,7 +131,15 @@ public final class AlertsClient: Sendable {
                 return DeliveryResult(outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: reason)
             }
             let retryAfter: Double?
-            switch await attempt(body: body) {
+            guard let answer = await attempt(body: body, notAfter: deadline) else {
+                return DeliveryResult(
+                    outcome: .failed, httpStatus: lastStatus, attempts: attempts,
+                    message: attempts == 0
+                        ? deadlineMessage
+                        : "\(lastMessage ?? "no answer"), still failing at the deadline after \(attempts) attempt\(attempts == 1 ? "" : "s")"
+                )
+            }
+            switch answer {
             case .cancelled:
                 return DeliveryResult(
                     outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: "cancelled")

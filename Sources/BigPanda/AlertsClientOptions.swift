@@ -8,7 +8,7 @@ public struct AlertsClientOptions: Sendable {
     public var requestsPerSecond: Double
     /// Per-request timeout in seconds.
     public var timeout: Double
-    /// Seconds from the client's creation after which no retry starts.
+    /// Seconds from a run's first request after which no request starts, a first one included.
     public var deadline: Double
     /// The most requests in flight at once.
     public var maxInFlight: Int

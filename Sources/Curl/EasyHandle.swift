@@ -74,6 +74,11 @@ final class EasyHandle {
         try check(ccurl_easy_setopt_write_callback(raw, option, value))
     }
 
+    /// Sets the callback libcurl calls each time it is about to send the request (CURLOPT_PREREQFUNCTION).
+    func setBeforeRequest(_ value: curl_prereq_callback) throws(CurlError) {
+        try check(ccurl_easy_setopt_prereq_callback(raw, value))
+    }
+
     /// Copies `body` into libcurl (CURLOPT_COPYPOSTFIELDS), which also makes the request a POST.
     func setCopiedBody(_ body: [UInt8]) throws(CurlError) {
         try set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(body.count))

@@ -10,6 +10,8 @@ final class Transfer {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var responseHeaders: [HTTPHeader] = []
     private var responseBody: [UInt8] = []
+    /// How many times libcurl was about to send this request.
+    private var requestStarts = 0
 
     init(job: Job, easy: EasyHandle) {
         self.job = job
@@ -42,6 +44,8 @@ final class Transfer {
         try easy.set(CURLOPT_WRITEDATA, pointer: context)
         try easy.set(CURLOPT_HEADERFUNCTION, callback: Self.receiveHeader)
         try easy.set(CURLOPT_HEADERDATA, pointer: context)
+        try easy.setBeforeRequest(Self.beforeRequest)
+        try easy.set(CURLOPT_PREREQDATA, pointer: context)
         try configureMethod(request)
         try configureHeaders(request)
     }
@@ -88,6 +92,9 @@ final class Transfer {
 
     /// The outcome once libcurl reports the transfer done with `code`.
     func outcome(_ code: CURLcode) -> Result<HTTPResponse, CurlError> {
+        if code == CURLE_ABORTED_BY_CALLBACK, requestStarts > 1 {
+            return .failure(Self.resendRefused)
+        }
         guard code == CURLE_OK else {
             return .failure(
                 CurlError(code: code, errorBuffer: easy.errorText, redacting: Self.secrets(in: job.request.headers)))
@@ -109,6 +116,23 @@ final class Transfer {
             }
         }
         return secrets.sorted { $0.count > $1.count }
+    }
+
+    /// The error of a request whose kept-alive connection died before any answer, once libcurl's own
+    /// re-send was refused: transient, so the caller retries it as an attempt it counts and paces.
+    static let resendRefused = CurlError(
+        code: CurlError.value(CURLE_GOT_NOTHING),
+        message: "the kept-alive connection closed before any answer (libcurl's silent re-send was refused)",
+        isTransient: true)
+
+    /// Lets the first request go and refuses any other. libcurl calls this before every request it puts on
+    /// the wire; a second call means it is about to re-send on its own, because a reused connection died
+    /// before any answer. Refusing keeps one `send` equal to one request, so callers count and pace all.
+    private static let beforeRequest: curl_prereq_callback = { context, _, _, _, _ in
+        guard let context else { return CURL_PREREQFUNC_ABORT }
+        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        transfer.requestStarts += 1
+        return transfer.requestStarts == 1 ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT
     }
 
     private static let receiveBody: curl_write_callback = { data, size, count, context in

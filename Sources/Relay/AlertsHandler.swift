@@ -87,7 +87,13 @@ struct AlertsHandler: Sendable {
     }
 
     /// The same metrics a sweep writes, from the ledger, plus the relay's request and outbox counters.
-    func metrics() async -> Response {
+    /// They need the relay token unless `relay.public_metrics` is true.
+    func metrics(_ request: Request) async -> Response {
+        if !options.publicMetrics, !authorized(request.headers[.authorization]) {
+            var response = Self.json(.unauthorized, failure: "missing or wrong bearer token")
+            response.headers[.wwwAuthenticate] = "Bearer"
+            return response
+        }
         do {
             let now = clock()
             let (stored, summary, outbox) = try await worker.perform { ledger in

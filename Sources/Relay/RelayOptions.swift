@@ -16,6 +16,8 @@ public struct RelayOptions: Sendable {
     public var defaultAppKey: String?
     /// The most alerts in one forward request (`bigpanda.batch_size`).
     public var batchSize: Int
+    /// Whether `GET /metrics` is served without the token (`relay.public_metrics`), default false.
+    public var publicMetrics = false
     /// Seconds between heartbeats.
     public var heartbeatPeriod: Double = 30
     /// Seconds to wait before retrying after BigPanda refused the token.

@@ -35,7 +35,7 @@ public enum RelayServer {
         let handler = AlertsHandler(options: options, worker: worker, state: state, clock: clock, logger: logger)
         router.post("/data/v2/alerts") { request, _ in await handler.handle(request) }
         router.get("/healthz") { _, _ in await handler.health() }
-        router.get("/metrics") { _, _ in await handler.metrics() }
+        router.get("/metrics") { request, _ in await handler.metrics(request) }
 
         var services: [any Service] = [heartbeat]
         if options.forward, let client {

@@ -63,6 +63,8 @@ public struct ResolverConfig: Sendable {
     /// Seconds after a close during which a still-active alert is `pending`, not drift
     /// (`bigpanda.close_grace`), default 120.
     public var closeGrace: Int64 = 120
+    /// Whether the relay serves `GET /metrics` without its token (`relay.public_metrics`), default false.
+    public var relayPublicMetrics = false
 
     /// The built-in defaults.
     public init() {}

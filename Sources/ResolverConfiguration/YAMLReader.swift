@@ -309,8 +309,10 @@ struct YAMLReader {
             case "token_file": config.relayTokenFile = try string(value, full)
             case "forward": config.relayForward = try boolean(value, full)
             case "max_body": config.relayMaxBody = try size(value, full)
+            case "public_metrics": config.relayPublicMetrics = try boolean(value, full)
             default:
-                throw fail(keyNode, full, "unknown key; relay has listen, token_file, forward, max_body")
+                throw fail(
+                    keyNode, full, "unknown key; relay has listen, token_file, forward, max_body, public_metrics")
             }
         }
     }

@@ -32,6 +32,14 @@ struct RelayCommand: AsyncParsableCommand {
         }
     }
 
+    /// A period a test set in the environment (positive seconds), or nil: production never sets these.
+    static func testSeconds(_ name: String) -> Double? {
+        guard let text = Environment.values[name], let seconds = Double(text), seconds > 0, seconds.isFinite else {
+            return nil
+        }
+        return seconds
+    }
+
     func run() async throws {
         let logger = logging.makeLogger()
         let config = try ledgerOptions.load()
@@ -62,7 +70,10 @@ struct RelayCommand: AsyncParsableCommand {
         var options = RelayOptions(
             host: address.host, port: address.port, token: relayToken, forward: config.relayForward,
             maxBody: config.relayMaxBody, defaultAppKey: config.appKey, batchSize: config.batchSize)
-        options.heartbeatPeriod = 30
+        options.publicMetrics = config.relayPublicMetrics
+        // Test-only: the end-to-end tests shorten these periods; they are not documented for operators.
+        options.heartbeatPeriod = Self.testSeconds("LOGZIO_RESOLVER_TEST_HEARTBEAT_SECONDS") ?? 30
+        options.unauthorizedPause = Self.testSeconds("LOGZIO_RESOLVER_TEST_UNAUTHORIZED_PAUSE_SECONDS") ?? 60
         do {
             try await RelayServer.run(
                 options: options, ledger: ledger, client: connection?.client, logger: logger, clock: wallClock

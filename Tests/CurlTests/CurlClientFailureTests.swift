@@ -18,6 +18,33 @@ struct CurlClientFailureTests {
         #expect(error.domain == .easy)
     }
 
+    @Test("a kept-alive connection that dies before any answer costs one request, never a silent re-send")
+    func deadReusedConnectionIsNotResent() async throws {
+        let requests = Recorder(0)
+        let server = try LoopbackServer { _ in
+            var number = 0
+            requests.update {
+                $0 += 1
+                number = $0
+            }
+            // The first answer leaves the connection open; the second request on it gets a reset.
+            return number == 1 ? .status(200) : number == 2 ? .reset : .status(201)
+        }
+        defer { server.stop() }
+        let client = try Fixture.client()
+        defer { client.shutdown() }
+
+        let first = try await client.send(HTTPRequest(url: server.baseURL, body: [1]))
+        #expect(first.status == 200)
+        let error = try #require(await Fixture.failure(client, HTTPRequest(url: server.baseURL, body: [2])))
+        #expect(error.isTransient, "the caller can retry it as an attempt of its own")
+        #expect(error.code == 52, "\(error)")
+        #expect(requests.value == 2, "libcurl re-sent the request on its own")
+        let third = try await client.send(HTTPRequest(url: server.baseURL, body: [3]))
+        #expect(third.status == 201)
+        #expect(requests.value == 3)
+    }
+
     @Test("a truncated response is a transient error")
     func truncated() async throws {
         let server = try LoopbackServer { _ in .truncated(status: 200, body: Array("{\"par".utf8)) }

@@ -48,6 +48,8 @@ import Testing
         ("rules:\n  - name: a\n    match: { check: x }\n    stale_after: 1h\n    colour: red\n", 5, "rules[0].colour"),
         ("max_resolve_fraction: 2\n", 1, "max_resolve_fraction"),
         ("relay:\n  forward: maybe\n", 2, "relay.forward"),
+        ("relay:\n  forward: true\n  public_metrics: 1x\n", 3, "relay.public_metrics"),
+        ("relay:\n  public_metric: true\n", 2, "relay.public_metric"),
     ])
     func namesTheKeyAndLine(yaml: String, line: Int, key: String) {
         do {
@@ -58,6 +60,12 @@ import Testing
             #expect(error.line == line, "\(error)")
             #expect(error.description.hasPrefix("test.yaml:\(line): \(key): "))
         }
+    }
+
+    @Test func publicMetricsIsOffUnlessSet() throws {
+        #expect(try load("stale_after: 1h\n").relayPublicMetrics == false)
+        #expect(try load("relay:\n  public_metrics: true\n").relayPublicMetrics == true)
+        #expect(try load("relay:\n  public_metrics: no\n").relayPublicMetrics == false)
     }
 
     @Test func refusesRetentionNotLongerThanTheLongestStaleAfter() {

@@ -1,7 +1,7 @@
 import Foundation
+import FuzzSupport
 import ResolverConfiguration
 import Staleness
-import FuzzSupport
 import Testing
 
 /// Property-based and mutation fuzzing of `ConfigLoader.apply(yaml:file:to:)`.
@@ -174,7 +174,7 @@ import Testing
             && a.batchSize == b.batchSize && a.timeout == b.timeout && a.deadline == b.deadline && a.policy == b.policy
             && a.maxResolvesPerRun == b.maxResolvesPerRun && a.maxResolveFraction == b.maxResolveFraction
             && a.retention == b.retention && a.relayForward == b.relayForward && a.relayMaxBody == b.relayMaxBody
-            && a.relayListen == b.relayListen
+            && a.relayListen == b.relayListen && a.relayPublicMetrics == b.relayPublicMetrics
     }
 
     @Test func generatedConfigsLoadAsWritten() async throws {
