@@ -223,3 +223,21 @@ import Testing
         #expect(list.code == 78)
     }
 }
+
+@Suite struct SweepPacingEndToEndTests {
+    @Test func requestsPerSecondFromTheConfigPacesTheBinary() async throws {
+        let scenario = try Scenario()
+        try scenario.writeConfig("bigpanda:\n  requests_per_second: 2\n  batch_size: 1\n  deadline: 30s\n")
+        let base = nowSeconds() - 5 * 3600
+        for index in 0..<6 { try await scenario.record(host: "paced-\(index)", at: base) }
+        let result = try await scenario.run(["sweep", "--force"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let times = scenario.standIn.requestTimes
+        #expect(times.count == 6, "one alert per request")
+        // At 2 a second, no one-second window holds a third request, and six take at least 2.5 s.
+        for (index, time) in times.enumerated() where index + 2 < times.count {
+            #expect(times[index + 2] - time >= 1.0, "three requests within \(times[index + 2] - time) s")
+        }
+        if let first = times.first, let last = times.last { #expect(last - first >= 2.5) }
+    }
+}
