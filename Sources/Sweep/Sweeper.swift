@@ -71,7 +71,7 @@ public final class Sweeper {
 
         var report = SweepReport()
         var candidates: [Candidate] = []
-        let matchFields = options.policy.matchFields
+        let evaluator = AlertEvaluator(policy: options.policy, feed: feed, auto: auto)
         let forwarding = try ledger.alertsWithPendingForward()
         try ledger.forEachAlert(AlertFilter(states: [.open], appKey: options.appKey)) { alert in
             report.open += 1
@@ -82,19 +82,15 @@ public final class Sweeper {
                         reason: "its last event is still waiting in the relay's outbox to be forwarded"))
                 return
             }
-            // Rules read only their match fields, so only those are decoded (none without rules).
-            let payload: JSONObject
-            do {
-                payload = matchFields.isEmpty ? JSONObject() : try RawJSONObject(Array(alert.payloadText.utf8)).subset(matchFields)
-            } catch {
+            let decision: StalenessDecision
+            switch evaluator.evaluate(alert, now: options.now) {
+            case .decided(let decided):
+                decision = decided
+            case .unreadable(let reason):
                 report.actions.append(
-                    SweepAction(
-                        identity: alert.display, appKey: alert.appKey, action: .kept, rule: "-",
-                        reason: "the stored payload cannot be read: \(error)"))
+                    SweepAction(identity: alert.display, appKey: alert.appKey, action: .kept, rule: "-", reason: reason))
                 return
             }
-            let decision = options.policy.decide(
-                payload: payload, lastReceived: alert.lastReceived, now: options.now, feed: feed, auto: auto)
             if options.all {
                 let silence = DurationText.format(max(0, options.now - alert.lastReceived))
                 candidates.append(

@@ -4,6 +4,7 @@ import Ledger
 import Logzio
 import ResolverConfiguration
 import Staleness
+import Sweep
 
 /// `check`: validates the setup and explains the rules, sending nothing.
 struct CheckCommand: AsyncParsableCommand {
@@ -81,13 +82,13 @@ struct CheckCommand: AsyncParsableCommand {
                 }
                 auto = definitions.resolver(definitionField: policy.definitionField, now: now)
             }
+            let evaluator = AlertEvaluator(policy: policy, feed: feed, auto: auto)
             var lines: [[String]] = []
             var derivations: [String] = []
             var warnings: [String] = []
             try ledger.forEachAlert(AlertFilter(states: [.open])) { alert in
                 let payload = (try? alert.payload()) ?? JSONObject()
-                let decision = policy.decide(
-                    payload: payload, lastReceived: alert.lastReceived, now: now, feed: feed, auto: auto)
+                let decision = evaluator.evaluate(alert, now: now).decision
                 if decision.staleAfter == .auto {
                     let shown = decision.effectiveStaleAfter.map { DurationText.format($0) } ?? "none"
                     derivations.append("  \(alert.display): stale_after \(shown), \(decision.source)")

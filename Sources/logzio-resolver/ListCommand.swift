@@ -4,6 +4,7 @@ import Ledger
 import Logging
 import ResolverConfiguration
 import Staleness
+import Sweep
 
 #if canImport(Glibc)
     import Glibc
@@ -44,6 +45,7 @@ struct ListCommand: AsyncParsableCommand {
         let ledger = try openLedger(config.ledger, mode: .readOnly)
         let feed = try FeedReader.liveness(ledger)
         let auto = try await autoResolver(config: config, ledger: ledger, evaluateAt: evaluateAt, logger: logger)
+        let evaluator = AlertEvaluator(policy: config.policy, feed: feed, auto: auto)
         let states: Set<AlertState> =
             switch state {
             case .open, .stale: [.open]
@@ -57,8 +59,8 @@ struct ListCommand: AsyncParsableCommand {
         do {
             try ledger.forEachAlert(AlertFilter(states: states, appKey: appKey)) { alert in
                 let payload = (try? alert.payload()) ?? JSONObject()
-                let decision = config.policy.decide(
-                    payload: payload, lastReceived: alert.lastReceived, now: evaluateAt, feed: feed, auto: auto)
+                let evaluation = evaluator.evaluate(alert, now: evaluateAt)
+                let decision = evaluation.decision
                 let stale = alert.state == .open && decision.isStale
                 if state == .stale, !stale { return }
                 if json {

@@ -73,9 +73,9 @@ struct CurlClientFailureTests {
         #expect(error.isTransient)
         #expect(error.code == 28)
         #expect(elapsed >= .milliseconds(250))
-        // The server would answer after 10 s. Under 5 s proves the 0.3 s timeout fired; the slack is for
+        // The server would answer after 10 s. Under 8 s proves the 0.3 s timeout fired; the slack is for
         // a loaded 2-core CI machine, where resuming the awaiting task can wait for a pool thread.
-        #expect(elapsed < .seconds(5))
+        #expect(elapsed < .seconds(8))
     }
 
     @Test("a refused connection is transient and its message never shows the Authorization header")

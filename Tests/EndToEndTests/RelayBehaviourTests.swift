@@ -135,7 +135,13 @@ import Testing
             scenario: scenario, environment: ["LOGZIO_RESOLVER_TEST_UNAUTHORIZED_PAUSE_SECONDS": "1"])
         #expect(try await relay.post(Self.alert("t-1")).0 == 202)
         #expect(try await eventually(5) { scenario.standIn.requestCount >= 1 })
-        let paused = try await relay.health()
+        // The forwarder records the pause a moment after the stand-in answered.
+        var paused: [String: Any] = [:]
+        for _ in 0..<100 {
+            paused = try await relay.health()
+            if (paused["last_forward_error"] as? String)?.contains("forwarding paused") == true { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect((paused["last_forward_error"] as? String)?.contains("forwarding paused") == true, "\(paused)")
         #expect(paused["status"] as? String == "ok", "a refused token does not fail /healthz")
         #expect(try await eventually(10) { scenario.standIn.received.count == 1 })

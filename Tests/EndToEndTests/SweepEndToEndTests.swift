@@ -234,10 +234,12 @@ import Testing
         #expect(result.code == 0, "\(result.stderr)")
         let times = scenario.standIn.requestTimes
         #expect(times.count == 6, "one alert per request")
-        // At 2 a second, no one-second window holds a third request, and six take at least 2.5 s.
+        // At 2 a second, requests start 0.505 s apart, so a third one never starts within a second of the
+        // first. Arrival times at the stand-in carry the machine's scheduling jitter, hence the slack;
+        // unpaced, all six arrive within milliseconds.
         for (index, time) in times.enumerated() where index + 2 < times.count {
-            #expect(times[index + 2] - time >= 1.0, "three requests within \(times[index + 2] - time) s")
+            #expect(times[index + 2] - time >= 0.8, "three requests within \(times[index + 2] - time) s")
         }
-        if let first = times.first, let last = times.last { #expect(last - first >= 2.5) }
+        if let first = times.first, let last = times.last { #expect(last - first >= 2.2) }
     }
 }

@@ -1,0 +1,55 @@
+import Alerts
+public import Ledger
+public import Staleness
+
+/// The one evaluation of "this ledger alert, now" that `sweep`, `list` and `check` share: the rules
+/// (with `auto` and observed silence) over the fields of the alert's last payload they read.
+public struct AlertEvaluator: Sendable {
+    /// The rules.
+    public let policy: StalenessPolicy
+    /// When the feed was observed alive, from the relay's heartbeats; nil counts all silence.
+    public let feed: FeedLiveness?
+    /// Resolves `stale_after: auto`; nil when no definitions are available.
+    public let auto: AutoResolver?
+    private let fields: Set<String>
+
+    /// What the rules say about one alert, or why its payload could not be read.
+    public enum Evaluation: Sendable {
+        /// The rules decided.
+        case decided(StalenessDecision)
+        /// The stored payload cannot be read: such an alert is kept, never resolved.
+        case unreadable(reason: String)
+    }
+
+    /// Creates an evaluator.
+    public init(policy: StalenessPolicy, feed: FeedLiveness?, auto: AutoResolver?) {
+        self.policy = policy
+        self.feed = feed
+        self.auto = auto
+        fields = policy.matchFields
+    }
+
+    /// Evaluates `alert` at `now`. Only the fields the rules read are decoded (none without rules).
+    public func evaluate(_ alert: LedgerAlert, now: Int64) -> Evaluation {
+        let payload: JSONObject
+        do {
+            payload = fields.isEmpty ? JSONObject() : try RawJSONObject(Array(alert.payloadText.utf8)).subset(fields)
+        } catch {
+            return .unreadable(reason: "the stored payload cannot be read: \(error)")
+        }
+        return .decided(policy.decide(payload: payload, lastReceived: alert.lastReceived, now: now, feed: feed, auto: auto))
+    }
+}
+
+extension AlertEvaluator.Evaluation {
+    /// The decision to show: an unreadable payload is kept, under no rule, with the reason.
+    public var decision: StalenessDecision {
+        switch self {
+        case .decided(let decision): decision
+        case .unreadable(let reason):
+            StalenessDecision(
+                rule: "-", staleAfter: .never, silence: 0, isStale: false, staleAt: nil, reason: "kept: \(reason)",
+                effectiveStaleAfter: nil, source: "unreadable payload")
+        }
+    }
+}
