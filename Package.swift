@@ -48,6 +48,8 @@ var package = Package(
         .target(name: "Ledger", dependencies: ["Alerts", "CSQLite"]),
         // Pure staleness rules.
         .target(name: "Staleness", dependencies: ["Alerts"]),
+        // Replays the ledger's history under a staleness policy: what the rules would have done.
+        .target(name: "Backtest", dependencies: ["Alerts", "Staleness"]),
         // The YAML config file, environment and defaults, validated once.
         .target(
             name: "ResolverConfiguration",
@@ -81,7 +83,7 @@ var package = Package(
             name: "logzio-resolver",
             dependencies: [
                 "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
-                "Relay",
+                "Relay", "Backtest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -98,6 +100,7 @@ var package = Package(
             name: "BigPandaTests",
             dependencies: ["BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn", "FuzzSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Alerts"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Staleness", "Alerts", "FuzzSupport"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "FuzzSupport"]),
         .testTarget(
             name: "ResolverConfigurationTests", dependencies: ["ResolverConfiguration", "Staleness", "FuzzSupport"]),
