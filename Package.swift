@@ -108,7 +108,7 @@ var package = Package(
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["AlertsStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl", "FuzzSupport"]
+            dependencies: ["AlertsStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl", "FuzzSupport", "CSQLite"]
         ),
     ]
 )
