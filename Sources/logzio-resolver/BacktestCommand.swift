@@ -41,10 +41,17 @@ struct BacktestCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object instead of tables.")
     var json = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "End the replay at this TIME instead of now (ISO 8601 or epoch seconds), for tests and benchmarks.",
+            visibility: .hidden))
+    var now: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
-        let now = wallClock()
+        let now = try self.now.map { try parseTime($0, flag: "--now") } ?? wallClock()
         let window = ReplayWindow(
             now: now, since: try Self.duration(since, flag: "--since"),
             interval: try Self.duration(interval, flag: "--interval"),

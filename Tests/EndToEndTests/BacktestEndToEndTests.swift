@@ -126,6 +126,14 @@ import Testing
         #expect(result.stderr.contains(flag))
     }
 
+    @Test func aCompareConfigThatCannotBeReadIsAConfigError() async throws {
+        let scenario = try Scenario(config: Self.rules)
+        let result = try await scenario.run(["backtest", "--compare", scenario.directory + "/missing.yaml"])
+        #expect(result.code == 78)
+        #expect(result.stderr.contains("--compare"))
+        #expect(result.stderr.contains("missing.yaml"))
+    }
+
     /// Checkpoints the WAL into the main file and closes, so SQLite removes the `-wal` and `-shm` files.
     func checkpoint(_ path: String) throws {
         var db: OpaquePointer?
