@@ -23,6 +23,9 @@ public struct Replay {
     private var currentAlertCounted = false
     /// The event that began the current silence of the current alert.
     private var pending: SilenceStart?
+    /// The last non-`ok` payload of the current alert and its rule: re-notifications of one alert
+    /// mostly repeat their match fields, so matching them again would be wasted work.
+    private var lastMatched: (payload: JSONObject, rule: (index: Int, staleAfter: StaleAfter))?
 
     /// An event that begins a silence, with the rule the silence falls under (nil for an `ok`).
     private struct SilenceStart {
@@ -73,13 +76,20 @@ public struct Replay {
             currentAlert = alert
             alertSerial += 1
             currentAlertCounted = false
+            lastMatched = nil
         }
         events += 1
         guard !isOK else {
             pending = SilenceStart(receivedAt: receivedAt, rule: nil, payload: JSONObject())
             return
         }
-        let rule = rule(for: payload)
+        let rule: (index: Int, staleAfter: StaleAfter)
+        if let lastMatched, lastMatched.payload == payload {
+            rule = lastMatched.rule
+        } else {
+            rule = self.rule(for: payload)
+            lastMatched = (payload, rule)
+        }
         if !currentAlertCounted {
             currentAlertCounted = true
             totalAlerts += 1
