@@ -27,7 +27,9 @@ public struct ReplayWindow: Sendable, Equatable {
         guard instant <= now else { return nil }
         let offset = max(0, instant - start)
         let (steps, remainder) = offset.quotientAndRemainder(dividingBy: interval)
-        let sweep = start + (remainder == 0 ? steps : steps + 1) * interval
-        return sweep <= now ? sweep : nil
+        // Overflow can only mean a sweep past `now`: a huge interval from the command line.
+        let (product, overflow1) = (remainder == 0 ? steps : steps + 1).multipliedReportingOverflow(by: interval)
+        let (sweep, overflow2) = start.addingReportingOverflow(product)
+        return !overflow1 && !overflow2 && sweep <= now ? sweep : nil
     }
 }

@@ -125,6 +125,16 @@ struct HandHistory {
         #expect(report.total.premature == 0)
     }
 
+    @Test func hugeDurationsResolveNothingAndDoNotOverflow() {
+        // From the command line: `--since` and `--interval` of millions of years, `--now` near the end of time.
+        let huge = Int64.max / 2
+        let window = ReplayWindow(now: Int64.max - 10, since: huge / 2, interval: huge, refireWindow: huge)
+        #expect(window.firstSweep(atOrAfter: window.start + 1) == nil)
+        var history = HandHistory()
+        history.add(1, at: window.start + 1)
+        #expect(history.replay(StalenessPolicy(), window: window).total.openAtEnd == 1)
+    }
+
     @Test func aSweepAfterTheEndOfTheReplayResolvesNothing() {
         var history = HandHistory()
         history.add(1, at: Self.now - 3600 + 1)
