@@ -48,6 +48,8 @@ var package = Package(
         .target(name: "Ledger", dependencies: ["Alerts", "CSQLite"]),
         // Pure staleness rules.
         .target(name: "Staleness", dependencies: ["Alerts"]),
+        // Replays the ledger's history under a staleness policy: what the rules would have done.
+        .target(name: "Backtest", dependencies: ["Alerts", "Staleness"]),
         // The YAML config file, environment and defaults, validated once.
         .target(
             name: "ResolverConfiguration",
@@ -97,7 +99,7 @@ var package = Package(
             name: "logzio-resolver",
             dependencies: [
                 "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
-                "Relay", "Reconcile", "Logzio", "LogzioStandIn",
+                "Relay", "Reconcile", "Logzio", "LogzioStandIn", "Backtest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -114,6 +116,7 @@ var package = Package(
             name: "BigPandaTests",
             dependencies: ["BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn", "FuzzSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Alerts"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Staleness", "Alerts", "FuzzSupport"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "FuzzSupport"]),
         .testTarget(
             name: "ResolverConfigurationTests",
@@ -123,7 +126,7 @@ var package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "AlertsStandIn", "LogzioStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl", "FuzzSupport",
+                "AlertsStandIn", "LogzioStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl", "FuzzSupport", "CSQLite",
             ]
         ),
         .testTarget(

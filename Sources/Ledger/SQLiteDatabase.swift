@@ -10,8 +10,9 @@ final class SQLiteDatabase {
     private(set) var handle: OpaquePointer?
     private var statements: [String: SQLiteStatement] = [:]
 
-    /// Opens (and with `create`, creates with mode 0600) the database file.
-    init(path: String, readOnly: Bool, create: Bool) throws(LedgerError) {
+    /// Opens (and with `create`, creates with mode 0600) the database file. With `immutable`, it is
+    /// opened read-only as a file nothing changes: no locks, and no `-wal` or `-shm` file is made.
+    init(path: String, readOnly: Bool, create: Bool, immutable: Bool = false) throws(LedgerError) {
         self.path = path
         if create, !readOnly {
             // Create the file ourselves so it is 0600 from the first byte; SQLite gives the
@@ -26,9 +27,10 @@ final class SQLiteDatabase {
             }
             close(fd)
         }
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
+        var flags = (readOnly || immutable ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
+        if immutable { flags |= SQLITE_OPEN_URI }
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let rc = sqlite3_open_v2(immutable ? Self.immutableURI(path) : path, &db, flags, nil)
         handle = db
         guard rc == SQLITE_OK else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
@@ -40,6 +42,23 @@ final class SQLiteDatabase {
         // A short-lived command (a cron sweep) would otherwise checkpoint and sync the WAL on every close;
         // writers checkpoint as the WAL grows anyway.
         _ = lr_sqlite3_db_config_int(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1)
+    }
+
+    /// A `file:` URI for `path` with `immutable=1`; every byte but unreserved ones and `/` is escaped.
+    static func immutableURI(_ path: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var uri = Array("file:".utf8)
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "/"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "-"), UInt8(ascii: "~"):
+                uri.append(byte)
+            default:
+                uri += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: uri, as: UTF8.self) + "?immutable=1"
     }
 
     deinit {

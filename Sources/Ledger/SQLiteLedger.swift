@@ -17,6 +17,10 @@ public final class SQLiteLedger: LedgerStore {
         case readWrite
         /// Never write or create; a missing file reads as an empty ledger.
         case readOnly
+        /// As `readOnly`, but read as a file nothing changes: no lock, no `-wal` or `-shm` file. Only for
+        /// a ledger no process has open in WAL mode (it has no `-wal`), and the caller must check that the
+        /// file did not change while it read.
+        case readOnlyImmutable
     }
 
     /// How commits reach the disk.
@@ -33,13 +37,14 @@ public final class SQLiteLedger: LedgerStore {
     /// Opens the ledger at `path`.
     public init(path: String, mode: Mode = .readWrite, durability: Durability = .full) throws {
         location = path
-        readOnly = mode == .readOnly
+        readOnly = mode != .readWrite
         self.durability = durability
         if readOnly, access(path, F_OK) != 0 {
             database = nil
             return
         }
-        let database = try SQLiteDatabase(path: path, readOnly: readOnly, create: !readOnly)
+        let database = try SQLiteDatabase(
+            path: path, readOnly: readOnly, create: !readOnly, immutable: mode == .readOnlyImmutable)
         self.database = database
         try database.execute("PRAGMA busy_timeout = 10000")
         // A modest page cache. No mmap: mapped pages count towards the process's RSS, and a sweep

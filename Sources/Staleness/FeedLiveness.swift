@@ -35,6 +35,29 @@ public struct FeedLiveness: Sendable, Equatable {
         return total
     }
 
+    /// The earliest instant at which `aliveSeconds(from: start, to:)` reaches `seconds`, or nil when the
+    /// observed feed ends before it does.
+    ///
+    /// A replay asks when a silence that began at `start` becomes stale without stepping through time.
+    public func instant(whenAliveReaches seconds: Int64, from start: Int64) -> Int64? {
+        guard seconds > 0 else { return start }
+        // The first interval that ends after `start`; earlier ones cannot count.
+        var low = 0
+        var high = intervals.count
+        while low < high {
+            let middle = (low + high) / 2
+            if intervals[middle].end <= start { low = middle + 1 } else { high = middle }
+        }
+        var needed = seconds
+        for interval in intervals[low...] {
+            let from = max(interval.start, start)
+            let available = interval.end - from
+            if available >= needed { return from + needed }
+            needed -= available
+        }
+        return nil
+    }
+
     public static func == (lhs: FeedLiveness, rhs: FeedLiveness) -> Bool {
         lhs.intervals.count == rhs.intervals.count
             && zip(lhs.intervals, rhs.intervals).allSatisfy { $0.start == $1.start && $0.end == $1.end }
