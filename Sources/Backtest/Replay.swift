@@ -11,6 +11,7 @@ public import Staleness
 public struct Replay {
     private let policy: StalenessPolicy
     private let feed: FeedLiveness?
+    private let auto: AutoResolver?
     private let window: ReplayWindow
     private let ruleNames: [String]
     private let ruleStaleAfters: [StaleAfter]
@@ -35,10 +36,12 @@ public struct Replay {
     }
 
     /// Creates a replay of `policy` over `window`; `feed` is the observed liveness from heartbeats,
-    /// nil when the ledger has none (then all silence counts, as in the sweep).
-    public init(policy: StalenessPolicy, feed: FeedLiveness?, window: ReplayWindow) {
+    /// nil when the ledger has none (then all silence counts, as in the sweep); `auto` resolves
+    /// `stale_after: auto` from the cached Logz.io definitions, as the sweep does.
+    public init(policy: StalenessPolicy, feed: FeedLiveness?, window: ReplayWindow, auto: AutoResolver? = nil) {
         self.policy = policy
         self.feed = feed
+        self.auto = auto
         self.window = window
         var names: [String] = []
         var staleAfters: [StaleAfter] = []
@@ -130,8 +133,16 @@ public struct Replay {
     ///
     /// This is the one place a silence's `stale_after` comes from: `stale_after: auto` plugs in here.
     private func rule(for payload: JSONObject) -> (index: Int, staleAfter: StaleAfter) {
-        let (name, staleAfter) = policy.rule(for: payload)
-        return (ruleIndex[name] ?? ruleNames.count - 1, staleAfter)
+        let (name, staleAfter, parameters) = policy.matchingRule(payload)
+        let index = ruleIndex[name] ?? ruleNames.count - 1
+        guard staleAfter == .auto else { return (index, staleAfter) }
+        // The sweep's own resolution of auto: the definition's value, 0 for a definition that can no
+        // longer fire, else the fallback, else never.
+        switch auto?(payload, parameters) ?? .undecided(reason: "no definitions") {
+        case .staleAfter(let seconds, _): return (index, .seconds(seconds))
+        case .staleNow: return (index, .seconds(0))
+        case .undecided: return (index, parameters.fallback.map { .seconds($0) } ?? .never)
+        }
     }
 
     /// Closes the pending silence, which the event at `nextAt` ends (nil: the alert's last silence).
@@ -147,7 +158,8 @@ public struct Replay {
             let sweep = firstStaleSweep(silenceFrom: start.receivedAt, limit: limit, before: nextAt)
         {
             // The sweep's own decision at that instant, which also gives the silence it saw.
-            let decision = policy.decide(payload: start.payload, lastReceived: start.receivedAt, now: sweep, feed: feed)
+            let decision = policy.decide(
+                payload: start.payload, lastReceived: start.receivedAt, now: sweep, feed: feed, auto: auto)
             if decision.isStale {
                 resolved = true
                 tallies[rule.index].resolves += 1

@@ -100,6 +100,21 @@ struct AutoDefinitions: Sendable {
         return result
     }
 
+    /// The definitions the ledger cached, whatever their age, for a replay of the past (`backtest`).
+    static func cached(in ledger: (any DefinitionCache)?, now: Int64) -> AutoDefinitions {
+        var result = AutoDefinitions()
+        guard let ledger, let cached = try? ledger.cachedDefinitions(),
+            let list = try? DefinitionList(decoding: Array(cached.text.utf8))
+        else {
+            result.failure = "the ledger holds no Logz.io alert definitions (run list or sweep with a Logz.io token)"
+            return result
+        }
+        result.definitions = list.byID
+        result.everListed = (try? ledger.everListedDefinitionIDs()) ?? list.ids
+        result.available = true
+        return result
+    }
+
     /// A store that keeps a fetch in `ledger`'s cache; a failure is a warning, never fatal.
     static func storing(into ledger: any DefinitionCache, logger: Logger) -> (DefinitionList, Int64) -> Void {
         { list, fetchedAt in

@@ -111,7 +111,14 @@ struct BacktestCommand: ParsableCommand {
         -> [ReplayReport]
     {
         let feed = try ledger.map { try FeedReader.liveness($0) } ?? nil
-        var replays = policies.map { Replay(policy: $0, feed: feed, window: window) }
+        // stale_after: auto replays with the definitions the ledger cached (backtest fetches nothing),
+        // evaluated at the end of the window.
+        let cached = AutoDefinitions.cached(in: ledger, now: window.now)
+        var replays = policies.map { policy in
+            Replay(
+                policy: policy, feed: feed, window: window,
+                auto: policy.usesAuto ? cached.resolver(definitionField: policy.definitionField, now: window.now) : nil)
+        }
         // One read of the history feeds every replay; only the fields some rule reads are decoded.
         let fields = replays.reduce(into: Set<String>()) { $0.formUnion($1.matchFields) }
         do {

@@ -157,6 +157,8 @@ struct BacktestOutput {
             if suggestion.staleAfter == current { return "\(current)" }
             // `never` is a deliberate choice (alerts closed by hand); a paste must not undo it.
             if current == .never { return "never  # kept; the replay suggests \(suggestion.staleAfter)" }
+            // auto follows each definition; a fixed value is only a comparison point.
+            if current == .auto { return "auto  # kept; a fixed value would be \(suggestion.staleAfter)" }
             return "\(suggestion.staleAfter)  # was \(current)"
         }
         var out = "# Paste into \(side.config ?? "the config file"); rules keep their order (the first match wins).\n"

@@ -198,6 +198,35 @@ struct AutoScenario {
     }
 }
 
+@Suite struct AutoBacktestEndToEndTests {
+    @Test func backtestReplaysAutoWithTheCachedDefinitions() async throws {
+        let setup = try AutoScenario()
+        let base = nowSeconds() - 10 * 3600
+        // Definition 101 gives 47m: the 30m gap resolves nothing, the 60m gap resolves prematurely (it
+        // re-fired within the refire window), and the last silence resolves for good.
+        for offset: Int64 in [0, 30 * 60, 90 * 60] {
+            try await setup.record(host: "bt", definition: "101", at: base + offset)
+        }
+        func defaultRule() async throws -> [String: Any]? {
+            let result = try await setup.run(["backtest", "--json", "--since", "1d"])
+            #expect(result.code == 0, "\(result.stderr)")
+            let rules = try jsonObject(result.stdout)["rules"] as? [[String: Any]] ?? []
+            return rules.first { $0["rule"] as? String == "default" }
+        }
+        // No definitions cached yet: auto cannot decide, there is no fallback, so nothing resolves.
+        let before = try await defaultRule()
+        #expect(before?["resolves"] as? Int == 0)
+        #expect(before?["open_at_end"] as? Int == 1)
+        #expect(setup.logzio.requestCount == 0, "backtest fetches nothing")
+
+        #expect(try await setup.run(["list"]).code == 0, "list caches the definitions")
+        let after = try await defaultRule()
+        #expect(after?["resolves"] as? Int == 2)
+        #expect(after?["premature"] as? Int == 1)
+        #expect(after?["open_at_end"] as? Int == 0)
+    }
+}
+
 /// A flag the stand-in's handler reads across threads.
 final class FailureSwitch: @unchecked Sendable {
     private let lock = NSLock()
