@@ -40,7 +40,9 @@ extension JSONValue {
                 runStart = index + 1
                 appendEscape(byte, to: &out)
             }
-            if bytes.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
+            if bytes.count > runStart {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+            }
         }
         out.append(UInt8(ascii: "\""))
     }

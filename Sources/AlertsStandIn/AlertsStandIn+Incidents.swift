@@ -75,7 +75,9 @@ extension AlertsStandIn {
         let authorization = request.header("Authorization")
         guard authorization == "Bearer \(apiKey)" else {
             return failure(
-                401, authorization == "Bearer \(orgToken)" ? "Unauthorized: an org token is not a user API key" : "Unauthorized")
+                401,
+                authorization == "Bearer \(orgToken)"
+                    ? "Unauthorized: an org token is not a user API key" : "Unauthorized")
         }
         let (path, query) = split(request.path)
         let prefix = "/resources/v2.0/environments/"

@@ -38,7 +38,9 @@ public final class IncidentsClient: Sendable {
         while true {
             var parameters: [(String, String)] = []
             if let query { parameters.append(("query", query)) }
-            parameters += [("expand", "alerts"), ("page", String(page)), ("page_size", String(IncidentsClientOptions.pageSize))]
+            parameters += [
+                ("expand", "alerts"), ("page", String(page)), ("page_size", String(IncidentsClientOptions.pageSize)),
+            ]
             let url =
                 base + "/incidents?" + parameters.map { "\($0)=\(Self.percentEncoded($1))" }.joined(separator: "&")
             let body = try await request(method: "GET", url: url, body: [], paced: pacer, deadline: deadline).body
@@ -149,7 +151,9 @@ public final class IncidentsClient: Sendable {
             guard ContinuousClock.now + .seconds(delay) < deadline else {
                 throw .failed(
                     status: status,
-                    message: "\(problem), still failing at the deadline after \(attempts) attempt\(attempts == 1 ? "" : "s")")
+                    message:
+                        "\(problem), still failing at the deadline after \(attempts) attempt\(attempts == 1 ? "" : "s")"
+                )
             }
             logger.info(
                 "retrying an Incidents API request",

@@ -18,7 +18,8 @@ extension SQLiteLedger: DefinitionCache {
 
     public func cachedDefinitions() throws -> (text: String, fetchedAt: Int64)? {
         guard let database else { return nil }
-        let statement = try database.statement("SELECT definitions, fetched_at FROM logzio_definitions WHERE singleton = 1")
+        let statement = try database.statement(
+            "SELECT definitions, fetched_at FROM logzio_definitions WHERE singleton = 1")
         defer { statement.reset() }
         guard try statement.step() else { return nil }
         return (statement.text(0), statement.int64(1))

@@ -300,7 +300,8 @@ public final class SQLiteLedger: LedgerStore {
         // The schema's CHECK allows only known states; anything else is a damaged ledger, never "open".
         guard let state = AlertState(rawValue: statement.text(4)) else {
             throw LedgerError(
-                location: location, message: "alert \(statement.int64(0)) has an unknown state \"\(statement.text(4))\"")
+                location: location, message: "alert \(statement.int64(0)) has an unknown state \"\(statement.text(4))\""
+            )
         }
         return LedgerAlert(
             id: statement.int64(0),
@@ -383,7 +384,10 @@ public final class SQLiteLedger: LedgerStore {
                             max_timestamp = max(max_timestamp, ?2)
                         WHERE id = ?3 AND current_event_id = ?4 AND state = 'open'
                         """
-                    ).run([.integer(record.sentAt), .integer(record.timestamp), .integer(record.alertID), .integer(record.eventID)])
+                    ).run([
+                        .integer(record.sentAt), .integer(record.timestamp), .integer(record.alertID),
+                        .integer(record.eventID),
+                    ])
                     if database.changes == 1 {
                         outcome = .resolved
                     } else {
@@ -428,8 +432,11 @@ public final class SQLiteLedger: LedgerStore {
                     case .fenced: nil
                     }
                 if let name {
-                    counts[name + "\u{0}" + record.appKey + "\u{0}" + record.rule, default: (name, record.appKey, record.rule, 0)]
-                        .value += 1
+                    counts[
+                        name + "\u{0}" + record.appKey + "\u{0}" + record.rule,
+                        default: (name, record.appKey, record.rule, 0)
+                    ]
+                    .value += 1
                 }
                 outcomes.append(outcome)
             }
@@ -477,7 +484,9 @@ public final class SQLiteLedger: LedgerStore {
         // need not wait for the disk; the next synced commit makes it durable too. That keeps the
         // forwarder from adding a disk flush to the relay's ingest path for every batch it delivers.
         try database.execute("PRAGMA synchronous = NORMAL")
-        defer { try? database.execute(durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL") }
+        defer {
+            try? database.execute(durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        }
         try database.transaction {
             for id in ids {
                 try database.statement("DELETE FROM outbox WHERE id = ?").run([.integer(id)])

@@ -8,7 +8,8 @@ extension AlertDefinition {
         if let title { object["title"] = .string(title) }
         if let searchTimeFrameMinutes { object["searchTimeFrameMinutes"] = .integer(searchTimeFrameMinutes) }
         if let suppressNotificationsMinutes {
-            object["output"] = .object(JSONObject([("suppressNotificationsMinutes", .integer(suppressNotificationsMinutes))]))
+            object["output"] = .object(
+                JSONObject([("suppressNotificationsMinutes", .integer(suppressNotificationsMinutes))]))
         }
         if let cronExpression {
             var schedule = JSONObject([("cronExpression", .string(cronExpression))])

@@ -1,8 +1,8 @@
 import Alerts
-import Staleness
 public import BigPanda
 public import Ledger
 public import Logging
+import Staleness
 
 /// One reconcile: search BigPanda, class each alert against the ledger, check the blast radius, then
 /// adopt, re-close drift by id and mark what BigPanda resolved.
@@ -131,7 +131,8 @@ public final class Reconciler {
                         if now - (alert.resolvedAt ?? 0) < options.closeGrace {
                             add(.pending, alert, remote, .none, into: &plan)
                         } else {
-                            let entry = add(.drift, alert, remote, options.dryRun ? .wouldCloseByID : .closedByID, into: &plan)
+                            let entry = add(
+                                .drift, alert, remote, options.dryRun ? .wouldCloseByID : .closedByID, into: &plan)
                             plan.drift.append((entry, alert, remote.id))
                         }
                     } else {

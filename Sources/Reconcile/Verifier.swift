@@ -1,8 +1,8 @@
+import Alerts
 public import BigPanda
 public import Ledger
 public import Logging
 public import Staleness
-import Alerts
 
 /// The end of `sweep --all --verify`: search BigPanda until no alert in scope is active, closing by id,
 /// once each, whatever is still active after our close was accepted.
@@ -109,7 +109,8 @@ public final class Verifier {
         return result
     }
 
-    private func close(_ alerts: [IncidentAlert], known: [String: LedgerAlert], into result: inout Result) async throws {
+    private func close(_ alerts: [IncidentAlert], known: [String: LedgerAlert], into result: inout Result) async throws
+    {
         let sentAt = wallClock()
         var status: Int?
         var attempts = 1

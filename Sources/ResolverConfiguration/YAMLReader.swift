@@ -250,7 +250,8 @@ struct YAMLReader {
                     "tokens are never read from the config file; use logzio.token_file, LOGZIO_API_TOKEN_FILE or LOGZIO_API_TOKEN"
                 )
             default:
-                throw fail(keyNode, full, "unknown key; logzio has api_url, token_file, definition_field, cache_max_age")
+                throw fail(
+                    keyNode, full, "unknown key; logzio has api_url, token_file, definition_field, cache_max_age")
             }
         }
     }

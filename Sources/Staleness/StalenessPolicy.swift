@@ -17,7 +17,8 @@ public struct StalenessPolicy: Sendable, Equatable {
 
     /// Creates a policy.
     public init(
-        defaultStaleAfter: StaleAfter = .seconds(3_600), rules: [Rule] = [], defaultAuto: AutoParameters = AutoParameters(),
+        defaultStaleAfter: StaleAfter = .seconds(3_600), rules: [Rule] = [],
+        defaultAuto: AutoParameters = AutoParameters(),
         definitionField: String = "alert_definition_id"
     ) {
         self.defaultStaleAfter = defaultStaleAfter
@@ -103,7 +104,8 @@ public struct StalenessPolicy: Sendable, Equatable {
             case .staleNow(let reason):
                 return StalenessDecision(
                     rule: name, staleAfter: staleAfter, silence: silence, isStale: true, staleAt: nil,
-                    reason: "\(reason) (\(ruleText), stale_after auto)", effectiveStaleAfter: 0, source: "auto: \(reason)")
+                    reason: "\(reason) (\(ruleText), stale_after auto)", effectiveStaleAfter: 0,
+                    source: "auto: \(reason)")
             case .undecided(let reason):
                 guard let fallback = parameters.fallback else {
                     return StalenessDecision(

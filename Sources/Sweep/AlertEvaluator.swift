@@ -37,7 +37,8 @@ public struct AlertEvaluator: Sendable {
         } catch {
             return .unreadable(reason: "the stored payload cannot be read: \(error)")
         }
-        return .decided(policy.decide(payload: payload, lastReceived: alert.lastReceived, now: now, feed: feed, auto: auto))
+        return .decided(
+            policy.decide(payload: payload, lastReceived: alert.lastReceived, now: now, feed: feed, auto: auto))
     }
 }
 

@@ -88,7 +88,8 @@ public final class Sweeper {
                 decision = decided
             case .unreadable(let reason):
                 report.actions.append(
-                    SweepAction(identity: alert.display, appKey: alert.appKey, action: .kept, rule: "-", reason: reason))
+                    SweepAction(identity: alert.display, appKey: alert.appKey, action: .kept, rule: "-", reason: reason)
+                )
                 return
             }
             if options.all {
@@ -141,7 +142,9 @@ public final class Sweeper {
     /// Closes adopted alerts by BigPanda alert id, 500 per request, and records each like an `ok`.
     private func close(_ candidates: [Candidate], into report: inout SweepReport) async throws {
         guard let incidents, client?.stopReason == nil, !StopSignal.isRequested else {
-            let why = StopSignal.isRequested ? "not sent: the sweep was stopped by a signal" : client?.stopReason ?? byIDUnavailable
+            let why =
+                StopSignal.isRequested
+                ? "not sent: the sweep was stopped by a signal" : client?.stopReason ?? byIDUnavailable
             for candidate in candidates {
                 report.failed += 1
                 report.actions.append(action(candidate, .failed, reason: "\(candidate.reason); \(why)"))
@@ -157,7 +160,8 @@ public final class Sweeper {
             let rules = Set(chunk.map(\.rule)).sorted().map { "\"\($0)\"" }.joined(separator: ", ")
             let comments =
                 options.all
-                ? "resolved by logzio-resolver: closed by sweep --all" : "resolved by logzio-resolver: stale under rule \(rules)"
+                ? "resolved by logzio-resolver: closed by sweep --all"
+                : "resolved by logzio-resolver: stale under rule \(rules)"
             let sentAt = wallClock()
             var status: Int?
             var attempts = 0
@@ -192,7 +196,8 @@ public final class Sweeper {
                     report.failed += 1
                     report.actions.append(
                         action(
-                            candidate, .failed, reason: "\(candidate.reason); not closed by id: \(message ?? "unknown error")",
+                            candidate, .failed,
+                            reason: "\(candidate.reason); not closed by id: \(message ?? "unknown error")",
                             status: status, attempts: attempts))
                 }
             }

@@ -57,7 +57,8 @@ struct AutoDefinitions: Sendable {
                 do {
                     let list = try await client.fetchDefinitions()
                     if list.definitions.isEmpty, let cached, cached.text != "[]" {
-                        result.failure = "Logz.io answered an empty list of alert definitions while the ledger holds some"
+                        result.failure =
+                            "Logz.io answered an empty list of alert definitions while the ledger holds some"
                     } else {
                         fresh = list
                     }
@@ -87,7 +88,8 @@ struct AutoDefinitions: Sendable {
             logger.warning(
                 "using cached Logz.io alert definitions",
                 metadata: [
-                    "error": "\(result.failure ?? "")", "logzio.cache_age": "\(DurationText.format(max(0, wall - cached.fetchedAt)))",
+                    "error": "\(result.failure ?? "")",
+                    "logzio.cache_age": "\(DurationText.format(max(0, wall - cached.fetchedAt)))",
                 ])
         } else {
             logger.warning(

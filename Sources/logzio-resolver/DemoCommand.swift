@@ -191,7 +191,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
         var sweepOptions = SweepOptions(now: wallClock(), policy: policy)
         sweepOptions.all = true
-        let sweeper = Sweeper(ledger: ledger, options: sweepOptions, client: client, logger: logger, wallClock: wallClock)
+        let sweeper = Sweeper(
+            ledger: ledger, options: sweepOptions, client: client, logger: logger, wallClock: wallClock)
         sweeper.incidents = incidents
         let swept = try await sweeper.run()
         let byID = swept.actions.filter { $0.action == .resolved && $0.appKey == Adoption.unknownAppKey }.count

@@ -30,11 +30,13 @@ struct IncidentsConnection {
         }
         if config.environmentID == nil {
             missing.append(
-                "the environment to search (set bigpanda.environment_id or BIGPANDA_ENVIRONMENT_ID; the id is in the console URL)")
+                "the environment to search (set bigpanda.environment_id or BIGPANDA_ENVIRONMENT_ID; the id is in the console URL)"
+            )
         }
         if needsScope, config.sourceSystem == nil {
             missing.append(
-                "the scope (set bigpanda.source_system, a glob on the source_system of the integration's alerts, e.g. logzio*)")
+                "the scope (set bigpanda.source_system, a glob on the source_system of the integration's alerts, e.g. logzio*)"
+            )
         }
         guard let apiKey, let environmentID = config.environmentID, missing.isEmpty else {
             throw CLIError.config("\(command) needs " + missing.joined(separator: "; and "))

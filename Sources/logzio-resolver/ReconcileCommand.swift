@@ -11,7 +11,8 @@ import Sweep
 struct ReconcileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
-        abstract: "Compare the ledger with BigPanda's active alerts: adopt, re-close drift, record what BigPanda resolved.",
+        abstract:
+            "Compare the ledger with BigPanda's active alerts: adopt, re-close drift, record what BigPanda resolved.",
         discussion: """
             Needs a BigPanda user API key (BIGPANDA_API_KEY), bigpanda.environment_id and bigpanda.source_system. \
             Classes: tracked, drift, resolved_elsewhere, untracked, pending. Exit 75: held by a safety limit. \
@@ -21,7 +22,9 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     @OptionGroup var ledgerOptions: LedgerOptions
 
-    @Flag(name: .long, help: "Record alerts active in BigPanda that the ledger never saw, so the sweep's rules close them.")
+    @Flag(
+        name: .long,
+        help: "Record alerts active in BigPanda that the ledger never saw, so the sweep's rules close them.")
     var adopt = false
 
     @Flag(name: .long, help: "Lift the blast-radius hold for this run.")
@@ -45,7 +48,8 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     func validate() throws {
         if !yes, !dryRun {
-            throw ValidationError("reconcile changes the ledger and closes drift; add --dry-run to preview it, or --yes to do it")
+            throw ValidationError(
+                "reconcile changes the ledger and closes drift; add --dry-run to preview it, or --yes to do it")
         }
         if yes, dryRun { throw ValidationError("--yes and --dry-run cannot be used together; pick one") }
     }
@@ -131,7 +135,10 @@ enum ReconcileJSON {
 enum ReconcileText {
     static func render(_ report: ReconcileReport) -> String {
         let rows = report.entries.map {
-            [$0.reconcileClass.rawValue, $0.action.rawValue, $0.identity, $0.bigPandaAlertID ?? "-", $0.incidentID ?? "-"]
+            [
+                $0.reconcileClass.rawValue, $0.action.rawValue, $0.identity, $0.bigPandaAlertID ?? "-",
+                $0.incidentID ?? "-",
+            ]
         }
         var text =
             rows.isEmpty

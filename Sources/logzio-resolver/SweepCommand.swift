@@ -93,7 +93,8 @@ struct SweepCommand: AsyncParsableCommand {
         let incidents =
             verify
             ? try IncidentsConnection(config: config, logger: logger, command: "sweep --all --verify")
-            : dryRun ? nil : try? IncidentsConnection(config: config, logger: logger, command: "sweep", needsScope: false)
+            : dryRun
+                ? nil : try? IncidentsConnection(config: config, logger: logger, command: "sweep", needsScope: false)
         defer { incidents?.shutdown() }
 
         let started = ContinuousClock.now
@@ -183,7 +184,8 @@ struct SweepCommand: AsyncParsableCommand {
                 result.stillActive.map { alert -> JSONValue in
                     .object(
                         JSONObject([
-                            ("identity", .string(alert.identity)), ("bigpanda_alert_id", .string(alert.bigPandaAlertID)),
+                            ("identity", .string(alert.identity)),
+                            ("bigpanda_alert_id", .string(alert.bigPandaAlertID)),
                             ("incident_id", .string(alert.incidentID)),
                         ]))
                 })
@@ -201,7 +203,8 @@ struct SweepCommand: AsyncParsableCommand {
         if !result.verified {
             for alert in result.stillActive {
                 lines.append(
-                    "still active in BigPanda: \(alert.identity) (alert \(alert.bigPandaAlertID), incident \(alert.incidentID))")
+                    "still active in BigPanda: \(alert.identity) (alert \(alert.bigPandaAlertID), incident \(alert.incidentID))"
+                )
             }
             if result.truncated {
                 lines.append("BigPanda's search was truncated, so zero active alerts could not be verified")
@@ -213,7 +216,8 @@ struct SweepCommand: AsyncParsableCommand {
         }
         if report.failed > 0 {
             lines.append(
-                "\(report.failed) ok event\(report.failed == 1 ? " was" : "s were") not delivered, but BigPanda shows none active")
+                "\(report.failed) ok event\(report.failed == 1 ? " was" : "s were") not delivered, but BigPanda shows none active"
+            )
             logger.warning("verify passed with undelivered oks", metadata: ["sweep.failed": "\(report.failed)"])
         }
     }

@@ -54,8 +54,14 @@ import Testing
         (#"{"app_key":"k","status":"critical","service":"web-1"}"#, "service=web-1"),
         (#"{"app_key":"k","status":"critical","device":7,"sensor":"t"}"#, "device=7 sensor=t"),
         (#"{"app_key":"k","status":"critical","host":"h","service":"s","check":"c","sensor":"x"}"#, "host=h check=c"),
-        (#"{"app_key":"k","status":"critical","primary_property":"svc","svc":"a","secondary_property":"x","x":"y","host":"h"}"#, "svc=a x=y"),
-        (#"{"app_key":"k","status":"critical","host":"h","check":"c","incident_identifier":"INC-1"}"#, "incident_identifier=INC-1"),
+        (
+            #"{"app_key":"k","status":"critical","primary_property":"svc","svc":"a","secondary_property":"x","x":"y","host":"h"}"#,
+            "svc=a x=y"
+        ),
+        (
+            #"{"app_key":"k","status":"critical","host":"h","check":"c","incident_identifier":"INC-1"}"#,
+            "incident_identifier=INC-1"
+        ),
     ])
     func identityFollowsBigPandasRule(text: String, display: String) throws {
         #expect(try validate(text).identity.display == display)
@@ -70,6 +76,8 @@ import Testing
     }
 
     @Test func keepsTimestamp() throws {
-        #expect(try validate(#"{"app_key":"k","status":"ok","host":"h","timestamp":1764237600}"#).timestamp == 1_764_237_600)
+        #expect(
+            try validate(#"{"app_key":"k","status":"ok","host":"h","timestamp":1764237600}"#).timestamp == 1_764_237_600
+        )
     }
 }

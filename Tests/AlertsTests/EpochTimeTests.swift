@@ -15,7 +15,10 @@ import Testing
         #expect(EpochTime.parse(text) == seconds)
     }
 
-    @Test(arguments: ["", "yesterday", "2026-11-27", "2026-11-27T10:00:00", "2026-13-01T00:00:00Z", "2025-02-29T00:00:00Z", "-5", "12abc"])
+    @Test(arguments: [
+        "", "yesterday", "2026-11-27", "2026-11-27T10:00:00", "2026-13-01T00:00:00Z", "2025-02-29T00:00:00Z", "-5",
+        "12abc",
+    ])
     func refuses(text: String) {
         #expect(EpochTime.parse(text) == nil)
     }

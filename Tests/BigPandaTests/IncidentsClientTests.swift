@@ -146,7 +146,9 @@ import Testing
         defer { standIn.stop() }
         let curl = try CurlClient(options: CurlClientOptions(userAgent: "test"))
         defer { curl.shutdown() }
-        let headers = [HTTPHeader("Authorization", "Bearer \(Self.key)"), HTTPHeader("Content-Type", "application/json")]
+        let headers = [
+            HTTPHeader("Authorization", "Bearer \(Self.key)"), HTTPHeader("Content-Type", "application/json"),
+        ]
         let base = standIn.apiURL + "/resources/v2.0/environments/env-1"
         let page = try await curl.send(
             HTTPRequest(

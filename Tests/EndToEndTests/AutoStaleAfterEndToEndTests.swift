@@ -11,9 +11,10 @@ struct AutoScenario {
     let scenario: Scenario
     let logzio: LogzioStandIn
 
-    init(config: String = "stale_after: auto\n", definitions: [JSONObject] = StandInDefinition.sampleAccount(),
-        script: LogzioStandIn.Script? = nil) throws
-    {
+    init(
+        config: String = "stale_after: auto\n", definitions: [JSONObject] = StandInDefinition.sampleAccount(),
+        script: LogzioStandIn.Script? = nil
+    ) throws {
         scenario = try Scenario(config: config)
         logzio = try LogzioStandIn(token: Self.logzioToken, definitions: definitions, script: script)
     }
@@ -62,7 +63,8 @@ struct AutoScenario {
         #expect(frame["stale"] as? Bool == true)
         let wait = try #require(listed["host=long-wait check=cpu"])
         #expect(wait["stale_after"] as? Int == 3 * 3600 + 120)
-        #expect(wait["stale_after_source"] as? String == "auto: Logz.io alert 102, time frame 15m, wait 1h → 3 × 1h + 2m")
+        #expect(
+            wait["stale_after_source"] as? String == "auto: Logz.io alert 102, time frame 15m, wait 1h → 3 × 1h + 2m")
         #expect(wait["stale"] as? Bool == false)
 
         let result = try await setup.run(["sweep", "--json"])
@@ -120,7 +122,9 @@ struct AutoScenario {
         // Within the cache's age, Logz.io down: the cached definition decides (47m), one warning.
         let cached = try await setup.run(["sweep", "--dry-run", "--json", "--now", String(now + 20 * 60)])
         #expect(cached.code == 0, "a failed fetch never fails the sweep: \(cached.stderr)")
-        #expect(actionsByIdentity(try jsonObject(cached.stdout))["host=frame-only check=cpu"]?["action"] as? String == "would_resolve")
+        #expect(
+            actionsByIdentity(try jsonObject(cached.stdout))["host=frame-only check=cpu"]?["action"] as? String
+                == "would_resolve")
         #expect(cached.stderr.contains("HTTP 400"), "\(cached.stderr)")
         #expect(cached.stderr.split(separator: "\n").count == 1, "one warning: \(cached.stderr)")
 

@@ -93,7 +93,8 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         let (preview, planned) = try await setup.reconcile(["--dry-run", "--adopt"])
         #expect(preview.code == 0, "\(preview.stderr)")
         #expect(planned["bigpanda_active"] as? Int == 3, "the alert from another source system is out of scope")
-        for (key, count) in [("tracked", 1), ("resolved_elsewhere", 1), ("untracked", 1), ("pending", 1), ("drift", 0)] {
+        for (key, count) in [("tracked", 1), ("resolved_elsewhere", 1), ("untracked", 1), ("pending", 1), ("drift", 0)]
+        {
             #expect(planned[key] as? Int == count, "\(key)")
         }
         let plan = actionsByIdentity(planned)
@@ -120,7 +121,10 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         #expect(acted["host=untracked-1 check=cpu"]?["action"] as? String == "adopted")
         #expect(acted["host=pending-1 check=cpu"]?["action"] as? String == "none")
         let open = try await setup.scenario.list("open")
-        #expect(Set(open.compactMap { $0["identity"] as? String }) == ["host=tracked-1 check=cpu", "host=untracked-1 check=cpu"])
+        #expect(
+            Set(open.compactMap { $0["identity"] as? String }) == [
+                "host=tracked-1 check=cpu", "host=untracked-1 check=cpu",
+            ])
         let adopted = try #require(open.first { $0["identity"] as? String == "host=untracked-1 check=cpu" })
         #expect(adopted["last_received"] as? String == EpochTime.iso8601(now - 3 * 3600), "received at last_event_at")
         let payload = try #require(adopted["alert"] as? [String: Any])
@@ -218,7 +222,9 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         #expect(report["verified"] as? Bool == true)
         #expect((report["still_active"] as? [Any])?.isEmpty == true)
         #expect(setup.standIn.activeAlerts.isEmpty)
-        #expect(setup.standIn.received.map { $0.alert["host"]?.stringValue } == ["ledger-1"], "an ok where the app key is known")
+        #expect(
+            setup.standIn.received.map { $0.alert["host"]?.stringValue } == ["ledger-1"],
+            "an ok where the app key is known")
         #expect(Set(setup.standIn.resolveRequests.flatMap { $0 }) == ["402", "403"], "adopted alerts by id")
         #expect(try await setup.scenario.list("open").isEmpty)
     }
@@ -240,7 +246,8 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         #expect(still.count == 1)
         #expect(still.first?["bigpanda_alert_id"] as? String == "502")
         #expect(still.first?["incident_id"] as? String == "inc-502")
-        #expect(result.stderr.contains("still active in BigPanda: host=stuck-1 check=cpu (alert 502, incident inc-502)"))
+        #expect(
+            result.stderr.contains("still active in BigPanda: host=stuck-1 check=cpu (alert 502, incident inc-502)"))
         // The straggler was closed by id once more during verification, not again and again.
         #expect(setup.standIn.resolveRequests.filter { $0.contains("502") }.count == 2)
     }
@@ -250,7 +257,9 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         setup.standIn.setResolveDelay(0.3)
         let now = nowSeconds()
         setup.standIn.seed(
-            (0..<1000).map { ReconcileScenario.remote(String(10_000 + $0), host: "host-\($0)", lastEventAt: now - 3600, appKey: nil) })
+            (0..<1000).map {
+                ReconcileScenario.remote(String(10_000 + $0), host: "host-\($0)", lastEventAt: now - 3600, appKey: nil)
+            })
         let result = try await setup.run(["sweep", "--all", "--yes", "--verify", "--json"])
         #expect(result.code == 0, "\(result.stderr)")
         let report = try jsonObject(result.stdout)
@@ -265,7 +274,8 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         let setup = try ReconcileScenario()
         let now = nowSeconds()
         try await setup.scenario.record(host: "absent-1", at: now - 600)
-        setup.standIn.seed((0..<25).map { ReconcileScenario.remote(String(600 + $0), host: "page-\($0)", lastEventAt: now) })
+        setup.standIn.seed(
+            (0..<25).map { ReconcileScenario.remote(String(600 + $0), host: "page-\($0)", lastEventAt: now) })
         let (complete, full) = try await setup.reconcile(["--dry-run"])
         #expect(complete.code == 0, "\(complete.stderr)")
         #expect(full["untracked"] as? Int == 25, "three pages of 10")
@@ -299,7 +309,8 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
 
         // The org token is not a user API key: BigPanda answers 401, which is configuration.
         let refused = try await setup.run(
-            ["reconcile", "--dry-run", "--verbose", "--log-format", "json"], environment: ["BIGPANDA_API_KEY": Scenario.token])
+            ["reconcile", "--dry-run", "--verbose", "--log-format", "json"],
+            environment: ["BIGPANDA_API_KEY": Scenario.token])
         #expect(refused.code == 78)
         #expect(refused.stderr.contains("HTTP 401"))
         #expect(refused.stderr.contains("BIGPANDA_API_KEY"))
@@ -324,7 +335,8 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         }
         failing.standIn.seed([ReconcileScenario.remote("801", host: "x-1", lastEventAt: nowSeconds())])
         try failing.scenario.writeConfig(
-            "bigpanda:\n  requests_per_second: 0\n  deadline: 2s\n  environment_id: env-1\n  source_system: \"logzio*\"\n  api_requests_per_second: 0\n")
+            "bigpanda:\n  requests_per_second: 0\n  deadline: 2s\n  environment_id: env-1\n  source_system: \"logzio*\"\n  api_requests_per_second: 0\n"
+        )
         let result = try await failing.run(["reconcile", "--yes", "--adopt", "--verbose", "--log-format", "json"])
         #expect(result.code == 1)
         #expect(result.stderr.contains("HTTP 500"))
@@ -340,7 +352,9 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         let setup = try ReconcileScenario()
         let now = nowSeconds()
         setup.standIn.seed(
-            (0..<30).map { ReconcileScenario.remote(String(900 + $0), host: "many-\($0)", lastEventAt: now - 7200, appKey: nil) })
+            (0..<30).map {
+                ReconcileScenario.remote(String(900 + $0), host: "many-\($0)", lastEventAt: now - 7200, appKey: nil)
+            })
         #expect(try await setup.run(["reconcile", "--yes", "--adopt"]).code == 0)
         // Thirty adopted alerts, all stale: the sweep's own limits hold it.
         let held = try await setup.run(["sweep", "--json"])

@@ -61,7 +61,9 @@ import Testing
         try await scenario.record(host: "no-stamp", at: base)
         #expect(try await scenario.run(["sweep"]).code == 0)
         let sent = Dictionary(
-            scenario.standIn.received.map { ($0.alert["host"]?.stringValue ?? "", $0.alert["timestamp"]?.integerValue) },
+            scenario.standIn.received.map {
+                ($0.alert["host"]?.stringValue ?? "", $0.alert["timestamp"]?.integerValue)
+            },
             uniquingKeysWith: { first, _ in first })
         #expect(sent["fast-clock"] == ahead + 1, "last + 1, not the wall clock")
         let noStamp = try #require(sent["no-stamp"] ?? nil)

@@ -119,7 +119,9 @@ public enum Fuzz {
 
     /// Runs a CPU-bound fuzz loop on a thread of its own, so it never holds a thread of the Swift cooperative
     /// pool (which async tests elsewhere need to resume on time). `body` returns failure messages, recorded here.
-    public static func offPool(_ body: @escaping @Sendable () throws -> (failures: [String], summary: String)) async throws {
+    public static func offPool(_ body: @escaping @Sendable () throws -> (failures: [String], summary: String))
+        async throws
+    {
         let (failures, summary) = try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 // A lower priority (nice 10) for this thread only, so the loop does not starve timing tests.

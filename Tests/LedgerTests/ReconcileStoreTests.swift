@@ -1,6 +1,7 @@
 import Alerts
-@testable import Ledger
 import Testing
+
+@testable import Ledger
 
 @Suite struct ReconcileStoreTests {
     let parts: [AlertIdentity.IdentityPart] = [.init(name: "host", value: "web-9"), .init(name: "check", value: "cpu")]

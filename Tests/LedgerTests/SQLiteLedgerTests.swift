@@ -89,14 +89,17 @@ func allAlerts(_ ledger: SQLiteLedger, _ states: Set<AlertState> = []) throws ->
     @Test func deliveredOkResolvesUnlessFenced() throws {
         let temp = TemporaryLedger()
         let ledger = try SQLiteLedger(path: temp.path)
-        try ledger.record([try event("critical", host: "a", at: 100), try event("critical", host: "b", at: 100)], recordedAt: 100)
+        try ledger.record(
+            [try event("critical", host: "a", at: 100), try event("critical", host: "b", at: 100)], recordedAt: 100)
         let open = try allAlerts(ledger, [.open])
         #expect(open.count == 2)
         // A new event for b arrives after the decision.
         try ledger.record([try event("critical", host: "b", at: 200)], recordedAt: 200)
         let records = open.map {
-            SendRecord(alertID: $0.id, appKey: $0.appKey, eventID: $0.currentEventID, sentAt: 300, timestamp: 300, rule: "default",
-                       reason: "r", httpStatus: 201, attempts: 1, kind: .delivered, error: nil)
+            SendRecord(
+                alertID: $0.id, appKey: $0.appKey, eventID: $0.currentEventID, sentAt: 300, timestamp: 300,
+                rule: "default",
+                reason: "r", httpStatus: 201, attempts: 1, kind: .delivered, error: nil)
         }
         #expect(try ledger.apply(records) == [.resolved, .fenced])
         let after = try allAlerts(ledger)
@@ -112,8 +115,10 @@ func allAlerts(_ ledger: SQLiteLedger, _ states: Set<AlertState> = []) throws ->
         let alert = try #require(try allAlerts(ledger).first)
         var outcomes: [AppliedOutcome] = []
         for run in 1...3 {
-            let record = SendRecord(alertID: alert.id, appKey: alert.appKey, eventID: alert.currentEventID, sentAt: Int64(run), timestamp: Int64(run),
-                                    rule: "default", reason: "r", httpStatus: 400, attempts: 1, kind: .permanent, error: "bad")
+            let record = SendRecord(
+                alertID: alert.id, appKey: alert.appKey, eventID: alert.currentEventID, sentAt: Int64(run),
+                timestamp: Int64(run),
+                rule: "default", reason: "r", httpStatus: 400, attempts: 1, kind: .permanent, error: "bad")
             outcomes += try ledger.apply([record])
         }
         #expect(outcomes == [.failed, .failed, .rejected])
@@ -146,7 +151,10 @@ func allAlerts(_ ledger: SQLiteLedger, _ states: Set<AlertState> = []) throws ->
         var events: [IncomingEvent] = []
         for index in 0..<50 {
             let key = index % 2 == 0 ? "even" : "odd"
-            events.append(IncomingEvent(alert: try makeAlert(#"{"app_key":"\#(key)","status":"critical","host":"h\#(index)"}"#), receivedAt: 1))
+            events.append(
+                IncomingEvent(
+                    alert: try makeAlert(#"{"app_key":"\#(key)","status":"critical","host":"h\#(index)"}"#),
+                    receivedAt: 1))
         }
         try ledger.record(events, recordedAt: 1)
         var seen: [Int64] = []

@@ -18,11 +18,14 @@ import Testing
         #expect(events.count == 1)
         #expect(events[0].alert.payload["timestamp"] == nil, "the ledger keeps the payload as received")
         let forward = try #require(events[0].forward)
-        #expect(forward == #"{"app_key":"k","status":"critical","host":"h","extra":"{\"a\":1}","timestamp":1795773600}"#)
+        #expect(
+            forward == #"{"app_key":"k","status":"critical","host":"h","extra":"{\"a\":1}","timestamp":1795773600}"#)
     }
 
     @Test func aBatchFillsItsAppKeyAndKeepsOrder() throws {
-        let events = try parse(#"{"app_key":"batch","alerts":[{"status":"ok","host":"a"},{"status":"warning","host":"b","app_key":"batch"}]}"#)
+        let events = try parse(
+            #"{"app_key":"batch","alerts":[{"status":"ok","host":"a"},{"status":"warning","host":"b","app_key":"batch"}]}"#
+        )
         #expect(events.map(\.alert.identity.appKey) == ["batch", "batch"])
         #expect(events.map(\.alert.identity.display) == ["host=a", "host=b"])
     }
@@ -35,7 +38,10 @@ import Testing
         (#"[1]"#, "the body must be a JSON object"),
         (#"{"alerts":[]}"#, "alerts: the batch is empty"),
         (#"{"alerts":{}}"#, "alerts: must be an array"),
-        (#"{"app_key":"k","alerts":[{"status":"ok","host":"a"},{"status":"ok","host":"b","app_key":"other"}]}"#, "alerts[1]: app_key"),
+        (
+            #"{"app_key":"k","alerts":[{"status":"ok","host":"a"},{"status":"ok","host":"b","app_key":"other"}]}"#,
+            "alerts[1]: app_key"
+        ),
         (#"{"app_key":"k","alerts":[{"status":"ok","host":"a"},{"status":"nope","host":"b"}]}"#, "alerts[1]: status"),
         (#"{"alerts":[{"status":"ok","host":"a"}]}"#, "alerts[0]: app_key"),
         (#"{"app_key":"","alerts":[{"status":"ok","host":"a"}]}"#, "app_key"),
@@ -67,7 +73,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("secret-token", "secret-token", true), ("secret-tokeN", "secret-token", false), ("secret", "secret-token", false),
+        ("secret-token", "secret-token", true), ("secret-tokeN", "secret-token", false),
+        ("secret", "secret-token", false),
         ("secret-token-longer", "secret-token", false), ("", "secret-token", false), ("x", "", false),
     ])
     func constantTimeEquality(presented: String, expected: String, equal: Bool) {

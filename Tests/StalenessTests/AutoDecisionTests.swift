@@ -32,11 +32,13 @@ import Testing
     @Test func reasonsAndSourcesSayWhereTheValueCameFrom() {
         let derived = policy().decide(
             payload: payload, lastReceived: 0, now: 3_000,
-            auto: { _, _ in .staleAfter(seconds: 2_820, source: "auto: Logz.io alert 7, time frame 15m → 3 × 15m + 2m") })
+            auto: { _, _ in .staleAfter(seconds: 2_820, source: "auto: Logz.io alert 7, time frame 15m → 3 × 15m + 2m")
+            })
         #expect(derived.reason == "no notification for 50m (rule \"default\", stale after auto 47m)")
         #expect(derived.source == "auto: Logz.io alert 7, time frame 15m → 3 × 15m + 2m")
         let disabled = policy().decide(
-            payload: payload, lastReceived: 0, now: 1, auto: { _, _ in .staleNow(reason: "Logz.io alert 7 is disabled") })
+            payload: payload, lastReceived: 0, now: 1,
+            auto: { _, _ in .staleNow(reason: "Logz.io alert 7 is disabled") })
         #expect(disabled.reason == "Logz.io alert 7 is disabled (rule \"default\", stale_after auto)")
         let kept = policy().decide(payload: payload, lastReceived: 0, now: 10, auto: nil)
         #expect(kept.reason.contains("kept, as it has no fallback"))

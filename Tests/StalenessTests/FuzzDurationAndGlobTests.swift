@@ -1,6 +1,6 @@
 import Alerts
-import Staleness
 import FuzzSupport
+import Staleness
 import Testing
 
 /// Property-based and differential fuzzing of `DurationText` and `GlobPattern`.

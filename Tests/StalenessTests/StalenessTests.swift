@@ -3,17 +3,23 @@ import Staleness
 import Testing
 
 @Suite struct DurationTests {
-    @Test(arguments: [("90s", Int64(90)), ("30m", 1800), ("1h30m", 5400), ("7d", 604_800), ("1d2h3m4s", 93_784), ("0h5m", 300)])
+    @Test(arguments: [
+        ("90s", Int64(90)), ("30m", 1800), ("1h30m", 5400), ("7d", 604_800), ("1d2h3m4s", 93_784), ("0h5m", 300),
+    ])
     func parses(text: String, seconds: Int64) throws {
         #expect(try DurationText.parse(text) == seconds)
     }
 
-    @Test(arguments: ["", "90", "0s", "0h0m", "1x", "30m1h", "1h1h", "h", "1.5h", " 1h", "-1h", "99999999999999999999d"])
+    @Test(arguments: [
+        "", "90", "0s", "0h0m", "1x", "30m1h", "1h1h", "h", "1.5h", " 1h", "-1h", "99999999999999999999d",
+    ])
     func refuses(text: String) {
         #expect(throws: DurationError.self) { try DurationText.parse(text) }
     }
 
-    @Test(arguments: [(Int64(0), "0s"), (45, "45s"), (11_520, "3h12m"), (3600, "1h"), (90_061, "1d1h1m"), (3_599, "59m59s")])
+    @Test(arguments: [
+        (Int64(0), "0s"), (45, "45s"), (11_520, "3h12m"), (3600, "1h"), (90_061, "1d1h1m"), (3_599, "59m59s"),
+    ])
     func formats(seconds: Int64, text: String) {
         #expect(DurationText.format(seconds) == text)
     }
@@ -39,11 +45,16 @@ import Testing
     let now: Int64 = 1_795_773_600
 
     func policy() throws -> StalenessPolicy {
-        StalenessPolicy(defaultStaleAfter: .seconds(3600), rules: [
-            Rule(name: "payments", match: [("service", try GlobPattern("payments*")), ("check", try GlobPattern("*latency*"))], staleAfter: .seconds(3 * 3600)),
-            Rule(name: "disks-by-hand", match: [("check", try GlobPattern("Disk*"))], staleAfter: .never),
-            Rule(name: "numbers", match: [("device", try GlobPattern("4?"))], staleAfter: .seconds(60)),
-        ])
+        StalenessPolicy(
+            defaultStaleAfter: .seconds(3600),
+            rules: [
+                Rule(
+                    name: "payments",
+                    match: [("service", try GlobPattern("payments*")), ("check", try GlobPattern("*latency*"))],
+                    staleAfter: .seconds(3 * 3600)),
+                Rule(name: "disks-by-hand", match: [("check", try GlobPattern("Disk*"))], staleAfter: .never),
+                Rule(name: "numbers", match: [("device", try GlobPattern("4?"))], staleAfter: .seconds(60)),
+            ])
     }
 
     func payload(_ text: String) throws -> JSONObject {
@@ -92,7 +103,8 @@ import Testing
     }
 
     @Test func livenessMergesRunsAndSkipsGaps() {
-        let feed = FeedLiveness(runs: [(first: 100, last: 200), (first: 150, last: 300), (first: 1000, last: 1100)], period: 30)
+        let feed = FeedLiveness(
+            runs: [(first: 100, last: 200), (first: 150, last: 300), (first: 1000, last: 1100)], period: 30)
         #expect(feed.intervals.count == 2)
         #expect(feed.aliveSeconds(from: 0, to: 2000) == (330 - 100) + (1130 - 1000))
         #expect(feed.aliveSeconds(from: 320, to: 1010) == 20)

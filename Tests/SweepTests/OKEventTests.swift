@@ -4,33 +4,43 @@ import Sweep
 import Testing
 
 @Suite struct OKEventTests {
-    func build(_ text: String, reason: String = "no notification for 2h (rule \"default\", stale after 1h)") throws -> JSONObject {
+    func build(_ text: String, reason: String = "no notification for 2h (rule \"default\", stale after 1h)") throws
+        -> JSONObject
+    {
         let bytes = OKEvent.build(
-            payload: try RawJSONObject(Array(text.utf8)), timestamp: 1_795_773_600, reason: reason, lastReceived: 1_795_766_400)
+            payload: try RawJSONObject(Array(text.utf8)), timestamp: 1_795_773_600, reason: reason,
+            lastReceived: 1_795_766_400)
         return try #require(try JSONParser.parse(bytes).objectValue)
     }
 
     @Test func replacesInPlaceAndAppendsProvenanceInOrder() throws {
-        let ok = try build(#"{"app_key":"k","status":"critical","host":"web-1","check":"cpu","timestamp":1795760000,"severity":"HIGH"}"#)
-        #expect(ok.keys == [
-            "app_key", "status", "host", "check", "timestamp", "severity", "description", "resolved_by", "resolve_reason",
-            "last_received",
-        ])
+        let ok = try build(
+            #"{"app_key":"k","status":"critical","host":"web-1","check":"cpu","timestamp":1795760000,"severity":"HIGH"}"#
+        )
+        #expect(
+            ok.keys == [
+                "app_key", "status", "host", "check", "timestamp", "severity", "description", "resolved_by",
+                "resolve_reason",
+                "last_received",
+            ])
         #expect(ok["status"] == .string("ok"))
         #expect(ok["timestamp"] == .number("1795773600"))
         #expect(ok["resolved_by"] == .string("logzio-resolver"))
         #expect(ok["last_received"] == .string("2026-11-27T08:00:00Z"))
-        #expect(ok["description"]?.stringValue?.hasPrefix("resolved by logzio-resolver: no notification for 2h") == true)
+        #expect(
+            ok["description"]?.stringValue?.hasPrefix("resolved by logzio-resolver: no notification for 2h") == true)
     }
 
     @Test func matchesTheDecodedFlatteningExactly() throws {
-        let text = #"{"app_key":"k","status":"warning","primary_property":"dims","dims":{"a":1},"tags":["x","y"],"rows":[{"r":1}],"grid":[[1]],"n":12345678901234567890,"s":"q\"\\\n\u0001","e":{}}"#
+        let text =
+            #"{"app_key":"k","status":"warning","primary_property":"dims","dims":{"a":1},"tags":["x","y"],"rows":[{"r":1}],"grid":[[1]],"n":12345678901234567890,"s":"q\"\\\n\u0001","e":{}}"#
         let ok = try build(text)
         var expected = try #require(try JSONParser.parse(text).objectValue)
         expected["status"] = .string("ok")
         expected["timestamp"] = .integer(1_795_773_600)
         expected = WireFormat.flattened(expected)
-        for key in expected.keys where !["description", "resolved_by", "resolve_reason", "last_received"].contains(key) {
+        for key in expected.keys where !["description", "resolved_by", "resolve_reason", "last_received"].contains(key)
+        {
             #expect(ok[key] == expected[key], "\(key)")
         }
         #expect(ok["dims"] == .object(JSONObject([("a", .number("1"))])), "the primary property is sent as received")
@@ -41,7 +51,9 @@ import Testing
     }
 
     @Test func keepsDescriptionAndTagsWithinBigPandasLimits() throws {
-        let ok = try build(#"{"app_key":"k","status":"critical","host":"h","description":"old"}"#, reason: String(repeating: "r", count: 5000))
+        let ok = try build(
+            #"{"app_key":"k","status":"critical","host":"h","description":"old"}"#,
+            reason: String(repeating: "r", count: 5000))
         #expect((ok["description"]?.stringValue?.count ?? 0) <= 2048)
         #expect((ok["resolve_reason"]?.stringValue?.count ?? 0) <= 512)
         #expect(ok.keys.firstIndex(of: "description") == 3, "an existing description is replaced in place")
