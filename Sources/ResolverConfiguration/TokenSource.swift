@@ -11,11 +11,9 @@ public enum TokenSource {
         environment: [String: String],
         warn: (String) -> Void
     ) throws(ConfigError) -> Secret? {
-        if let token = environment["BIGPANDA_TOKEN"], !token.isEmpty {
-            return Secret(token.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        guard let file = config.tokenFile else { return nil }
-        return try read(file: file, key: "bigpanda.token_file (or BIGPANDA_TOKEN_FILE)", warn: warn)
+        try secret(
+            variable: "BIGPANDA_TOKEN", file: config.tokenFile, key: "bigpanda.token_file (or BIGPANDA_TOKEN_FILE)",
+            environment: environment, warn: warn)
     }
 
     /// The user API key for the Incidents API: `BIGPANDA_API_KEY`, else `BIGPANDA_API_KEY_FILE` or
@@ -25,11 +23,9 @@ public enum TokenSource {
         environment: [String: String],
         warn: (String) -> Void
     ) throws(ConfigError) -> Secret? {
-        if let key = environment["BIGPANDA_API_KEY"], !key.isEmpty {
-            return Secret(key.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        guard let file = config.apiKeyFile else { return nil }
-        return try read(file: file, key: "bigpanda.api_key_file (or BIGPANDA_API_KEY_FILE)", warn: warn)
+        try secret(
+            variable: "BIGPANDA_API_KEY", file: config.apiKeyFile,
+            key: "bigpanda.api_key_file (or BIGPANDA_API_KEY_FILE)", environment: environment, warn: warn)
     }
 
     /// The Logz.io API token for `stale_after: auto`: `LOGZIO_API_TOKEN`, else `LOGZIO_API_TOKEN_FILE` or
@@ -39,11 +35,9 @@ public enum TokenSource {
         environment: [String: String],
         warn: (String) -> Void
     ) throws(ConfigError) -> Secret? {
-        if let token = environment["LOGZIO_API_TOKEN"], !token.isEmpty {
-            return Secret(token.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        guard let file = config.logzioTokenFile else { return nil }
-        return try read(file: file, key: "logzio.token_file (or LOGZIO_API_TOKEN_FILE)", warn: warn)
+        try secret(
+            variable: "LOGZIO_API_TOKEN", file: config.logzioTokenFile,
+            key: "logzio.token_file (or LOGZIO_API_TOKEN_FILE)", environment: environment, warn: warn)
     }
 
     /// The relay's token: `LOGZIO_RESOLVER_RELAY_TOKEN`, else `relay.token_file`.
@@ -52,11 +46,21 @@ public enum TokenSource {
         environment: [String: String],
         warn: (String) -> Void
     ) throws(ConfigError) -> Secret? {
-        if let token = environment["LOGZIO_RESOLVER_RELAY_TOKEN"], !token.isEmpty {
-            return Secret(token.trimmingCharacters(in: .whitespacesAndNewlines))
+        try secret(
+            variable: "LOGZIO_RESOLVER_RELAY_TOKEN", file: config.relayTokenFile, key: "relay.token_file",
+            environment: environment, warn: warn)
+    }
+
+    /// A secret from its environment variable, which comes first, else from its file (surrounding
+    /// whitespace ignored), else nil.
+    private static func secret(
+        variable: String, file: String?, key: String, environment: [String: String], warn: (String) -> Void
+    ) throws(ConfigError) -> Secret? {
+        if let value = environment[variable], !value.isEmpty {
+            return Secret(value.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        guard let file = config.relayTokenFile else { return nil }
-        return try read(file: file, key: "relay.token_file", warn: warn)
+        guard let file else { return nil }
+        return try read(file: file, key: key, warn: warn)
     }
 
     static func read(file: String, key: String, warn: (String) -> Void) throws(ConfigError) -> Secret {
