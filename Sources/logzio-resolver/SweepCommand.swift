@@ -251,6 +251,7 @@ struct SweepCommand: AsyncParsableCommand {
         let progress = all && !dryRun && !json && ProgressLine.isInteractive ? ProgressLine() : nil
         if let progress { sweeper.onProgress = { progress.update(done: $0, total: $1) } }
         sweeper.incidents = incidents
+        sweeper.stopRequested = { StopSignal.isRequested }
         defer { progress?.finish() }
         do {
             return try await sweeper.run()

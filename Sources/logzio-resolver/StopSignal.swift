@@ -5,19 +5,19 @@ import Synchronization
 #endif
 
 /// Records SIGTERM and SIGINT so a sweep stops picking new work and finishes what is in flight.
-public enum StopSignal {
+enum StopSignal {
     private static let requested = Atomic<Bool>(false)
 
     /// Whether a stop was requested.
-    public static var isRequested: Bool { requested.load(ordering: .relaxed) }
+    static var isRequested: Bool { requested.load(ordering: .relaxed) }
 
     /// Asks the sweep to stop (also what the signal handler does).
-    public static func request() {
+    static func request() {
         requested.store(true, ordering: .relaxed)
     }
 
     /// Installs handlers for SIGTERM and SIGINT.
-    public static func install() {
+    static func install() {
         // A second signal kills as usual: the handler restores the default action.
         let handler: @convention(c) (Int32) -> Void = { signalNumber in
             StopSignal.request()
