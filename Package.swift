@@ -121,7 +121,12 @@ var package = Package(
         .testTarget(
             name: "ResolverConfigurationTests",
             dependencies: ["ResolverConfiguration", "Staleness", "BigPanda", "FuzzSupport"]),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Alerts", "BigPanda"]),
+        .testTarget(
+            name: "SweepTests",
+            dependencies: [
+                "Sweep", "Alerts", "BigPanda", "Ledger", "Staleness", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger"]),
         .testTarget(
             name: "EndToEndTests",
