@@ -29,6 +29,11 @@ var package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
             name: "CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
         ),
@@ -46,6 +51,8 @@ var package = Package(
         ),
         // The ledger: store protocol and SQLite.
         .target(name: "Ledger", dependencies: ["Alerts", "CSQLite"]),
+        // libpq behind a small typed layer: connections, prepared statements, results. The only importer of CLibPQ.
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // Pure staleness rules.
         .target(name: "Staleness", dependencies: ["Alerts"]),
         // Replays the ledger's history under a staleness policy: what the rules would have done.
@@ -108,6 +115,9 @@ var package = Package(
         // Benchmark-only: posts alerts to a relay at a fixed rate and reports latency percentiles.
         .executableTarget(name: "relay-load", dependencies: ["Curl"], path: "benchmarks/relay-load"),
 
+        // The throwaway PostgreSQL server the tests share.
+        .target(name: "PostgresSupport", dependencies: ["Postgres"], path: "Tests/PostgresSupport"),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresSupport"]),
         // Seeded PRNG, mutators and corpus loading shared by the fuzz tests.
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "FuzzSupport"]),
