@@ -253,22 +253,29 @@ public final class SQLiteLedger: LedgerStore {
         let rule = last.text(0)
         let sentAt = last.int64(1)
         guard receivedAt >= sentAt, receivedAt - sentAt <= 3600 else { return }
-        try addMetric(
-            MetricName.refired, labels: MetricSample.labelText([("rule", rule)]), value: 1, set: false, in: database)
+        try addMetric(MetricName.refired, labels: MetricSample.labelText([("rule", rule)]), value: 1, in: database)
     }
 
-    private func addMetric(_ name: String, labels: String, value: Double, set: Bool, in database: SQLiteDatabase) throws
-    {
-        let sql =
-            set
-            ? "INSERT INTO metrics (name, labels, value) VALUES (?1, ?2, ?3) ON CONFLICT (name, labels) DO UPDATE SET value = excluded.value"
-            : "INSERT INTO metrics (name, labels, value) VALUES (?1, ?2, ?3) ON CONFLICT (name, labels) DO UPDATE SET value = metrics.value + excluded.value"
-        try database.statement(sql).run([.text(name), .text(labels), .real(value)])
+    func addMetric(_ name: String, labels: String, value: Double, in database: SQLiteDatabase) throws {
+        try database.statement(
+            """
+            INSERT INTO metrics (name, labels, value) VALUES (?1, ?2, ?3)
+            ON CONFLICT (name, labels) DO UPDATE SET value = metrics.value + excluded.value
+            """
+        ).run([.text(name), .text(labels), .real(value)])
     }
 
-    public func updateMetric(_ name: String, labels: String, value: Double, set: Bool) throws {
-        let database = try writable()
-        try addMetric(name, labels: labels, value: value, set: set, in: database)
+    public func add(to name: String, labels: String, value: Double) throws {
+        try addMetric(name, labels: labels, value: value, in: try writable())
+    }
+
+    public func set(gauge name: String, labels: String, value: Double) throws {
+        try writable().statement(
+            """
+            INSERT INTO metrics (name, labels, value) VALUES (?1, ?2, ?3)
+            ON CONFLICT (name, labels) DO UPDATE SET value = excluded.value
+            """
+        ).run([.text(name), .text(labels), .real(value)])
     }
 
     public func metricSamples() throws -> [MetricSample] {
@@ -443,7 +450,7 @@ public final class SQLiteLedger: LedgerStore {
             // One counter update per series and batch, not per alert.
             for (name, appKey, rule, value) in counts.values {
                 let labels = MetricSample.labelText([("app_key", appKey), ("rule", rule)])
-                try addMetric(name, labels: labels, value: value, set: false, in: database)
+                try addMetric(name, labels: labels, value: value, in: database)
             }
             return outcomes
         }

@@ -120,7 +120,7 @@ extension ListCommand {
 /// Reads the relay's heartbeats, when the ledger has any.
 enum FeedReader {
     /// The feed's observed liveness, or nil for a ledger without heartbeats (the plain rule).
-    static func liveness(_ ledger: any LedgerStore) throws -> FeedLiveness? {
+    static func liveness(_ ledger: any Heartbeats) throws -> FeedLiveness? {
         do {
             let runs = try ledger.heartbeatRuns()
             return runs.isEmpty ? nil : FeedLiveness(runs: runs)

@@ -160,9 +160,8 @@ enum ReconcileMetrics {
         ]
         do {
             if store {
-                for sample in live { try ledger.updateMetric(sample.name, labels: "", value: sample.value, set: true) }
-                try ledger.updateMetric(
-                    MetricName.drift, labels: "", value: Double(report.count(.drift)), set: false)
+                for sample in live { try ledger.set(gauge: sample.name, labels: "", value: sample.value) }
+                try ledger.add(to: MetricName.drift, labels: "", value: Double(report.count(.drift)))
             }
             var samples = live
             if let summary = try? ledger.openSummary() { samples += MetricsText.openGauges(summary, now: wallClock()) }

@@ -243,7 +243,7 @@ struct SweepCommand: AsyncParsableCommand {
                 config: config, needed: hasOpen, cache: ledger,
                 store: dryRun ? nil : AutoDefinitions.storing(into: ledger, logger: logger), logger: logger)
             if definitions.failure != nil, !dryRun {
-                try? ledger.updateMetric(MetricName.definitionFetchFailures, labels: "", value: 1, set: false)
+                try? ledger.add(to: MetricName.definitionFetchFailures, labels: "", value: 1)
             }
             sweeper.auto = definitions.resolver(definitionField: config.policy.definitionField, now: evaluateAt)
         }
@@ -291,13 +291,13 @@ struct SweepCommand: AsyncParsableCommand {
         do {
             if let ledger, !dryRun {
                 for sample in live {
-                    try ledger.updateMetric(sample.name, labels: "", value: sample.value, set: true)
+                    try ledger.set(gauge: sample.name, labels: "", value: sample.value)
                 }
                 if report?.holdReason != nil {
-                    try ledger.updateMetric(MetricName.heldRuns, labels: "", value: 1, set: false)
+                    try ledger.add(to: MetricName.heldRuns, labels: "", value: 1)
                 }
                 if exitCode == 0 {
-                    try ledger.updateMetric(MetricName.lastSuccess, labels: "", value: Double(now), set: true)
+                    try ledger.set(gauge: MetricName.lastSuccess, labels: "", value: Double(now))
                 }
             }
             let stored = try ledger?.metricSamples() ?? []
