@@ -13,7 +13,6 @@ extension SQLiteLedger: Counters {
     }
 
     public func metricSamples() throws -> [MetricSample] {
-        guard let database else { return [] }
         let statement = try database.statement("SELECT name, labels, value FROM metrics ORDER BY name, labels")
         defer { statement.reset() }
         var samples: [MetricSample] = []

@@ -10,7 +10,6 @@ extension SQLiteLedger: Heartbeats {
     }
 
     public func heartbeatRuns() throws -> [(first: Int64, last: Int64)] {
-        guard let database else { return [] }
         let statement = try database.statement("SELECT first_at, last_at FROM heartbeats ORDER BY first_at")
         defer { statement.reset() }
         var runs: [(first: Int64, last: Int64)] = []

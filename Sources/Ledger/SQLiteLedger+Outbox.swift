@@ -1,6 +1,5 @@
 extension SQLiteLedger: Outbox {
     public func pendingOutbox(limit: Int) throws -> [OutboxRow] {
-        guard let database else { return [] }
         let statement = try database.statement(
             "SELECT id, alert_id, app_key, payload FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?")
         try statement.bind([.integer(Int64(limit))])
@@ -39,7 +38,6 @@ extension SQLiteLedger: Outbox {
     }
 
     public func outboxCounts() throws -> OutboxCounts {
-        guard let database else { return OutboxCounts(pending: 0, rejected: 0) }
         let statement = try database.statement(
             "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'rejected'), 0) FROM outbox")
         defer { statement.reset() }

@@ -1,6 +1,5 @@
 extension SQLiteLedger: Retention {
     public func prune(before cutoff: Int64, dryRun: Bool) throws -> PruneResult {
-        guard let database else { return PruneResult(events: 0, resolutions: 0) }
         if !dryRun { _ = try writable() }
         let eventsWhere = """
             FROM events WHERE received_at < ?1

@@ -30,7 +30,6 @@ extension SQLiteLedger: SweepQueries {
     }
 
     public func forEachAlert(_ filter: AlertFilter, _ body: (LedgerAlert) throws -> Void) throws {
-        guard let database else { return }
         let states = filter.states.isEmpty ? AlertState.allCases : AlertState.allCases.filter(filter.states.contains)
         // One statement per state keeps each scan on the (state, app_key, id) index.
         for state in states {
@@ -52,7 +51,6 @@ extension SQLiteLedger: SweepQueries {
     }
 
     public func alerts(ids: [Int64]) throws -> [LedgerAlert] {
-        guard let database else { return [] }
         let statement = try database.statement(Self.alertColumns + " WHERE a.id = ?")
         var result: [LedgerAlert] = []
         result.reserveCapacity(ids.count)
@@ -172,7 +170,6 @@ extension SQLiteLedger: SweepQueries {
     }
 
     public func alertsWithPendingForward() throws -> Set<Int64> {
-        guard let database else { return [] }
         let statement = try database.statement("SELECT DISTINCT alert_id FROM outbox WHERE state = 'pending'")
         defer { statement.reset() }
         var ids: Set<Int64> = []
@@ -181,7 +178,6 @@ extension SQLiteLedger: SweepQueries {
     }
 
     public func openSummary() throws -> OpenSummary {
-        guard let database else { return OpenSummary(open: 0, oldestLastReceived: nil) }
         let statement = try database.statement("SELECT count(*), min(last_received) FROM alerts WHERE state = 'open'")
         defer { statement.reset() }
         guard try statement.step() else { return OpenSummary(open: 0, oldestLastReceived: nil) }

@@ -5,7 +5,8 @@
 /// The SQLite ledger: one file in WAL mode, created 0600, migrated on open.
 public final class SQLiteLedger: LedgerRole {
     public let location: String
-    let database: SQLiteDatabase?
+    /// The open database.
+    let database: SQLiteDatabase
     private let readOnly: Bool
     /// How commits reach the disk; the outbox relaxes it for one commit and restores it.
     let durability: Durability
@@ -14,7 +15,7 @@ public final class SQLiteLedger: LedgerRole {
     public enum Mode: Sendable {
         /// Create and migrate as needed; for commands that write.
         case readWrite
-        /// Never write or create; a missing file reads as an empty ledger.
+        /// Never write or create. `open` reads a missing file as an empty ledger; `init` throws.
         case readOnly
         /// As `readOnly`, but read as a file nothing changes: no lock, no `-wal` or `-shm` file. Only for
         /// a ledger no process has open in WAL mode (it has no `-wal`), and the caller must check that the
@@ -33,15 +34,20 @@ public final class SQLiteLedger: LedgerRole {
         case normal
     }
 
-    /// Opens the ledger at `path`.
+    /// Opens the ledger at `path`, or for reading, an empty ledger when no file is there (nothing is
+    /// created).
+    public static func open(path: String, mode: Mode = .readWrite, durability: Durability = .full) throws
+        -> any LedgerBackend
+    {
+        if mode != .readWrite, access(path, F_OK) != 0 { return EmptyLedger(location: path) }
+        return try SQLiteLedger(path: path, mode: mode, durability: durability)
+    }
+
+    /// Opens the ledger at `path`; read only, the file must exist.
     public init(path: String, mode: Mode = .readWrite, durability: Durability = .full) throws {
         location = path
         readOnly = mode != .readWrite
         self.durability = durability
-        if readOnly, access(path, F_OK) != 0 {
-            database = nil
-            return
-        }
         let database = try SQLiteDatabase(
             path: path, readOnly: readOnly, create: !readOnly, immutable: mode == .readOnlyImmutable)
         self.database = database
@@ -112,7 +118,7 @@ public final class SQLiteLedger: LedgerRole {
 
     /// The database, for a write; throws when the ledger was opened read only.
     func writable() throws -> SQLiteDatabase {
-        guard let database, !readOnly else {
+        guard !readOnly else {
             throw LedgerError(location: location, message: "the ledger was opened read only")
         }
         return database

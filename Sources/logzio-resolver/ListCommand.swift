@@ -103,7 +103,7 @@ struct ListCommand: AsyncParsableCommand {
 extension ListCommand {
     /// Fetches the Logz.io definitions when an auto rule has open alerts, keeping them in the ledger's
     /// cache when the ledger exists (list never creates one).
-    private func autoResolver(config: ResolverConfig, ledger: SQLiteLedger, evaluateAt: Int64, logger: Logger)
+    private func autoResolver(config: ResolverConfig, ledger: any LedgerBackend, evaluateAt: Int64, logger: Logger)
         async throws -> AutoResolver?
     {
         guard config.policy.usesAuto else { return nil }

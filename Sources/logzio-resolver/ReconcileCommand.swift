@@ -153,7 +153,9 @@ enum ReconcileText {
 
 /// The reconcile gauges and the drift counter, stored in the ledger and written to the textfile.
 enum ReconcileMetrics {
-    static func write(path: String, ledger: SQLiteLedger, report: ReconcileReport, store: Bool, logger: Logger) {
+    static func write(
+        path: String, ledger: any Counters & SweepQueries, report: ReconcileReport, store: Bool, logger: Logger
+    ) {
         let live = [
             MetricSample(name: MetricName.bigPandaActive, labels: "", value: Double(report.bigPandaActive)),
             MetricSample(name: MetricName.untracked, labels: "", value: Double(report.count(.untracked))),

@@ -34,7 +34,7 @@ import Testing
 
     @Test func aMissingLedgerHasNoHistory() throws {
         let temp = TemporaryLedger()
-        let reader = try SQLiteLedger(path: temp.path, mode: .readOnly)
+        let reader = try SQLiteLedger.open(path: temp.path, mode: .readOnly)
         #expect(try history(reader, since: 0).isEmpty)
     }
 }

@@ -34,7 +34,7 @@ func event(_ status: String, host: String = "web-1", at: Int64, timestamp: Int64
         receivedAt: at)
 }
 
-func allAlerts(_ ledger: SQLiteLedger, _ states: Set<AlertState> = []) throws -> [LedgerAlert] {
+func allAlerts(_ ledger: any SweepQueries, _ states: Set<AlertState> = []) throws -> [LedgerAlert] {
     var result: [LedgerAlert] = []
     try ledger.forEachAlert(AlertFilter(states: states)) { result.append($0) }
     return result
@@ -140,8 +140,12 @@ func allAlerts(_ ledger: SQLiteLedger, _ states: Set<AlertState> = []) throws ->
 
     @Test func readOnlyOfAMissingFileIsEmptyAndCreatesNothing() throws {
         let temp = TemporaryLedger()
-        let ledger = try SQLiteLedger(path: temp.path, mode: .readOnly)
-        #expect(try allAlerts(ledger).isEmpty)
+        for mode in [SQLiteLedger.Mode.readOnly, .readOnlyImmutable] {
+            let ledger = try SQLiteLedger.open(path: temp.path, mode: mode)
+            #expect(ledger is EmptyLedger)
+            #expect(try allAlerts(ledger).isEmpty)
+        }
+        #expect(throws: LedgerError.self) { try SQLiteLedger(path: temp.path, mode: .readOnly) }
         #expect(access(temp.path, F_OK) != 0)
     }
 
