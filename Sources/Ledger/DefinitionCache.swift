@@ -1,6 +1,6 @@
 /// The ledger's cache of Logz.io alert definitions for `stale_after: auto`, shared by the next run
 /// and by other hosts on the same ledger.
-public protocol DefinitionCache: AnyObject {
+public protocol DefinitionCache: LedgerRole {
     /// Replaces the cached definitions (as JSON text) with a fetch made at `fetchedAt`, and adds their
     /// ids to those ever listed.
     func storeDefinitions(_ text: String, ids: [Int64], fetchedAt: Int64) throws

@@ -2,7 +2,7 @@ public import Alerts
 
 /// The ledger's part in reconciling with BigPanda: remembering BigPanda's alert ids, adopting alerts
 /// the ledger never saw, and marking alerts BigPanda resolved.
-public protocol ReconcileStore: AnyObject {
+public protocol ReconcileStore: LedgerRole {
     /// Stores BigPanda's alert id on ledger alerts matched to it.
     func rememberBigPandaIDs(_ pairs: [(alertID: Int64, bigPandaAlertID: String)]) throws
 

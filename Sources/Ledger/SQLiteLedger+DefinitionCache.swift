@@ -17,7 +17,6 @@ extension SQLiteLedger: DefinitionCache {
     }
 
     public func cachedDefinitions() throws -> (text: String, fetchedAt: Int64)? {
-        guard let database else { return nil }
         let statement = try database.statement(
             "SELECT definitions, fetched_at FROM logzio_definitions WHERE singleton = 1")
         defer { statement.reset() }
@@ -26,7 +25,6 @@ extension SQLiteLedger: DefinitionCache {
     }
 
     public func everListedDefinitionIDs() throws -> Set<Int64> {
-        guard let database else { return [] }
         let statement = try database.statement("SELECT id FROM logzio_listed_ids")
         defer { statement.reset() }
         var ids: Set<Int64> = []

@@ -1,6 +1,5 @@
 extension SQLiteLedger: HistoryReading {
     public func forEachEvent(since: Int64, _ body: (HistoryEvent) throws -> Void) throws {
-        guard let database else { return }
         // The (alert_id, received_at) index gives this order without sorting; the event id is the
         // index's own tiebreak, so no temporary B-tree holds the history.
         let statement = try database.statement(

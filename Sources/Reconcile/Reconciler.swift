@@ -7,7 +7,7 @@ import Staleness
 /// One reconcile: search BigPanda, class each alert against the ledger, check the blast radius, then
 /// adopt, re-close drift by id and mark what BigPanda resolved.
 public final class Reconciler {
-    private let ledger: any LedgerStore & ReconcileStore
+    private let ledger: any SweepQueries & ReconcileStore
     private let incidents: IncidentsClient
     private let options: ReconcileOptions
     private let logger: Logger
@@ -15,7 +15,7 @@ public final class Reconciler {
 
     /// Creates a reconcile run.
     public init(
-        ledger: any LedgerStore & ReconcileStore, incidents: IncidentsClient, options: ReconcileOptions,
+        ledger: any SweepQueries & ReconcileStore, incidents: IncidentsClient, options: ReconcileOptions,
         logger: Logger, wallClock: @escaping @Sendable () -> Int64
     ) {
         self.ledger = ledger

@@ -7,7 +7,7 @@ public import Staleness
 /// The end of `sweep --all --verify`: search BigPanda until no alert in scope is active, closing by id,
 /// once each, whatever is still active after our close was accepted.
 public final class Verifier {
-    private let ledger: any LedgerStore
+    private let ledger: any SweepQueries
     private let incidents: IncidentsClient
     private let sourceSystem: GlobPattern
     private let incidentQuery: String?
@@ -50,7 +50,7 @@ public final class Verifier {
 
     /// Creates a verification.
     public init(
-        ledger: any LedgerStore, incidents: IncidentsClient, sourceSystem: GlobPattern, incidentQuery: String?,
+        ledger: any SweepQueries, incidents: IncidentsClient, sourceSystem: GlobPattern, incidentQuery: String?,
         logger: Logger, wallClock: @escaping @Sendable () -> Int64
     ) {
         self.ledger = ledger

@@ -107,7 +107,7 @@ struct BacktestCommand: ParsableCommand {
         return try replay(policies, ledger: openLedger(path, mode: .readOnly), window: window)
     }
 
-    private func replay(_ policies: [StalenessPolicy], ledger: SQLiteLedger?, window: ReplayWindow) throws
+    private func replay(_ policies: [StalenessPolicy], ledger: (any LedgerBackend)?, window: ReplayWindow) throws
         -> [ReplayReport]
     {
         let feed = try ledger.map { try FeedReader.liveness($0) } ?? nil

@@ -154,7 +154,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// The cleanup before an uninstall: `sweep --all --verify` against the stand-in's Incidents API.
     private func cleanUp(
-        ledger: SQLiteLedger, standIn: AlertsStandIn, curl: CurlClient, client: AlertsClient, policy: StalenessPolicy,
+        ledger: any LedgerBackend, standIn: AlertsStandIn, curl: CurlClient, client: AlertsClient,
+        policy: StalenessPolicy,
         logger: Logger
     ) async throws {
         Output.line("")

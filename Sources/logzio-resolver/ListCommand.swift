@@ -103,7 +103,7 @@ struct ListCommand: AsyncParsableCommand {
 extension ListCommand {
     /// Fetches the Logz.io definitions when an auto rule has open alerts, keeping them in the ledger's
     /// cache when the ledger exists (list never creates one).
-    private func autoResolver(config: ResolverConfig, ledger: SQLiteLedger, evaluateAt: Int64, logger: Logger)
+    private func autoResolver(config: ResolverConfig, ledger: any LedgerBackend, evaluateAt: Int64, logger: Logger)
         async throws -> AutoResolver?
     {
         guard config.policy.usesAuto else { return nil }
@@ -120,7 +120,7 @@ extension ListCommand {
 /// Reads the relay's heartbeats, when the ledger has any.
 enum FeedReader {
     /// The feed's observed liveness, or nil for a ledger without heartbeats (the plain rule).
-    static func liveness(_ ledger: any LedgerStore) throws -> FeedLiveness? {
+    static func liveness(_ ledger: any Heartbeats) throws -> FeedLiveness? {
         do {
             let runs = try ledger.heartbeatRuns()
             return runs.isEmpty ? nil : FeedLiveness(runs: runs)

@@ -153,16 +153,17 @@ enum ReconcileText {
 
 /// The reconcile gauges and the drift counter, stored in the ledger and written to the textfile.
 enum ReconcileMetrics {
-    static func write(path: String, ledger: SQLiteLedger, report: ReconcileReport, store: Bool, logger: Logger) {
+    static func write(
+        path: String, ledger: any Counters & SweepQueries, report: ReconcileReport, store: Bool, logger: Logger
+    ) {
         let live = [
             MetricSample(name: MetricName.bigPandaActive, labels: "", value: Double(report.bigPandaActive)),
             MetricSample(name: MetricName.untracked, labels: "", value: Double(report.count(.untracked))),
         ]
         do {
             if store {
-                for sample in live { try ledger.updateMetric(sample.name, labels: "", value: sample.value, set: true) }
-                try ledger.updateMetric(
-                    MetricName.drift, labels: "", value: Double(report.count(.drift)), set: false)
+                for sample in live { try ledger.set(gauge: sample.name, labels: "", value: sample.value) }
+                try ledger.add(to: MetricName.drift, labels: "", value: Double(report.count(.drift)))
             }
             var samples = live
             if let summary = try? ledger.openSummary() { samples += MetricsText.openGauges(summary, now: wallClock()) }

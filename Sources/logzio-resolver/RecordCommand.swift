@@ -51,9 +51,9 @@ struct RecordCommand: ParsableCommand {
 /// directory, no permission, not a ledger) is a configuration problem: exit 78.
 func openLedger(
     _ path: String, mode: SQLiteLedger.Mode = .readWrite, durability: SQLiteLedger.Durability = .full
-) throws -> SQLiteLedger {
+) throws -> any LedgerBackend {
     do {
-        return try SQLiteLedger(path: path, mode: mode, durability: durability)
+        return try SQLiteLedger.open(path: path, mode: mode, durability: durability)
     } catch let error as LedgerError where error.isBusy {
         throw CLIError.failed("\(error)")
     } catch {

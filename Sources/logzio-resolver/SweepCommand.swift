@@ -98,7 +98,7 @@ struct SweepCommand: AsyncParsableCommand {
         defer { incidents?.shutdown() }
 
         let started = ContinuousClock.now
-        var ledger: SQLiteLedger?
+        var ledger: (any LedgerBackend)?
         var report: SweepReport?
         var reconciled: ReconcileReport?
         var failure: (any Error)?
@@ -136,7 +136,7 @@ struct SweepCommand: AsyncParsableCommand {
 
     /// `--verify`, step 1: reconcile with adoption, so alerts the ledger never saw are closed too.
     private func reconcileFirst(
-        _ ledger: SQLiteLedger, config: ResolverConfig, incidents: IncidentsConnection, logger: Logger
+        _ ledger: any LedgerBackend, config: ResolverConfig, incidents: IncidentsConnection, logger: Logger
     ) async throws -> ReconcileReport {
         var options = ReconcileOptions(sourceSystem: try incidents.scope)
         options.incidentQuery = config.incidentQuery
@@ -156,7 +156,7 @@ struct SweepCommand: AsyncParsableCommand {
 
     /// `--verify`, the end: search BigPanda until nothing in scope is active, then report.
     private func verifyAfter(
-        _ report: SweepReport, reconciled: ReconcileReport, ledger: SQLiteLedger, config: ResolverConfig,
+        _ report: SweepReport, reconciled: ReconcileReport, ledger: any LedgerBackend, config: ResolverConfig,
         incidents: IncidentsConnection, logger: Logger
     ) async throws {
         var result = Verifier.Result()
@@ -222,7 +222,7 @@ struct SweepCommand: AsyncParsableCommand {
     }
 
     private func sweep(
-        _ ledger: SQLiteLedger, config: ResolverConfig, evaluateAt: Int64, client: AlertsClient?,
+        _ ledger: any LedgerBackend, config: ResolverConfig, evaluateAt: Int64, client: AlertsClient?,
         incidents: IncidentsClient?, logger: Logger
     ) async throws -> SweepReport {
         var options = SweepOptions(now: evaluateAt, policy: config.policy)
@@ -243,7 +243,7 @@ struct SweepCommand: AsyncParsableCommand {
                 config: config, needed: hasOpen, cache: ledger,
                 store: dryRun ? nil : AutoDefinitions.storing(into: ledger, logger: logger), logger: logger)
             if definitions.failure != nil, !dryRun {
-                try? ledger.updateMetric(MetricName.definitionFetchFailures, labels: "", value: 1, set: false)
+                try? ledger.add(to: MetricName.definitionFetchFailures, labels: "", value: 1)
             }
             sweeper.auto = definitions.resolver(definitionField: config.policy.definitionField, now: evaluateAt)
         }
@@ -263,7 +263,7 @@ struct SweepCommand: AsyncParsableCommand {
     }
 
     /// Prunes resolved history past `retention:` after a sending sweep; a failure is logged, not fatal.
-    private func applyRetention(_ retention: Int64, ledger: SQLiteLedger, logger: Logger) {
+    private func applyRetention(_ retention: Int64, ledger: any Retention, logger: Logger) {
         do {
             let result = try ledger.prune(before: wallClock() - retention, dryRun: false)
             if result.events + result.resolutions > 0 { try ledger.vacuum(incremental: true) }
@@ -278,7 +278,8 @@ struct SweepCommand: AsyncParsableCommand {
     /// Stores this run's gauges (sending sweeps only) and rewrites the metrics file. A failure here is
     /// logged, never fatal: the sweep's own outcome decides the exit code.
     private func writeMetrics(
-        path: String, ledger: SQLiteLedger?, report: SweepReport?, exitCode: Int32, started: ContinuousClock.Instant,
+        path: String, ledger: (any Counters & SweepQueries)?, report: SweepReport?, exitCode: Int32,
+        started: ContinuousClock.Instant,
         logger: Logger
     ) {
         let now = wallClock()
@@ -292,13 +293,13 @@ struct SweepCommand: AsyncParsableCommand {
         do {
             if let ledger, !dryRun {
                 for sample in live {
-                    try ledger.updateMetric(sample.name, labels: "", value: sample.value, set: true)
+                    try ledger.set(gauge: sample.name, labels: "", value: sample.value)
                 }
                 if report?.holdReason != nil {
-                    try ledger.updateMetric(MetricName.heldRuns, labels: "", value: 1, set: false)
+                    try ledger.add(to: MetricName.heldRuns, labels: "", value: 1)
                 }
                 if exitCode == 0 {
-                    try ledger.updateMetric(MetricName.lastSuccess, labels: "", value: Double(now), set: true)
+                    try ledger.set(gauge: MetricName.lastSuccess, labels: "", value: Double(now))
                 }
             }
             let stored = try ledger?.metricSamples() ?? []

@@ -1,0 +1,2 @@
+/// Every role a ledger backend provides: the store, reconciling, the definition cache and history.
+public typealias LedgerBackend = LedgerStore & ReconcileStore & DefinitionCache & HistoryReading

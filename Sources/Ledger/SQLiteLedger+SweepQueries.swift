@@ -1,0 +1,186 @@
+extension SQLiteLedger: SweepQueries {
+    static let alertColumns = """
+        SELECT a.id, a.identity, a.display, a.app_key, a.state, a.current_event_id, a.last_received,
+               a.max_timestamp, e.payload, a.bigpanda_alert_id, a.adopted, a.resolved_by, a.resolved_at
+        FROM alerts a JOIN events e ON e.id = a.current_event_id
+        """
+
+    func readAlert(_ statement: SQLiteStatement) throws -> LedgerAlert {
+        // The schema's CHECK allows only known states; anything else is a damaged ledger, never "open".
+        guard let state = AlertState(rawValue: statement.text(4)) else {
+            throw LedgerError(
+                location: location, message: "alert \(statement.int64(0)) has an unknown state \"\(statement.text(4))\""
+            )
+        }
+        return LedgerAlert(
+            id: statement.int64(0),
+            identityKey: statement.text(1),
+            display: statement.text(2),
+            appKey: statement.text(3),
+            state: state,
+            currentEventID: statement.int64(5),
+            lastReceived: statement.int64(6),
+            maxTimestamp: statement.int64(7),
+            payloadText: statement.text(8),
+            bigPandaAlertID: statement.optionalText(9),
+            adopted: statement.int64(10) != 0,
+            resolvedBy: statement.optionalText(11).flatMap(ResolvedBy.init(rawValue:)),
+            resolvedAt: statement.optionalInt64(12)
+        )
+    }
+
+    public func forEachAlert(_ filter: AlertFilter, _ body: (LedgerAlert) throws -> Void) throws {
+        let states = filter.states.isEmpty ? AlertState.allCases : AlertState.allCases.filter(filter.states.contains)
+        // One statement per state keeps each scan on the (state, app_key, id) index.
+        for state in states {
+            var sql = Self.alertColumns + " WHERE a.state = ?"
+            var values: [SQLiteValue] = [.text(state.rawValue)]
+            if let appKey = filter.appKey {
+                sql += " AND a.app_key = ?"
+                values.append(.text(appKey))
+            }
+            // The (state, app_key, id) index's own order: no sort of payload rows into a temp file.
+            sql += " ORDER BY a.app_key, a.id"
+            let statement = try database.statement(sql)
+            try statement.bind(values)
+            defer { statement.reset() }
+            while try statement.step() {
+                try body(try readAlert(statement))
+            }
+        }
+    }
+
+    public func alerts(ids: [Int64]) throws -> [LedgerAlert] {
+        let statement = try database.statement(Self.alertColumns + " WHERE a.id = ?")
+        var result: [LedgerAlert] = []
+        result.reserveCapacity(ids.count)
+        defer { statement.reset() }
+        for id in ids {
+            statement.reset()
+            try statement.bind([.integer(id)])
+            if try statement.step() { result.append(try readAlert(statement)) }
+        }
+        statement.reset()
+        return result
+    }
+
+    public func apply(_ records: [SendRecord]) throws -> [AppliedOutcome] {
+        let database = try writable()
+        return try database.transaction {
+            var outcomes: [AppliedOutcome] = []
+            outcomes.reserveCapacity(records.count)
+            var counts: [String: (name: String, appKey: String, rule: String, value: Double)] = [:]
+            for record in records {
+                // The state changes only if the alert's current event is still the one decided on (the
+                // fence). The timestamp floor rises either way.
+                let outcome: AppliedOutcome
+                switch record.kind {
+                case .delivered where record.method == .id:
+                    // A close by id also re-closes drift: an alert resolved before that BigPanda still shows.
+                    try database.statement(
+                        """
+                        UPDATE alerts SET state = 'resolved', resolved_at = ?1, resolved_by = 'id', rejected_runs = 0
+                        WHERE id = ?2 AND current_event_id = ?3 AND state IN ('open', 'resolved')
+                        """
+                    ).run([.integer(record.sentAt), .integer(record.alertID), .integer(record.eventID)])
+                    outcome = database.changes == 1 ? .resolved : .fenced
+                case .delivered:
+                    try database.statement(
+                        """
+                        UPDATE alerts SET state = 'resolved', resolved_at = ?1, resolved_by = 'ok', rejected_runs = 0,
+                            max_timestamp = max(max_timestamp, ?2)
+                        WHERE id = ?3 AND current_event_id = ?4 AND state = 'open'
+                        """
+                    ).run([
+                        .integer(record.sentAt), .integer(record.timestamp), .integer(record.alertID),
+                        .integer(record.eventID),
+                    ])
+                    if database.changes == 1 {
+                        outcome = .resolved
+                    } else {
+                        try raiseFloor(record, in: database)
+                        outcome = .fenced
+                    }
+                case .permanent:
+                    try database.statement(
+                        """
+                        UPDATE alerts SET rejected_runs = rejected_runs + 1, max_timestamp = max(max_timestamp, ?1),
+                            state = CASE WHEN rejected_runs + 1 >= 3 THEN 'rejected' ELSE state END
+                        WHERE id = ?2 AND current_event_id = ?3 AND state = 'open'
+                        """
+                    ).run([.integer(record.timestamp), .integer(record.alertID), .integer(record.eventID)])
+                    if database.changes == 1 {
+                        outcome = try state(of: record.alertID, in: database) == .rejected ? .rejected : .failed
+                    } else {
+                        try raiseFloor(record, in: database)
+                        outcome = .failed
+                    }
+                case .failed:
+                    try raiseFloor(record, in: database)
+                    outcome = .failed
+                }
+                try database.statement(
+                    """
+                    INSERT INTO resolutions
+                        (alert_id, event_id, sent_at, timestamp, rule, reason, http_status, attempts, outcome, error,
+                         method)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+                ).run([
+                    .integer(record.alertID), .integer(record.eventID), .integer(record.sentAt),
+                    .integer(record.timestamp), .text(record.rule), .text(record.reason),
+                    .optional(record.httpStatus.map(Int64.init)), .integer(Int64(max(1, record.attempts))),
+                    .text(outcome.rawValue), .optional(record.error), .text(record.method.rawValue),
+                ])
+                let name: String? =
+                    switch outcome {
+                    case .resolved: MetricName.resolved
+                    case .failed, .rejected: MetricName.failed
+                    case .fenced: nil
+                    }
+                if let name {
+                    counts[
+                        name + "\u{0}" + record.appKey + "\u{0}" + record.rule,
+                        default: (name, record.appKey, record.rule, 0)
+                    ]
+                    .value += 1
+                }
+                outcomes.append(outcome)
+            }
+            // One counter update per series and batch, not per alert.
+            for (name, appKey, rule, value) in counts.values {
+                let labels = MetricSample.labelText([("app_key", appKey), ("rule", rule)])
+                try addMetric(name, labels: labels, value: value, in: database)
+            }
+            return outcomes
+        }
+    }
+
+    /// Every ok that left raises the timestamp floor for the next one, delivered or not.
+    private func raiseFloor(_ record: SendRecord, in database: SQLiteDatabase) throws {
+        try database.statement("UPDATE alerts SET max_timestamp = max(max_timestamp, ?) WHERE id = ?")
+            .run([.integer(record.timestamp), .integer(record.alertID)])
+    }
+
+    private func state(of alertID: Int64, in database: SQLiteDatabase) throws -> AlertState? {
+        let statement = try database.statement("SELECT state FROM alerts WHERE id = ?")
+        try statement.bind([.integer(alertID)])
+        defer { statement.reset() }
+        return try statement.step() ? AlertState(rawValue: statement.text(0)) : nil
+    }
+
+    public func alertsWithPendingForward() throws -> Set<Int64> {
+        let statement = try database.statement("SELECT DISTINCT alert_id FROM outbox WHERE state = 'pending'")
+        defer { statement.reset() }
+        var ids: Set<Int64> = []
+        while try statement.step() { ids.insert(statement.int64(0)) }
+        return ids
+    }
+
+    public func openSummary() throws -> OpenSummary {
+        let statement = try database.statement("SELECT count(*), min(last_received) FROM alerts WHERE state = 'open'")
+        defer { statement.reset() }
+        guard try statement.step() else { return OpenSummary(open: 0, oldestLastReceived: nil) }
+        return OpenSummary(open: Int(statement.int64(0)), oldestLastReceived: statement.optionalInt64(1))
+    }
+}
