@@ -122,7 +122,7 @@ var package = Package(
             name: "ResolverConfigurationTests",
             dependencies: ["ResolverConfiguration", "Staleness", "BigPanda", "FuzzSupport"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Alerts", "BigPanda"]),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger"]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger", "BigPanda", "Staleness"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
