@@ -35,14 +35,16 @@ var package = Package(
 
         // The domain: payloads, status, identity, validation. Depends on nothing.
         .target(name: "Alerts"),
+        // The one redactor: secrets in any text become `<redacted>`. Depends on nothing.
+        .target(name: "Redaction"),
         // libcurl multi interface behind async/await. The only importer of CCurl.
-        .target(name: "Curl", dependencies: ["CCurl", "Threading"]),
+        .target(name: "Curl", dependencies: ["CCurl", "Threading", "Redaction"]),
         // A joinable POSIX thread, for the libcurl loop and the loopback server.
         .target(name: "Threading"),
         // BigPanda's Alerts API over Curl: batching, pacing, retry.
         .target(
             name: "BigPanda",
-            dependencies: ["Alerts", "Curl", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Alerts", "Curl", "Redaction", .product(name: "Logging", package: "swift-log")]
         ),
         // The ledger: store protocol and SQLite.
         .target(name: "Ledger", dependencies: ["Alerts", "CSQLite"]),
@@ -99,7 +101,7 @@ var package = Package(
             name: "logzio-resolver",
             dependencies: [
                 "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
-                "Relay", "Reconcile", "Logzio", "LogzioStandIn", "Backtest",
+                "Relay", "Reconcile", "Logzio", "LogzioStandIn", "Backtest", "Redaction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -111,6 +113,7 @@ var package = Package(
         // Seeded PRNG, mutators and corpus loading shared by the fuzz tests.
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "FuzzSupport"]),
+        .testTarget(name: "RedactionTests", dependencies: ["Redaction"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "LoopbackHTTP"]),
         .testTarget(
             name: "BigPandaTests",

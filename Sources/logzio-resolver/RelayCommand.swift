@@ -3,6 +3,7 @@ import BigPanda
 import Curl
 import Ledger
 import Logging
+import Redaction
 import Relay
 import ResolverConfiguration
 
