@@ -57,6 +57,8 @@ var package = Package(
             name: "ResolverConfiguration",
             dependencies: ["Alerts", "Staleness", "BigPanda", .product(name: "Yams", package: "Yams")]
         ),
+        // Metric names, kinds, families, the textfile renderer and writer, and a run's samples.
+        .target(name: "ResolverMetrics", dependencies: ["Ledger"]),
         // Orchestration: select, decide, send, record.
         .target(
             name: "Sweep",
@@ -76,7 +78,7 @@ var package = Package(
         .target(
             name: "Relay",
             dependencies: [
-                "Alerts", "Ledger", "BigPanda", "ResolverConfiguration", "Curl", "Staleness", "Sweep",
+                "Alerts", "Ledger", "BigPanda", "ResolverConfiguration", "Curl", "Staleness", "ResolverMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -101,7 +103,7 @@ var package = Package(
             name: "logzio-resolver",
             dependencies: [
                 "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
-                "Relay", "Reconcile", "Logzio", "LogzioStandIn", "Backtest", "Redaction",
+                "Relay", "Reconcile", "Logzio", "LogzioStandIn", "Backtest", "ResolverMetrics", "Redaction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -125,6 +127,7 @@ var package = Package(
             name: "ResolverConfigurationTests",
             dependencies: ["ResolverConfiguration", "Staleness", "BigPanda", "FuzzSupport"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Alerts", "BigPanda"]),
+        .testTarget(name: "ResolverMetricsTests", dependencies: ["ResolverMetrics", "Ledger"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger", "BigPanda", "Staleness"]),
         .testTarget(
             name: "EndToEndTests",

@@ -254,7 +254,8 @@ public final class SQLiteLedger: LedgerStore {
         let sentAt = last.int64(1)
         guard receivedAt >= sentAt, receivedAt - sentAt <= 3600 else { return }
         try addMetric(
-            MetricName.refired, labels: MetricSample.labelText([("rule", rule)]), value: 1, set: false, in: database)
+            LedgerMetricName.refired, labels: MetricSample.labelText([("rule", rule)]), value: 1, set: false,
+            in: database)
     }
 
     private func addMetric(_ name: String, labels: String, value: Double, set: Bool, in database: SQLiteDatabase) throws
@@ -427,8 +428,8 @@ public final class SQLiteLedger: LedgerStore {
                 ])
                 let name: String? =
                     switch outcome {
-                    case .resolved: MetricName.resolved
-                    case .failed, .rejected: MetricName.failed
+                    case .resolved: LedgerMetricName.resolved
+                    case .failed, .rejected: LedgerMetricName.failed
                     case .fenced: nil
                     }
                 if let name {
