@@ -55,7 +55,7 @@ var package = Package(
         // The YAML config file, environment and defaults, validated once.
         .target(
             name: "ResolverConfiguration",
-            dependencies: ["Alerts", "Staleness", "BigPanda", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Staleness", "BigPanda", .product(name: "Yams", package: "Yams")]
         ),
         // Metric names, kinds, families, the textfile renderer and writer, and a run's samples.
         .target(name: "ResolverMetrics", dependencies: ["Ledger"]),
@@ -63,8 +63,7 @@ var package = Package(
         .target(
             name: "Sweep",
             dependencies: [
-                "Alerts", "Ledger", "Staleness", "BigPanda", "ResolverConfiguration",
-                .product(name: "Logging", package: "swift-log"),
+                "Alerts", "Ledger", "Staleness", "BigPanda", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // BigPanda's view against the ledger: classes, adoption, verification.
@@ -78,7 +77,7 @@ var package = Package(
         .target(
             name: "Relay",
             dependencies: [
-                "Alerts", "Ledger", "BigPanda", "ResolverConfiguration", "Curl", "Staleness", "ResolverMetrics",
+                "Alerts", "Ledger", "BigPanda", "Staleness", "ResolverMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -119,7 +118,10 @@ var package = Package(
         .testTarget(name: "CurlTests", dependencies: ["Curl", "LoopbackHTTP"]),
         .testTarget(
             name: "BigPandaTests",
-            dependencies: ["BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn", "FuzzSupport"]),
+            dependencies: [
+                "BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn", "FuzzSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Alerts"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Staleness", "Alerts", "FuzzSupport"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "FuzzSupport"]),
@@ -138,7 +140,7 @@ var package = Package(
         .testTarget(
             name: "LogzioTests",
             dependencies: [
-                "Logzio", "LogzioStandIn", "Alerts", "Staleness", "Curl", "BigPanda", "LoopbackHTTP",
+                "Logzio", "LogzioStandIn", "Alerts", "Curl", "BigPanda", "LoopbackHTTP",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
