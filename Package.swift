@@ -40,14 +40,16 @@ var package = Package(
 
         // The domain: payloads, status, identity, validation. Depends on nothing.
         .target(name: "Alerts"),
+        // The one redactor: secrets in any text become `<redacted>`. Depends on nothing.
+        .target(name: "Redaction"),
         // libcurl multi interface behind async/await. The only importer of CCurl.
-        .target(name: "Curl", dependencies: ["CCurl", "Threading"]),
+        .target(name: "Curl", dependencies: ["CCurl", "Threading", "Redaction"]),
         // A joinable POSIX thread, for the libcurl loop and the loopback server.
         .target(name: "Threading"),
         // BigPanda's Alerts API over Curl: batching, pacing, retry.
         .target(
             name: "BigPanda",
-            dependencies: ["Alerts", "Curl", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Alerts", "Curl", "Redaction", .product(name: "Logging", package: "swift-log")]
         ),
         // The ledger: store protocol and SQLite.
         .target(name: "Ledger", dependencies: ["Alerts", "CSQLite"]),
@@ -60,14 +62,15 @@ var package = Package(
         // The YAML config file, environment and defaults, validated once.
         .target(
             name: "ResolverConfiguration",
-            dependencies: ["Alerts", "Staleness", "BigPanda", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Staleness", "BigPanda", .product(name: "Yams", package: "Yams")]
         ),
+        // Metric names, kinds, families, the textfile renderer and writer, and a run's samples.
+        .target(name: "ResolverMetrics", dependencies: ["Ledger"]),
         // Orchestration: select, decide, send, record.
         .target(
             name: "Sweep",
             dependencies: [
-                "Alerts", "Ledger", "Staleness", "BigPanda", "ResolverConfiguration",
-                .product(name: "Logging", package: "swift-log"),
+                "Alerts", "Ledger", "Staleness", "BigPanda", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // BigPanda's view against the ledger: classes, adoption, verification.
@@ -81,7 +84,7 @@ var package = Package(
         .target(
             name: "Relay",
             dependencies: [
-                "Alerts", "Ledger", "BigPanda", "ResolverConfiguration", "Curl", "Staleness", "Sweep",
+                "Alerts", "Ledger", "BigPanda", "Staleness", "ResolverMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -106,7 +109,7 @@ var package = Package(
             name: "logzio-resolver",
             dependencies: [
                 "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
-                "Relay", "Reconcile", "Logzio", "LogzioStandIn", "Backtest",
+                "Relay", "Reconcile", "Logzio", "LogzioStandIn", "Backtest", "ResolverMetrics", "Redaction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -121,10 +124,14 @@ var package = Package(
         // Seeded PRNG, mutators and corpus loading shared by the fuzz tests.
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "FuzzSupport"]),
+        .testTarget(name: "RedactionTests", dependencies: ["Redaction"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "LoopbackHTTP"]),
         .testTarget(
             name: "BigPandaTests",
-            dependencies: ["BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn", "FuzzSupport"]),
+            dependencies: [
+                "BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn", "FuzzSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Alerts"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Staleness", "Alerts", "FuzzSupport"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "FuzzSupport"]),
@@ -137,7 +144,8 @@ var package = Package(
                 "Sweep", "Alerts", "BigPanda", "Ledger", "Staleness", .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger"]),
+        .testTarget(name: "ResolverMetricsTests", dependencies: ["ResolverMetrics", "Ledger"]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger", "BigPanda", "Staleness"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
@@ -147,7 +155,7 @@ var package = Package(
         .testTarget(
             name: "LogzioTests",
             dependencies: [
-                "Logzio", "LogzioStandIn", "Alerts", "Staleness", "Curl", "BigPanda", "LoopbackHTTP",
+                "Logzio", "LogzioStandIn", "Alerts", "Curl", "BigPanda", "LoopbackHTTP",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

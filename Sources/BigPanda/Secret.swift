@@ -1,3 +1,5 @@
+import Redaction
+
 /// A token that never prints: its description is `<redacted>`.
 public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The secret text; read it only where it is used (the Authorization header).
@@ -8,12 +10,13 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
         self.value = value
     }
 
-    public var description: String { "<redacted>" }
-    public var debugDescription: String { "<redacted>" }
+    /// The redaction marker, never the secret.
+    public var description: String { Redactor.marker }
+    /// The redaction marker, never the secret.
+    public var debugDescription: String { Redactor.marker }
 
     /// `text` with every occurrence of the secret replaced by `<redacted>`.
     public func redact(_ text: String) -> String {
-        guard value.count >= 4 else { return text }
-        return text.replacing(value, with: "<redacted>")
+        Redactor([value]).redact(text)
     }
 }

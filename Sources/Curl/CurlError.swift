@@ -1,4 +1,5 @@
 internal import CCurl
+import Redaction
 
 /// A transport failure reported by libcurl, or by the client around it.
 public struct CurlError: Error, Sendable, CustomStringConvertible {
@@ -50,13 +51,9 @@ extension CurlError {
         self.init(code: Self.value(code), message: Self.redact(text, secrets), isTransient: Self.isTransient(code))
     }
 
-    /// `text` with every occurrence of each secret replaced by "[redacted]".
+    /// `text` with every occurrence of each secret replaced by `<redacted>`.
     static func redact(_ text: String, _ secrets: [String]) -> String {
-        var text = text
-        for secret in secrets where !secret.isEmpty {
-            text = text.replacing(secret, with: "[redacted]")
-        }
-        return text
+        Redactor(secrets).redact(text)
     }
 
     /// Makes the error for a failed multi-interface call.

@@ -232,34 +232,6 @@ public struct OpenSummary: Sendable, Equatable {
     public var oldestLastReceived: Int64?
 }
 
-/// The metric names the ledger keeps.
-public enum MetricName {
-    /// `ok`s BigPanda accepted, by app key and rule.
-    public static let resolved = "logzio_resolver_resolved_total"
-    /// `ok`s not delivered, by app key and rule.
-    public static let failed = "logzio_resolver_failed_total"
-    /// Sweeps held by a safety limit.
-    public static let heldRuns = "logzio_resolver_held_runs_total"
-    /// Non-ok events within 1 h after one of our `ok`s was accepted, by rule.
-    public static let refired = "logzio_resolver_refired_after_resolve_total"
-    /// When the last sweep finished (wall clock).
-    public static let lastRun = "logzio_resolver_last_run_timestamp_seconds"
-    /// When the last sending sweep that exited 0 finished.
-    public static let lastSuccess = "logzio_resolver_last_success_timestamp_seconds"
-    /// How long the last sweep took.
-    public static let runDuration = "logzio_resolver_run_duration_seconds"
-    /// The stale alerts the last sweep found.
-    public static let stale = "logzio_resolver_stale_alerts"
-    /// Active alerts in reconcile's scope at the last search.
-    public static let bigPandaActive = "logzio_resolver_bigpanda_active_alerts"
-    /// Alerts active in BigPanda the ledger did not track, at the last search.
-    public static let untracked = "logzio_resolver_untracked_alerts"
-    /// Drift found by reconcile.
-    public static let drift = "logzio_resolver_drift_total"
-    /// Runs that could not fetch the Logz.io alert definitions `stale_after: auto` needed.
-    public static let definitionFetchFailures = "logzio_resolver_definition_fetch_failures_total"
-}
-
 /// What `prune` removed (or would remove).
 public struct PruneResult: Sendable, Equatable {
     /// Events deleted.

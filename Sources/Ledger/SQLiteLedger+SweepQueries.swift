@@ -134,8 +134,8 @@ extension SQLiteLedger: SweepQueries {
                 ])
                 let name: String? =
                     switch outcome {
-                    case .resolved: MetricName.resolved
-                    case .failed, .rejected: MetricName.failed
+                    case .resolved: LedgerMetricName.resolved
+                    case .failed, .rejected: LedgerMetricName.failed
                     case .fenced: nil
                     }
                 if let name {

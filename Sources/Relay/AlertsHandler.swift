@@ -5,7 +5,7 @@ import Hummingbird
 import Ledger
 import Logging
 import NIOCore
-import Sweep
+import ResolverMetrics
 
 /// Answers the relay's two routes.
 struct AlertsHandler: Sendable {
@@ -100,30 +100,12 @@ struct AlertsHandler: Sendable {
                 (try ledger.metricSamples(), try ledger.openSummary(), try ledger.outboxCounts())
             }
             let counters = state.snapshot()
-            var live = MetricsText.openGauges(summary, now: now)
-            live.append(
-                MetricSample(name: "logzio_resolver_relay_outbox_depth", labels: "", value: Double(outbox.pending)))
-            live.append(
-                MetricSample(name: "logzio_resolver_relay_outbox_rejected", labels: "", value: Double(outbox.rejected)))
-            for (code, count) in counters.requests {
-                live.append(
-                    MetricSample(
-                        name: "logzio_resolver_relay_requests_total",
-                        labels: MetricSample.labelText([("code", String(code))]),
-                        value: Double(count)))
-            }
-            live.append(
-                MetricSample(
-                    name: "logzio_resolver_relay_accepted_alerts_total", labels: "", value: Double(counters.accepted)))
-            live.append(
-                MetricSample(
-                    name: "logzio_resolver_relay_forwarded_alerts_total", labels: "", value: Double(counters.forwarded))
-            )
-            live.append(
-                MetricSample(
-                    name: "logzio_resolver_relay_rejected_forwards_total", labels: "", value: Double(counters.rejected))
-            )
-            let text = MetricsText.render(stored: stored, live: live, extraFamilies: Self.relayFamilies)
+            let live =
+                RunMetrics.openGauges(summary, now: now)
+                + RunMetrics.relay(
+                    outbox: outbox, requests: counters.requests, accepted: counters.accepted,
+                    forwarded: counters.forwarded, rejected: counters.rejected)
+            let text = MetricsText.render(stored: stored, live: live, extraFamilies: MetricFamily.relay)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
@@ -131,25 +113,6 @@ struct AlertsHandler: Sendable {
             return Self.json(.serviceUnavailable, failure: "the ledger cannot be read: \(error)")
         }
     }
-
-    static let relayFamilies: [MetricsText.Family] = [
-        .init(
-            name: "logzio_resolver_relay_requests_total", type: "counter",
-            help: "Requests to POST /data/v2/alerts since the relay started, by HTTP status."),
-        .init(
-            name: "logzio_resolver_relay_accepted_alerts_total", type: "counter",
-            help: "Alerts recorded since the relay started."),
-        .init(
-            name: "logzio_resolver_relay_forwarded_alerts_total", type: "counter",
-            help: "Alerts forwarded to BigPanda since the relay started."),
-        .init(
-            name: "logzio_resolver_relay_rejected_forwards_total", type: "counter",
-            help: "Forwards BigPanda refused permanently since the relay started."),
-        .init(name: "logzio_resolver_relay_outbox_depth", type: "gauge", help: "Forwards waiting in the outbox."),
-        .init(
-            name: "logzio_resolver_relay_outbox_rejected", type: "gauge",
-            help: "Forwards in the outbox that BigPanda refused permanently."),
-    ]
 
     private func authorized(_ header: String?) -> Bool {
         guard let header else { return false }

@@ -1,4 +1,5 @@
 public import BigPanda
+import Staleness
 
 /// How the relay listens, authenticates, records and forwards.
 public struct RelayOptions: Sendable {
@@ -18,8 +19,8 @@ public struct RelayOptions: Sendable {
     public var batchSize: Int
     /// Whether `GET /metrics` is served without the token (`relay.public_metrics`), default false.
     public var publicMetrics = false
-    /// Seconds between heartbeats.
-    public var heartbeatPeriod: Double = 30
+    /// Seconds between heartbeats: `FeedLiveness.heartbeatPeriod`, which sweeps assume.
+    public var heartbeatPeriod = Double(FeedLiveness.heartbeatPeriod)
     /// Seconds to wait before retrying after BigPanda refused the token.
     public var unauthorizedPause: Double = 60
 

@@ -6,7 +6,7 @@ public struct FeedLiveness: Sendable, Equatable {
     /// Disjoint, sorted alive intervals `[start, end)` in epoch seconds.
     public private(set) var intervals: [(start: Int64, end: Int64)]
 
-    /// The heartbeat period the relay uses, in seconds.
+    /// The heartbeat period the relay uses, in seconds: the one definition, which the relay's options take.
     public static let heartbeatPeriod: Int64 = 30
 
     /// Builds liveness from each relay run's first and last heartbeat.

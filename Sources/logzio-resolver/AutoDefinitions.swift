@@ -4,6 +4,7 @@ import Curl
 import Ledger
 import Logging
 import Logzio
+import Redaction
 import ResolverConfiguration
 import Staleness
 import Synchronization

@@ -1,6 +1,7 @@
 import BigPanda
 import Curl
 import Logging
+import Redaction
 import ResolverConfiguration
 
 /// The BigPanda client a sending command needs: the token (exit 78 without one) and a libcurl client.

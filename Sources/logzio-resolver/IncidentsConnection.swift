@@ -1,6 +1,7 @@
 import BigPanda
 import Curl
 import Logging
+import Redaction
 import ResolverConfiguration
 import Staleness
 

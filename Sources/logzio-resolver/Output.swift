@@ -1,15 +1,15 @@
 import Alerts
-import Synchronization
+import Redaction
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Writes to stdout and stderr without Foundation, redacting secrets from stderr lines.
+/// Writes to stdout and stderr without Foundation, redacting every secret `Redactor.shared` knows.
 enum Output {
-    /// Writes text to stdout as is.
+    /// Writes text to stdout, secrets redacted.
     static func stdout(_ text: String) {
-        var text = text
+        var text = Redactor.shared.redact(text)
         text.withUTF8 { buffer in writeAll(1, buffer) }
     }
 
@@ -18,7 +18,7 @@ enum Output {
         stdout(text + "\n")
     }
 
-    /// Writes one line to stderr.
+    /// Writes one line to stderr, secrets redacted.
     static func stderr(_ text: String) {
         var text = Redactor.shared.redact(text) + "\n"
         text.withUTF8 { buffer in writeAll(2, buffer) }
@@ -47,22 +47,4 @@ func writeJSONString(_ text: String, to out: inout [UInt8]) {
 /// Formats epoch seconds as ISO 8601 UTC.
 func iso8601UTC(_ seconds: Int) -> String {
     EpochTime.iso8601(Int64(seconds))
-}
-
-/// The secrets this process knows, so no output line can carry one.
-final class Redactor: Sendable {
-    static let shared = Redactor()
-    private let secrets = Mutex<[String]>([])
-
-    /// Adds a secret to redact from every line written to stderr.
-    func add(_ secret: String) {
-        guard secret.count >= 4 else { return }
-        secrets.withLock { $0.append(secret) }
-    }
-
-    func redact(_ text: String) -> String {
-        secrets.withLock { secrets in
-            secrets.reduce(text) { $0.replacing($1, with: "<redacted>") }
-        }
-    }
 }

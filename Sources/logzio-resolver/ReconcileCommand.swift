@@ -5,6 +5,7 @@ import Ledger
 import Logging
 import Reconcile
 import ResolverConfiguration
+import ResolverMetrics
 import Sweep
 
 /// `reconcile`: compares the ledger with what BigPanda shows active, adopts, and re-closes drift.
@@ -153,24 +154,10 @@ enum ReconcileText {
 
 /// The reconcile gauges and the drift counter, stored in the ledger and written to the textfile.
 enum ReconcileMetrics {
-    static func write(
-        path: String, ledger: any Counters & SweepQueries, report: ReconcileReport, store: Bool, logger: Logger
-    ) {
-        let live = [
-            MetricSample(name: MetricName.bigPandaActive, labels: "", value: Double(report.bigPandaActive)),
-            MetricSample(name: MetricName.untracked, labels: "", value: Double(report.count(.untracked))),
-        ]
-        do {
-            if store {
-                for sample in live { try ledger.set(gauge: sample.name, labels: "", value: sample.value) }
-                try ledger.add(to: MetricName.drift, labels: "", value: Double(report.count(.drift)))
-            }
-            var samples = live
-            if let summary = try? ledger.openSummary() { samples += MetricsText.openGauges(summary, now: wallClock()) }
-            try MetricsText.writeFile(MetricsText.render(stored: try ledger.metricSamples(), live: samples), to: path)
-        } catch {
-            logger.error("cannot write the metrics", metadata: ["metrics.file": "\(path)", "error": "\(error)"])
-            Output.stderr("logzio-resolver: \(error)")
-        }
+    static func write(path: String, ledger: any Counters & SweepQueries, report: ReconcileReport, store: Bool, logger: Logger) {
+        let run = RunMetrics.reconcile(
+            bigPandaActive: report.bigPandaActive, untracked: report.count(.untracked), drift: report.count(.drift),
+            storing: store)
+        MetricsOutput.write(path: path, run: run, ledger: ledger, now: wallClock(), logger: logger)
     }
 }

@@ -3,6 +3,7 @@ import BigPanda
 import Curl
 import Ledger
 import Logging
+import Redaction
 import Relay
 import ResolverConfiguration
 
@@ -72,7 +73,9 @@ struct RelayCommand: AsyncParsableCommand {
             maxBody: config.relayMaxBody, defaultAppKey: config.appKey, batchSize: config.batchSize)
         options.publicMetrics = config.relayPublicMetrics
         // Test-only: the end-to-end tests shorten these periods; they are not documented for operators.
-        options.heartbeatPeriod = Self.testSeconds("LOGZIO_RESOLVER_TEST_HEARTBEAT_SECONDS") ?? 30
+        if let seconds = Self.testSeconds("LOGZIO_RESOLVER_TEST_HEARTBEAT_SECONDS") {
+            options.heartbeatPeriod = seconds
+        }
         options.unauthorizedPause = Self.testSeconds("LOGZIO_RESOLVER_TEST_UNAUTHORIZED_PAUSE_SECONDS") ?? 60
         do {
             try await RelayServer.run(

@@ -43,7 +43,7 @@ struct StderrLogHandler: LogHandler {
             }
             line = out + "}"
         }
-        Output.stderr(Redactor.shared.redact(line))
+        Output.stderr(line)
     }
 
     private func jsonString(_ text: String) -> String {

@@ -6,6 +6,7 @@ import Ledger
 import Logging
 import Reconcile
 import ResolverConfiguration
+import ResolverMetrics
 import Staleness
 import Sweep
 
@@ -275,8 +276,7 @@ struct SweepCommand: AsyncParsableCommand {
         }
     }
 
-    /// Stores this run's gauges (sending sweeps only) and rewrites the metrics file. A failure here is
-    /// logged, never fatal: the sweep's own outcome decides the exit code.
+    /// Stores this run's gauges (sending sweeps only) and rewrites the metrics file.
     private func writeMetrics(
         path: String, ledger: (any Counters & SweepQueries)?, report: SweepReport?, exitCode: Int32,
         started: ContinuousClock.Instant,
@@ -285,32 +285,10 @@ struct SweepCommand: AsyncParsableCommand {
         let now = wallClock()
         let elapsed = ContinuousClock.now - started
         let duration = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        var live = [
-            MetricSample(name: MetricName.lastRun, labels: "", value: Double(now)),
-            MetricSample(name: MetricName.runDuration, labels: "", value: duration),
-            MetricSample(name: MetricName.stale, labels: "", value: Double(report?.stale ?? 0)),
-        ]
-        do {
-            if let ledger, !dryRun {
-                for sample in live {
-                    try ledger.set(gauge: sample.name, labels: "", value: sample.value)
-                }
-                if report?.holdReason != nil {
-                    try ledger.add(to: MetricName.heldRuns, labels: "", value: 1)
-                }
-                if exitCode == 0 {
-                    try ledger.set(gauge: MetricName.lastSuccess, labels: "", value: Double(now))
-                }
-            }
-            let stored = try ledger?.metricSamples() ?? []
-            if let summary = try ledger?.openSummary() {
-                live += MetricsText.openGauges(summary, now: now)
-            }
-            try MetricsText.writeFile(MetricsText.render(stored: stored, live: live), to: path)
-        } catch {
-            logger.error("cannot write the metrics", metadata: ["metrics.file": "\(path)", "error": "\(error)"])
-            Output.stderr("logzio-resolver: \(error)")
-        }
+        let run = RunMetrics.sweep(
+            finishedAt: now, duration: duration, stale: report?.stale ?? 0, held: report?.holdReason != nil,
+            exitCode: exitCode, storing: ledger != nil && !dryRun)
+        MetricsOutput.write(path: path, run: run, ledger: ledger, now: now, logger: logger)
     }
 
     private func finish(_ report: SweepReport) throws {

@@ -83,9 +83,9 @@ struct CurlClientLifecycleTests {
     @Test(
         "credentials are redacted from error text",
         arguments: [
-            ("Bearer abcd1234efgh", "echo: Bearer abcd1234efgh and abcd1234efgh", "echo: [redacted] and [redacted]"),
-            ("Basic dXNlcjpwYXNz", "saw dXNlcjpwYXNz", "saw [redacted]"),
-            ("token-without-scheme", "got token-without-scheme!", "got [redacted]!"),
+            ("Bearer abcd1234efgh", "echo: Bearer abcd1234efgh and abcd1234efgh", "echo: <redacted> and <redacted>"),
+            ("Basic dXNlcjpwYXNz", "saw dXNlcjpwYXNz", "saw <redacted>"),
+            ("token-without-scheme", "got token-without-scheme!", "got <redacted>!"),
         ])
     func redaction(_ authorization: String, _ text: String, _ expected: String) {
         let secrets = Transfer.secrets(in: [

@@ -86,7 +86,7 @@ import Testing
             #expect(after.first { $0.display.contains("host=a") }?.state == .resolved)
             #expect(after.first { $0.display.contains("host=b") }?.state == .open)
             #expect(after.allSatisfy { $0.maxTimestamp >= 300 })
-            let resolved = try ledger.metricSamples().filter { $0.name == MetricName.resolved }
+            let resolved = try ledger.metricSamples().filter { $0.name == LedgerMetricName.resolved }
             #expect(resolved.map(\.value) == [1], "a fenced ok is not counted")
         }
     }

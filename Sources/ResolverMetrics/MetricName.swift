@@ -1,0 +1,45 @@
+import Ledger
+
+/// Every metric name logzio-resolver exposes.
+public enum MetricName {
+    /// `ok`s BigPanda accepted, by app key and rule (bumped by the ledger).
+    public static let resolved = LedgerMetricName.resolved
+    /// `ok`s not delivered, by app key and rule (bumped by the ledger).
+    public static let failed = LedgerMetricName.failed
+    /// Non-ok events within 1 h after one of our `ok`s was accepted, by rule (bumped by the ledger).
+    public static let refired = LedgerMetricName.refired
+    /// Sweeps held by a safety limit.
+    public static let heldRuns = "logzio_resolver_held_runs_total"
+    /// When the last sweep finished (wall clock).
+    public static let lastRun = "logzio_resolver_last_run_timestamp_seconds"
+    /// When the last sending sweep that exited 0 finished.
+    public static let lastSuccess = "logzio_resolver_last_success_timestamp_seconds"
+    /// How long the last sweep took.
+    public static let runDuration = "logzio_resolver_run_duration_seconds"
+    /// The stale alerts the last sweep found.
+    public static let stale = "logzio_resolver_stale_alerts"
+    /// Active alerts in reconcile's scope at the last search.
+    public static let bigPandaActive = "logzio_resolver_bigpanda_active_alerts"
+    /// Alerts active in BigPanda the ledger did not track, at the last search.
+    public static let untracked = "logzio_resolver_untracked_alerts"
+    /// Drift found by reconcile.
+    public static let drift = "logzio_resolver_drift_total"
+    /// Runs that could not fetch the Logz.io alert definitions `stale_after: auto` needed.
+    public static let definitionFetchFailures = "logzio_resolver_definition_fetch_failures_total"
+    /// Alerts open in the ledger.
+    public static let openAlerts = "logzio_resolver_open_alerts"
+    /// Seconds since the oldest open alert was last notified.
+    public static let oldestOpenAlertAge = "logzio_resolver_oldest_open_alert_age_seconds"
+    /// The relay's requests to `POST /data/v2/alerts`, by HTTP status.
+    public static let relayRequests = "logzio_resolver_relay_requests_total"
+    /// Alerts the relay recorded.
+    public static let relayAccepted = "logzio_resolver_relay_accepted_alerts_total"
+    /// Alerts the relay forwarded to BigPanda.
+    public static let relayForwarded = "logzio_resolver_relay_forwarded_alerts_total"
+    /// Forwards BigPanda refused permanently.
+    public static let relayRejectedForwards = "logzio_resolver_relay_rejected_forwards_total"
+    /// Forwards waiting in the relay's outbox.
+    public static let relayOutboxDepth = "logzio_resolver_relay_outbox_depth"
+    /// Forwards in the relay's outbox that BigPanda refused permanently.
+    public static let relayOutboxRejected = "logzio_resolver_relay_outbox_rejected"
+}

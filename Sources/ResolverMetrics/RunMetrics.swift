@@ -1,0 +1,89 @@
+public import Ledger
+
+/// What one run contributes to the metrics: samples computed now, and the changes it stores in the
+/// ledger so that later expositions (the next run's file, the relay's `GET /metrics`) carry them.
+public struct RunMetrics: Sendable, Equatable {
+    /// Samples computed now; they replace stored ones with the same name and labels.
+    public var live: [MetricSample]
+    /// Changes to store in the ledger.
+    public var updates: [MetricUpdate]
+
+    /// Creates run metrics.
+    public init(live: [MetricSample], updates: [MetricUpdate]) {
+        self.live = live
+        self.updates = updates
+    }
+
+    /// A sweep's gauges (finish time on the wall clock, duration, stale alerts). A sending sweep
+    /// (`storing`) also stores them, counts a hold, and sets last-success when it exits 0.
+    public static func sweep(
+        finishedAt now: Int64, duration: Double, stale: Int, held: Bool, exitCode: Int32, storing: Bool
+    ) -> RunMetrics {
+        let live = [
+            MetricSample(name: MetricName.lastRun, labels: "", value: Double(now)),
+            MetricSample(name: MetricName.runDuration, labels: "", value: duration),
+            MetricSample(name: MetricName.stale, labels: "", value: Double(stale)),
+        ]
+        guard storing else { return RunMetrics(live: live, updates: []) }
+        var updates = live.map { MetricUpdate(name: $0.name, value: $0.value, operation: .set) }
+        if held { updates.append(MetricUpdate(name: MetricName.heldRuns, value: 1, operation: .add)) }
+        if exitCode == 0 {
+            updates.append(MetricUpdate(name: MetricName.lastSuccess, value: Double(now), operation: .set))
+        }
+        return RunMetrics(live: live, updates: updates)
+    }
+
+    /// Reconcile's gauges (BigPanda's active and untracked alerts); when `storing`, also stored, with
+    /// the drift found added to its counter.
+    public static func reconcile(bigPandaActive: Int, untracked: Int, drift: Int, storing: Bool) -> RunMetrics {
+        let live = [
+            MetricSample(name: MetricName.bigPandaActive, labels: "", value: Double(bigPandaActive)),
+            MetricSample(name: MetricName.untracked, labels: "", value: Double(untracked)),
+        ]
+        guard storing else { return RunMetrics(live: live, updates: []) }
+        var updates = live.map { MetricUpdate(name: $0.name, value: $0.value, operation: .set) }
+        updates.append(MetricUpdate(name: MetricName.drift, value: Double(drift), operation: .add))
+        return RunMetrics(live: live, updates: updates)
+    }
+
+    /// The live gauges about open alerts, from the ledger, at wall-clock `now`.
+    public static func openGauges(_ summary: OpenSummary, now: Int64) -> [MetricSample] {
+        [
+            MetricSample(name: MetricName.openAlerts, labels: "", value: Double(summary.open)),
+            MetricSample(
+                name: MetricName.oldestOpenAlertAge, labels: "",
+                value: Double(summary.oldestLastReceived.map { max(0, now - $0) } ?? 0)),
+        ]
+    }
+
+    /// The relay's live samples: its outbox, and its counters since it started.
+    public static func relay(
+        outbox: OutboxCounts, requests: [Int: Int], accepted: Int, forwarded: Int, rejected: Int
+    ) -> [MetricSample] {
+        var live = [
+            MetricSample(name: MetricName.relayOutboxDepth, labels: "", value: Double(outbox.pending)),
+            MetricSample(name: MetricName.relayOutboxRejected, labels: "", value: Double(outbox.rejected)),
+        ]
+        for (code, count) in requests {
+            live.append(
+                MetricSample(
+                    name: MetricName.relayRequests, labels: MetricSample.labelText([("code", String(code))]),
+                    value: Double(count)))
+        }
+        live.append(MetricSample(name: MetricName.relayAccepted, labels: "", value: Double(accepted)))
+        live.append(MetricSample(name: MetricName.relayForwarded, labels: "", value: Double(forwarded)))
+        live.append(MetricSample(name: MetricName.relayRejectedForwards, labels: "", value: Double(rejected)))
+        return live
+    }
+
+    /// Applies the updates to `store`, in order.
+    public func store(in store: any MetricStore) throws {
+        for update in updates {
+            if update.operation == .set {
+                try store.set(gauge: update.name, labels: update.labels, value: update.value)
+            } else {
+                try store.add(to: update.name, labels: update.labels, value: update.value)
+            }
+        }
+    }
+}
