@@ -136,6 +136,7 @@ extension SQLiteLedger: AlertRecording {
         let rule = last.text(0)
         let sentAt = last.int64(1)
         guard receivedAt >= sentAt, receivedAt - sentAt <= 3600 else { return }
-        try addMetric(LedgerMetricName.refired, labels: MetricSample.labelText([("rule", rule)]), value: 1, in: database)
+        try addMetric(
+            LedgerMetricName.refired, labels: MetricSample.labelText([("rule", rule)]), value: 1, in: database)
     }
 }

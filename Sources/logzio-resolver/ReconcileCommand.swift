@@ -154,7 +154,9 @@ enum ReconcileText {
 
 /// The reconcile gauges and the drift counter, stored in the ledger and written to the textfile.
 enum ReconcileMetrics {
-    static func write(path: String, ledger: any Counters & SweepQueries, report: ReconcileReport, store: Bool, logger: Logger) {
+    static func write(
+        path: String, ledger: any Counters & SweepQueries, report: ReconcileReport, store: Bool, logger: Logger
+    ) {
         let run = RunMetrics.reconcile(
             bigPandaActive: report.bigPandaActive, untracked: report.count(.untracked), drift: report.count(.drift),
             storing: store)
