@@ -109,7 +109,7 @@ var package = Package(
             name: "logzio-resolver",
             dependencies: [
                 "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
-                "Relay", "Reconcile", "Logzio", "LogzioStandIn", "Backtest", "ResolverMetrics", "Redaction",
+                "Relay", "Reconcile", "Logzio", "LogzioStandIn", "Backtest", "Postgres", "ResolverMetrics", "Redaction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

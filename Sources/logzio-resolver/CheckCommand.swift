@@ -64,7 +64,7 @@ struct CheckCommand: AsyncParsableCommand {
         }
 
         do {
-            let ledger = try SQLiteLedger.open(path: config.ledger, mode: .readOnly)
+            let ledger = try openLedger(config.ledger, mode: .readOnly)
             let feed = try FeedReader.liveness(ledger)
             let now = wallClock()
             var auto: AutoResolver?

@@ -2,6 +2,7 @@ import Alerts
 import ArgumentParser
 import Foundation
 import Logging
+import Postgres
 import ResolverConfiguration
 
 /// `--log-format`, `--verbose` and `--quiet`, which every command takes.
@@ -50,9 +51,15 @@ struct LedgerOptions: ParsableArguments {
             throw CLIError.config(error.description)
         }
         if let ledger { config.ledger = ledger }
-        if config.ledger.hasPrefix("postgres://") || config.ledger.hasPrefix("postgresql://") {
-            throw CLIError.config(
-                "ledger: PostgreSQL ledgers are not supported by this build yet; use an SQLite file path")
+        if PostgresConnectionString.isPostgres(config.ledger) {
+            // A password is refused wherever it comes from, and never repeated: --ledger is usage (64),
+            // the config file or LOGZIO_RESOLVER_LEDGER configuration (78).
+            do {
+                _ = try PostgresConnectionString(config.ledger)
+            } catch {
+                let source = ledger != nil ? "--ledger" : "ledger (or LOGZIO_RESOLVER_LEDGER)"
+                throw CLIError(code: ledger != nil ? CLIError.usage : CLIError.config, message: "\(source): \(error)")
+            }
         }
         return config
     }

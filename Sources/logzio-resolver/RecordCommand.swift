@@ -1,6 +1,7 @@
 import Alerts
 import ArgumentParser
 import Ledger
+import Postgres
 import ResolverConfiguration
 
 #if canImport(Glibc)
@@ -52,6 +53,9 @@ struct RecordCommand: ParsableCommand {
 func openLedger(
     _ path: String, mode: SQLiteLedger.Mode = .readWrite, durability: SQLiteLedger.Durability = .full
 ) throws -> any LedgerBackend {
+    if PostgresConnectionString.isPostgres(path) {
+        throw CLIError.config("ledger: PostgreSQL ledgers are not supported by this build yet; use an SQLite file path")
+    }
     do {
         return try SQLiteLedger.open(path: path, mode: mode, durability: durability)
     } catch let error as LedgerError where error.isBusy {
