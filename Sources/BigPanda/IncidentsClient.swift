@@ -47,7 +47,9 @@ public final class IncidentsClient: Sendable {
             guard let object = try? JSONParser.parse(body).objectValue, case .array(let items)? = object["items"] else {
                 throw .failed(status: 200, message: "the search answer has no items array")
             }
-            if let reported = object["total"]?.integerValue { total = max(total, Int(reported)) }
+            // Without a `total`, only a short (or empty) page ends the search.
+            let reported = object["total"]?.integerValue.map(Int.init)
+            if let reported { total = max(total, reported) }
             var fresh = 0
             for item in items {
                 guard let incident = item.objectValue, let id = IncidentAlert.text(incident["id"]) else { continue }
@@ -62,7 +64,8 @@ public final class IncidentsClient: Sendable {
                 }
             }
             total = max(total, seenIncidents.count)
-            if items.count < IncidentsClientOptions.pageSize || fresh == 0 || seenIncidents.count >= total { break }
+            if items.count < IncidentsClientOptions.pageSize || fresh == 0 { break }
+            if reported != nil, seenIncidents.count >= total { break }
             page += 1
         }
         return IncidentSearch(

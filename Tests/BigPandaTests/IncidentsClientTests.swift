@@ -170,3 +170,29 @@ import Testing
         #expect(org.status == 401)
     }
 }
+
+@Suite struct IncidentsSearchWithoutTotalTests {
+    @Test func withoutATotalEveryFullPageIsFollowed() async throws {
+        let key = IncidentsClientTests.key
+        // 23 incidents of one alert each, answered without `total`.
+        let standIn = try AlertsStandIn(token: "org", apiKey: key) { _, request in
+            guard request.path.contains("/incidents?") else { return nil }
+            let parameters = request.path.split(separator: "?").last?.split(separator: "&") ?? []
+            let page = parameters.first { $0.hasPrefix("page=") }.flatMap { Int($0.dropFirst(5)) } ?? 1
+            let ids = (page - 1) * 10..<min(page * 10, 23)
+            let items = ids.map { #"{"id":"i\#($0)","alerts":[{"id":"a\#($0)","active":true}]}"# }
+            return .json(200, #"{"items":[\#(items.joined(separator: ","))]}"#)
+        }
+        defer { standIn.stop() }
+        let curl = try CurlClient(options: CurlClientOptions(userAgent: "test"))
+        defer { curl.shutdown() }
+        let client = IncidentsClient(
+            options: IncidentsClientOptions(
+                apiURL: standIn.apiURL, apiKey: Secret(key), environmentID: "env-1", requestsPerSecond: 0),
+            curl: curl, logger: Logger(label: "test"))
+        let search = try await client.search(query: nil)
+        #expect(search.alerts.count == 23)
+        #expect(!search.truncated)
+        #expect(client.requestCount == 3)
+    }
+}
