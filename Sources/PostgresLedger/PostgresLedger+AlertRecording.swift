@@ -50,16 +50,14 @@ extension PostgresLedger: AlertRecording {
             }
         }
 
-        let alertID: Int64
-        if let existing {
-            alertID = existing.id
-        } else {
+        if existing == nil {
             let inserted = try connection.query(
                 """
                 INSERT INTO alerts
                     (identity, app_key, display, state, current_event_id, last_received, max_timestamp,
                      resolved_at, resolved_by)
                 VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8)
+                ON CONFLICT (identity) DO NOTHING
                 RETURNING id
                 """,
                 [
@@ -68,32 +66,23 @@ extension PostgresLedger: AlertRecording {
                     .integer(event.receivedAt), .integer(stamp), isOK ? .integer(event.receivedAt) : .null,
                     isOK ? .text(ResolvedBy.event.rawValue) : .null,
                 ])
-            alertID = inserted.int64(0, 0)
+            if inserted.count == 1 {
+                try recordNew(event, alertID: inserted.int64(0, 0), recordedAt: recordedAt, in: connection)
+                return
+            }
+            // Another relay recorded the alert's first event meanwhile (the INSERT waited for its
+            // commit): this event goes onto that alert like any later one.
+            let again = try connection.query(find, [.text(key)])
+            guard again.count > 0 else {
+                throw LedgerError(
+                    location: location, message: "alert \(alert.identity.display) vanished while recording")
+            }
+            existing = (again.int64(0, 0), again.text(0, 1), again.int64(0, 2))
         }
-        let eventID = try connection.query(
-            """
-            INSERT INTO events (alert_id, received_at, recorded_at, status, timestamp, payload)
-            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
-            """,
-            [
-                .integer(alertID), .integer(event.receivedAt), .integer(recordedAt), .text(alert.status.rawValue),
-                .optional(alert.timestamp), .text(alert.payload.serialized()),
-            ]
-        ).int64(0, 0)
-        if let forward = event.forward {
-            try connection.query(
-                "INSERT INTO outbox (alert_id, event_id, app_key, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
-                [
-                    .integer(alertID), .integer(eventID), .text(alert.identity.appKey), .text(forward),
-                    .integer(recordedAt),
-                ])
-        }
+        guard let existing else { return }
+        let alertID = existing.id
+        let eventID = try insertEvent(event, alertID: alertID, recordedAt: recordedAt, in: connection)
 
-        guard let existing else {
-            try connection.query(
-                "UPDATE alerts SET current_event_id = $1 WHERE id = $2", [.integer(eventID), .integer(alertID)])
-            return
-        }
         if !isOK, existing.state == AlertState.resolved.rawValue {
             try countRefire(alertID: alertID, receivedAt: event.receivedAt, in: connection)
         }
@@ -121,6 +110,40 @@ extension PostgresLedger: AlertRecording {
                 "UPDATE alerts SET max_timestamp = GREATEST(max_timestamp, $1::bigint) WHERE id = $2",
                 [.integer(stamp), .integer(alertID)])
         }
+    }
+
+    /// Inserts the event, and its forward into the outbox when it has one; returns the event id.
+    private func insertEvent(
+        _ event: IncomingEvent, alertID: Int64, recordedAt: Int64, in connection: PostgresConnection
+    ) throws -> Int64 {
+        let eventID = try connection.query(
+            """
+            INSERT INTO events (alert_id, received_at, recorded_at, status, timestamp, payload)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+            """,
+            [
+                .integer(alertID), .integer(event.receivedAt), .integer(recordedAt), .text(event.alert.status.rawValue),
+                .optional(event.alert.timestamp), .text(event.alert.payload.serialized()),
+            ]
+        ).int64(0, 0)
+        if let forward = event.forward {
+            try connection.query(
+                "INSERT INTO outbox (alert_id, event_id, app_key, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
+                [
+                    .integer(alertID), .integer(eventID), .text(event.alert.identity.appKey), .text(forward),
+                    .integer(recordedAt),
+                ])
+        }
+        return eventID
+    }
+
+    /// Records the first event of an alert just inserted: it is the current one.
+    private func recordNew(
+        _ event: IncomingEvent, alertID: Int64, recordedAt: Int64, in connection: PostgresConnection
+    ) throws {
+        let eventID = try insertEvent(event, alertID: alertID, recordedAt: recordedAt, in: connection)
+        try connection.query(
+            "UPDATE alerts SET current_event_id = $1 WHERE id = $2", [.integer(eventID), .integer(alertID)])
     }
 
     /// Counts a non-ok event that arrived within 1 h after one of our oks was accepted.

@@ -72,6 +72,35 @@ import Testing
         }
     }
 
+    @Test func twoRelaysRecordingTheSameNewAlertAtOnceShareOneAlert() throws {
+        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+        let string = try PostgresConnectionString(conninfo)
+        let first = try PostgresLedger(string)
+        let second = Mutex<String?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let committed = try first.recordStream(recordedAt: 1) { record in
+            try record(try event("critical", at: 1))
+            // Another relay records the same new alert while this transaction is still open.
+            DispatchQueue.global().async {
+                do {
+                    try PostgresLedger(string).record([try event("warning", at: 2)], recordedAt: 2)
+                    second.withLock { $0 = "recorded" }
+                } catch {
+                    second.withLock { $0 = "\(error)" }
+                }
+                done.signal()
+            }
+            usleep(500_000)
+            return true
+        }
+        done.wait()
+        #expect(committed)
+        #expect(second.withLock { $0 } == "recorded")
+        let alerts = try allAlerts(first)
+        #expect(alerts.count == 1)
+        #expect(alerts.first?.lastReceived == 2)
+    }
+
     @Test func aReadOnlyOpenOfAnEmptyDatabaseCreatesNothing() throws {
         guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
         let string = try PostgresConnectionString(conninfo)
