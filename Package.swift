@@ -55,6 +55,8 @@ var package = Package(
         .target(name: "Ledger", dependencies: ["Alerts", "CSQLite"]),
         // libpq behind a small typed layer: connections, prepared statements, results. The only importer of CLibPQ.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        // The ledger's roles on PostgreSQL: a shared database for relays and sweeps on several hosts.
+        .target(name: "PostgresLedger", dependencies: ["Ledger", "Postgres", "Alerts"]),
         // Pure staleness rules.
         .target(name: "Staleness", dependencies: ["Alerts"]),
         // Replays the ledger's history under a staleness policy: what the rules would have done.
@@ -132,7 +134,8 @@ var package = Package(
                 "BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn", "FuzzSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Alerts"]),
+        .testTarget(
+            name: "LedgerTests", dependencies: ["Ledger", "Alerts", "PostgresLedger", "Postgres", "PostgresSupport"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Staleness", "Alerts", "FuzzSupport"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "FuzzSupport"]),
         .testTarget(

@@ -6,12 +6,21 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The SQLite result code, when SQLite reported the error.
     public var code: Int32?
+    /// Whether the ledger's database could not be reached (refused, timed out, lost): worth a retry.
+    public var isUnreachable: Bool
+    /// Whether the ledger's database refused the login or does not exist: configuration, not an outage.
+    public var isConfiguration: Bool
 
     /// Creates an error.
-    public init(location: String, message: String, code: Int32? = nil) {
+    public init(
+        location: String, message: String, code: Int32? = nil, isUnreachable: Bool = false,
+        isConfiguration: Bool = false
+    ) {
         self.location = location
         self.message = message
         self.code = code
+        self.isUnreachable = isUnreachable
+        self.isConfiguration = isConfiguration
     }
 
     public var description: String { "ledger \(location): \(message)" }

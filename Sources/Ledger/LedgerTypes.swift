@@ -73,6 +73,27 @@ public struct LedgerAlert: Sendable {
     /// When it was resolved, in epoch seconds; nil while open.
     public var resolvedAt: Int64? = nil
 
+    /// Creates an alert as a ledger backend read it.
+    public init(
+        id: Int64, identityKey: String, display: String, appKey: String, state: AlertState, currentEventID: Int64,
+        lastReceived: Int64, maxTimestamp: Int64, payloadText: String, bigPandaAlertID: String? = nil,
+        adopted: Bool = false, resolvedBy: ResolvedBy? = nil, resolvedAt: Int64? = nil
+    ) {
+        self.id = id
+        self.identityKey = identityKey
+        self.display = display
+        self.appKey = appKey
+        self.state = state
+        self.currentEventID = currentEventID
+        self.lastReceived = lastReceived
+        self.maxTimestamp = maxTimestamp
+        self.payloadText = payloadText
+        self.bigPandaAlertID = bigPandaAlertID
+        self.adopted = adopted
+        self.resolvedBy = resolvedBy
+        self.resolvedAt = resolvedAt
+    }
+
     /// Parses the current payload.
     public func payload() throws -> JSONObject {
         guard let object = try JSONParser.parse(payloadText).objectValue else {
@@ -189,6 +210,14 @@ public struct OutboxRow: Sendable, Equatable {
     public var appKey: String
     /// The wire payload, as JSON text.
     public var payload: String
+
+    /// Creates a row.
+    public init(id: Int64, alertID: Int64, appKey: String, payload: String) {
+        self.id = id
+        self.alertID = alertID
+        self.appKey = appKey
+        self.payload = payload
+    }
 }
 
 /// The outbox's size, for `/healthz` and metrics.
@@ -197,6 +226,12 @@ public struct OutboxCounts: Sendable, Equatable {
     public var pending: Int
     /// Rows BigPanda refused permanently.
     public var rejected: Int
+
+    /// Creates counts.
+    public init(pending: Int, rejected: Int) {
+        self.pending = pending
+        self.rejected = rejected
+    }
 }
 
 /// One stored metric sample: a counter kept across runs, or a gauge the last sweep set.
@@ -230,6 +265,12 @@ public struct OpenSummary: Sendable, Equatable {
     public var open: Int
     /// The oldest last-received time among them, if any.
     public var oldestLastReceived: Int64?
+
+    /// Creates a summary.
+    public init(open: Int, oldestLastReceived: Int64?) {
+        self.open = open
+        self.oldestLastReceived = oldestLastReceived
+    }
 }
 
 /// What `prune` removed (or would remove).
@@ -238,4 +279,10 @@ public struct PruneResult: Sendable, Equatable {
     public var events: Int
     /// `ok` records deleted.
     public var resolutions: Int
+
+    /// Creates a result.
+    public init(events: Int, resolutions: Int) {
+        self.events = events
+        self.resolutions = resolutions
+    }
 }

@@ -1,3 +1,9 @@
+import CLibPQ
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A PostgreSQL ledger string: a `postgres://` or `postgresql://` URI, or a libpq key=value string
 /// that starts with `host=`, `dbname=` or `service=`. Passwords are refused: they come only from
 /// libpq's own sources (`PGPASSWORD`, `PGPASSFILE`, `~/.pgpass`).
@@ -27,6 +33,27 @@ public struct PostgresConnectionString: Sendable, Equatable, CustomStringConvert
             )
         }
         value = text
+    }
+
+    /// The host, port and database it names, for messages ("default" for what libpq would pick).
+    public var target: String {
+        var options: [String: String] = [:]
+        if let parsed = PQconninfoParse(value, nil) {
+            var option = parsed
+            while let keyword = option.pointee.keyword {
+                if let text = option.pointee.val { options[String(cString: keyword)] = String(cString: text) }
+                option += 1
+            }
+            PQconninfoFree(parsed)
+        }
+        func pick(_ key: String, _ variable: String, _ fallback: String) -> String {
+            if let given = options[key], !given.isEmpty { return given }
+            if let fromEnvironment = getenv(variable) { return String(cString: fromEnvironment) }
+            return fallback
+        }
+        let user = pick("user", "PGUSER", "default")
+        return "host \(pick("host", "PGHOST", "default")), port \(pick("port", "PGPORT", "5432")), "
+            + "database \(pick("dbname", "PGDATABASE", user))"
     }
 
     /// The string as it may be printed: it never holds a password, since one is refused.

@@ -1,5 +1,8 @@
 import Alerts
 import Ledger
+import Postgres
+import PostgresLedger
+import PostgresSupport
 import Testing
 
 #if canImport(Glibc)
@@ -49,7 +52,19 @@ enum LedgerBackends {
         }
     }
 
-    static let all = [sqlite]
+    /// A new database on the tests' PostgreSQL server per test; outside CI without a server, the test
+    /// prints why and passes without running.
+    static let postgres = LedgerBackendFactory(name: "PostgreSQL") { body in
+        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+        let string = try PostgresConnectionString(conninfo)
+        try body(
+            FreshLedger(
+                ledger: try PostgresLedger(string),
+                another: { try PostgresLedger(string) },
+                readOnly: { try PostgresLedger(string, readOnly: true) }))
+    }
+
+    static let all = [sqlite, postgres]
 
     /// Read-only handles on empty stores: each backend's, the empty ledger itself, and what opening a
     /// missing SQLite file for reading gives.
@@ -63,6 +78,10 @@ enum LedgerBackends {
             EmptyReaderFactory(name: "SQLite, missing file") { body in
                 let temp = TemporaryLedger()
                 try withExtendedLifetime(temp) { try body(try SQLiteLedger.open(path: temp.path, mode: .readOnly)) }
+            },
+            EmptyReaderFactory(name: "PostgreSQL, no schema") { body in
+                guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+                try body(try PostgresLedger.open(try PostgresConnectionString(conninfo), readOnly: true))
             },
         ]
 }

@@ -1,0 +1,161 @@
+import Alerts
+public import Ledger
+import Postgres
+
+extension PostgresLedger: AlertRecording {
+    public func record(_ events: [IncomingEvent], recordedAt: Int64) throws {
+        try writing { connection in
+            for event in events { try record(event, recordedAt: recordedAt, in: connection) }
+        }
+    }
+
+    public func recordStream(
+        recordedAt: Int64,
+        _ body: (_ record: (IncomingEvent) throws -> Void) throws -> Bool
+    ) throws -> Bool {
+        struct Discard: Error {}
+        do {
+            try writing { connection in
+                let commit = try body { event in try record(event, recordedAt: recordedAt, in: connection) }
+                if !commit { throw Discard() }
+            }
+            return true
+        } catch is Discard {
+            return false
+        }
+    }
+
+    private func record(_ event: IncomingEvent, recordedAt: Int64, in connection: PostgresConnection) throws {
+        let alert = event.alert
+        let key = alert.identity.key
+        let stamp = alert.timestamp ?? event.receivedAt
+        let isOK = alert.status == .ok
+        // FOR UPDATE: two relays recording the same alert at once take turns on its row.
+        let find = "SELECT id, state, last_received FROM alerts WHERE identity = $1 FOR UPDATE"
+        var existing: (id: Int64, state: String, lastReceived: Int64)?
+        let found = try connection.query(find, [.text(key)])
+        if found.count > 0 { existing = (found.int64(0, 0), found.text(0, 1), found.int64(0, 2)) }
+        if existing == nil {
+            // An alert adopted from BigPanda has no app key; the first event from the relay with the
+            // same identity makes it an ordinary alert, closed by `ok` from then on.
+            let adopted = try connection.query(find, [.text(Adoption.identityKey(alert.identity.parts))])
+            if adopted.count > 0 {
+                existing = (adopted.int64(0, 0), adopted.text(0, 1), adopted.int64(0, 2))
+                try connection.query(
+                    "UPDATE alerts SET identity = $1, app_key = $2, display = $3, adopted = 0 WHERE id = $4",
+                    [
+                        .text(key), .text(alert.identity.appKey), .text(alert.identity.display),
+                        .integer(adopted.int64(0, 0)),
+                    ])
+            }
+        }
+
+        if existing == nil {
+            let inserted = try connection.query(
+                """
+                INSERT INTO alerts
+                    (identity, app_key, display, state, current_event_id, last_received, max_timestamp,
+                     resolved_at, resolved_by)
+                VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8)
+                ON CONFLICT (identity) DO NOTHING
+                RETURNING id
+                """,
+                [
+                    .text(key), .text(alert.identity.appKey), .text(alert.identity.display),
+                    .text(isOK ? AlertState.resolved.rawValue : AlertState.open.rawValue),
+                    .integer(event.receivedAt), .integer(stamp), isOK ? .integer(event.receivedAt) : .null,
+                    isOK ? .text(ResolvedBy.event.rawValue) : .null,
+                ])
+            if inserted.count == 1 {
+                try recordNew(event, alertID: inserted.int64(0, 0), recordedAt: recordedAt, in: connection)
+                return
+            }
+            // Another relay recorded the alert's first event meanwhile (the INSERT waited for its
+            // commit): this event goes onto that alert like any later one.
+            let again = try connection.query(find, [.text(key)])
+            guard again.count > 0 else {
+                throw LedgerError(
+                    location: location, message: "alert \(alert.identity.display) vanished while recording")
+            }
+            existing = (again.int64(0, 0), again.text(0, 1), again.int64(0, 2))
+        }
+        guard let existing else { return }
+        let alertID = existing.id
+        let eventID = try insertEvent(event, alertID: alertID, recordedAt: recordedAt, in: connection)
+
+        if !isOK, existing.state == AlertState.resolved.rawValue {
+            try countRefire(alertID: alertID, receivedAt: event.receivedAt, in: connection)
+        }
+        if event.receivedAt >= existing.lastReceived {
+            // The newest event (ties go to the one recorded last) becomes the current state.
+            // A non-ok event on a resolved or rejected alert opens a new episode.
+            try connection.query(
+                """
+                UPDATE alerts SET
+                    current_event_id = $1, last_received = $2::bigint,
+                    max_timestamp = GREATEST(max_timestamp, $3::bigint), rejected_runs = 0,
+                    episode = episode + CASE WHEN $4::integer = 0 AND state <> 'open' THEN 1 ELSE 0 END,
+                    resolved_at = CASE WHEN $4::integer = 1 THEN $2::bigint ELSE NULL END,
+                    resolved_by = CASE WHEN $4::integer = 1 THEN 'event' ELSE NULL END,
+                    state = CASE WHEN $4::integer = 1 THEN 'resolved' ELSE 'open' END
+                WHERE id = $5
+                """,
+                [
+                    .integer(eventID), .integer(event.receivedAt), .integer(stamp), .integer(isOK ? 1 : 0),
+                    .integer(alertID),
+                ])
+        } else {
+            // An older event recorded late is history; it only raises the timestamp floor.
+            try connection.query(
+                "UPDATE alerts SET max_timestamp = GREATEST(max_timestamp, $1::bigint) WHERE id = $2",
+                [.integer(stamp), .integer(alertID)])
+        }
+    }
+
+    /// Inserts the event, and its forward into the outbox when it has one; returns the event id.
+    private func insertEvent(
+        _ event: IncomingEvent, alertID: Int64, recordedAt: Int64, in connection: PostgresConnection
+    ) throws -> Int64 {
+        let eventID = try connection.query(
+            """
+            INSERT INTO events (alert_id, received_at, recorded_at, status, timestamp, payload)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+            """,
+            [
+                .integer(alertID), .integer(event.receivedAt), .integer(recordedAt), .text(event.alert.status.rawValue),
+                .optional(event.alert.timestamp), .text(event.alert.payload.serialized()),
+            ]
+        ).int64(0, 0)
+        if let forward = event.forward {
+            try connection.query(
+                "INSERT INTO outbox (alert_id, event_id, app_key, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
+                [
+                    .integer(alertID), .integer(eventID), .text(event.alert.identity.appKey), .text(forward),
+                    .integer(recordedAt),
+                ])
+        }
+        return eventID
+    }
+
+    /// Records the first event of an alert just inserted: it is the current one.
+    private func recordNew(
+        _ event: IncomingEvent, alertID: Int64, recordedAt: Int64, in connection: PostgresConnection
+    ) throws {
+        let eventID = try insertEvent(event, alertID: alertID, recordedAt: recordedAt, in: connection)
+        try connection.query(
+            "UPDATE alerts SET current_event_id = $1 WHERE id = $2", [.integer(eventID), .integer(alertID)])
+    }
+
+    /// Counts a non-ok event that arrived within 1 h after one of our oks was accepted.
+    private func countRefire(alertID: Int64, receivedAt: Int64, in connection: PostgresConnection) throws {
+        let last = try connection.query(
+            "SELECT rule, sent_at FROM resolutions WHERE alert_id = $1 AND outcome = 'resolved' ORDER BY id DESC LIMIT 1",
+            [.integer(alertID)])
+        guard last.count > 0 else { return }
+        let rule = last.text(0, 0)
+        let sentAt = last.int64(0, 1)
+        guard receivedAt >= sentAt, receivedAt - sentAt <= 3600 else { return }
+        try addMetric(
+            LedgerMetricName.refired, labels: MetricSample.labelText([("rule", rule)]), value: 1, in: connection)
+    }
+}

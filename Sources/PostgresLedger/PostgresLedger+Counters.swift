@@ -1,0 +1,28 @@
+public import Ledger
+import Postgres
+
+extension PostgresLedger: Counters {
+    public func add(to name: String, labels: String, value: Double) throws {
+        try writing { connection in try addMetric(name, labels: labels, value: value, in: connection) }
+    }
+
+    public func set(gauge name: String, labels: String, value: Double) throws {
+        try writing { connection in
+            try connection.query(
+                """
+                INSERT INTO metrics (name, labels, value) VALUES ($1, $2, $3)
+                ON CONFLICT (name, labels) DO UPDATE SET value = excluded.value
+                """,
+                [.text(name), .text(labels), .real(value)])
+        }
+    }
+
+    public func metricSamples() throws -> [MetricSample] {
+        let result = try guarded {
+            try connection.query("SELECT name, labels, value FROM metrics ORDER BY name, labels")
+        }
+        return (0..<result.count).map { row in
+            MetricSample(name: result.text(row, 0), labels: result.text(row, 1), value: result.double(row, 2))
+        }
+    }
+}

@@ -1,0 +1,188 @@
+public import Ledger
+import Postgres
+
+extension PostgresLedger: SweepQueries {
+    static let alertColumns = """
+        SELECT a.id, a.identity, a.display, a.app_key, a.state, a.current_event_id, a.last_received,
+               a.max_timestamp, e.payload, a.bigpanda_alert_id, a.adopted, a.resolved_by, a.resolved_at
+        FROM alerts a JOIN events e ON e.id = a.current_event_id
+        """
+
+    /// How many alerts one page of a scan holds: bounded memory however many alerts.
+    static let alertPage = 500
+
+    func readAlert(_ result: PostgresResult, _ row: Int) throws -> LedgerAlert {
+        // The schema's CHECK allows only known states; anything else is a damaged ledger, never "open".
+        guard let state = AlertState(rawValue: result.text(row, 4)) else {
+            throw LedgerError(
+                location: location,
+                message: "alert \(result.int64(row, 0)) has an unknown state \"\(result.text(row, 4))\"")
+        }
+        return LedgerAlert(
+            id: result.int64(row, 0),
+            identityKey: result.text(row, 1),
+            display: result.text(row, 2),
+            appKey: result.text(row, 3),
+            state: state,
+            currentEventID: result.int64(row, 5),
+            lastReceived: result.int64(row, 6),
+            maxTimestamp: result.int64(row, 7),
+            payloadText: result.text(row, 8),
+            bigPandaAlertID: result.optionalText(row, 9),
+            adopted: result.int64(row, 10) != 0,
+            resolvedBy: result.optionalText(row, 11).flatMap(ResolvedBy.init(rawValue:)),
+            resolvedAt: result.optionalInt64(row, 12)
+        )
+    }
+
+    public func forEachAlert(_ filter: AlertFilter, _ body: (LedgerAlert) throws -> Void) throws {
+        let states = filter.states.isEmpty ? AlertState.allCases : AlertState.allCases.filter(filter.states.contains)
+        // One scan per state, in the (state, app_key, id) index's order, a page at a time.
+        let sql =
+            Self.alertColumns
+                + """
+                 WHERE a.state = $1 AND ($2::text IS NULL OR a.app_key = $2::text)
+                  AND (a.app_key, a.id) > ($3::text, $4::bigint)
+                ORDER BY a.app_key, a.id LIMIT $5
+                """
+        for state in states {
+            var after: (appKey: String, id: Int64) = ("", .min)
+            while true {
+                let result = try guarded {
+                    try connection.query(
+                        sql,
+                        [
+                            .text(state.rawValue), .optional(filter.appKey), .text(after.appKey), .integer(after.id),
+                            .integer(Int64(Self.alertPage)),
+                        ])
+                }
+                for row in 0..<result.count { try body(try readAlert(result, row)) }
+                guard result.count == Self.alertPage else { break }
+                after = (result.text(result.count - 1, 3), result.int64(result.count - 1, 0))
+            }
+        }
+    }
+
+    public func alerts(ids: [Int64]) throws -> [LedgerAlert] {
+        var result: [LedgerAlert] = []
+        result.reserveCapacity(ids.count)
+        for id in ids {
+            let found = try guarded { try connection.query(Self.alertColumns + " WHERE a.id = $1", [.integer(id)]) }
+            if found.count > 0 { result.append(try readAlert(found, 0)) }
+        }
+        return result
+    }
+
+    public func apply(_ records: [SendRecord]) throws -> [AppliedOutcome] {
+        try writing { connection in
+            var outcomes: [AppliedOutcome] = []
+            outcomes.reserveCapacity(records.count)
+            var counts: [String: (name: String, appKey: String, rule: String, value: Double)] = [:]
+            for record in records {
+                let outcome = try applyOutcome(record, in: connection)
+                try connection.query(
+                    """
+                    INSERT INTO resolutions
+                        (alert_id, event_id, sent_at, timestamp, rule, reason, http_status, attempts, outcome, error,
+                         method)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                    """,
+                    [
+                        .integer(record.alertID), .integer(record.eventID), .integer(record.sentAt),
+                        .integer(record.timestamp), .text(record.rule), .text(record.reason),
+                        .optional(record.httpStatus.map(Int64.init)), .integer(Int64(max(1, record.attempts))),
+                        .text(outcome.rawValue), .optional(record.error), .text(record.method.rawValue),
+                    ])
+                let name: String? =
+                    switch outcome {
+                    case .resolved: LedgerMetricName.resolved
+                    case .failed, .rejected: LedgerMetricName.failed
+                    case .fenced: nil
+                    }
+                if let name {
+                    counts[
+                        name + "\u{0}" + record.appKey + "\u{0}" + record.rule,
+                        default: (name, record.appKey, record.rule, 0)
+                    ]
+                    .value += 1
+                }
+                outcomes.append(outcome)
+            }
+            // One counter update per series and batch, not per alert.
+            for (name, appKey, rule, value) in counts.values {
+                let labels = MetricSample.labelText([("app_key", appKey), ("rule", rule)])
+                try addMetric(name, labels: labels, value: value, in: connection)
+            }
+            return outcomes
+        }
+    }
+
+    /// Applies one send's outcome. The state changes only if the alert's current event is still the one
+    /// decided on (the fence); the timestamp floor rises either way.
+    private func applyOutcome(_ record: SendRecord, in connection: PostgresConnection) throws -> AppliedOutcome {
+        switch record.kind {
+        case .delivered where record.method == .id:
+            // A close by id also re-closes drift: an alert resolved before that BigPanda still shows.
+            let changed = try connection.query(
+                """
+                UPDATE alerts SET state = 'resolved', resolved_at = $1, resolved_by = 'id', rejected_runs = 0
+                WHERE id = $2 AND current_event_id = $3 AND state IN ('open', 'resolved')
+                """,
+                [.integer(record.sentAt), .integer(record.alertID), .integer(record.eventID)]
+            ).affected
+            return changed == 1 ? .resolved : .fenced
+        case .delivered:
+            let changed = try connection.query(
+                """
+                UPDATE alerts SET state = 'resolved', resolved_at = $1, resolved_by = 'ok', rejected_runs = 0,
+                    max_timestamp = GREATEST(max_timestamp, $2::bigint)
+                WHERE id = $3 AND current_event_id = $4 AND state = 'open'
+                """,
+                [
+                    .integer(record.sentAt), .integer(record.timestamp), .integer(record.alertID),
+                    .integer(record.eventID),
+                ]
+            ).affected
+            if changed == 1 { return .resolved }
+            try raiseFloor(record, in: connection)
+            return .fenced
+        case .permanent:
+            let changed = try connection.query(
+                """
+                UPDATE alerts SET rejected_runs = rejected_runs + 1, max_timestamp = GREATEST(max_timestamp, $1::bigint),
+                    state = CASE WHEN rejected_runs + 1 >= 3 THEN 'rejected' ELSE state END
+                WHERE id = $2 AND current_event_id = $3 AND state = 'open'
+                RETURNING state
+                """,
+                [.integer(record.timestamp), .integer(record.alertID), .integer(record.eventID)])
+            if changed.count == 1 { return changed.text(0, 0) == AlertState.rejected.rawValue ? .rejected : .failed }
+            try raiseFloor(record, in: connection)
+            return .failed
+        case .failed:
+            try raiseFloor(record, in: connection)
+            return .failed
+        }
+    }
+
+    /// Every ok that left raises the timestamp floor for the next one, delivered or not.
+    private func raiseFloor(_ record: SendRecord, in connection: PostgresConnection) throws {
+        try connection.query(
+            "UPDATE alerts SET max_timestamp = GREATEST(max_timestamp, $1::bigint) WHERE id = $2",
+            [.integer(record.timestamp), .integer(record.alertID)])
+    }
+
+    public func alertsWithPendingForward() throws -> Set<Int64> {
+        let result = try guarded {
+            try connection.query("SELECT DISTINCT alert_id FROM outbox WHERE state = 'pending'")
+        }
+        return Set((0..<result.count).map { result.int64($0, 0) })
+    }
+
+    public func openSummary() throws -> OpenSummary {
+        let result = try guarded {
+            try connection.query("SELECT count(*), min(last_received) FROM alerts WHERE state = 'open'")
+        }
+        guard result.count > 0 else { return OpenSummary(open: 0, oldestLastReceived: nil) }
+        return OpenSummary(open: Int(result.int64(0, 0)), oldestLastReceived: result.optionalInt64(0, 1))
+    }
+}

@@ -1,0 +1,119 @@
+/// The PostgreSQL ledger's schema migrations, applied in order: the tables and constraints of the
+/// SQLite ledger's migrations 0001–0005 in PostgreSQL's dialect, text keys
+/// compared byte by byte (`COLLATE "C"`) as SQLite does. Never edit one once released: add a
+/// new one.
+enum PostgresMigrations {
+    static let all: [(name: String, sql: String)] = [
+        (
+            "0001_alerts_events_resolutions",
+            """
+            CREATE TABLE alerts (
+                id BIGSERIAL PRIMARY KEY,
+                identity TEXT COLLATE "C" NOT NULL UNIQUE,
+                app_key TEXT COLLATE "C" NOT NULL CHECK (app_key <> ''),
+                display TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('open', 'resolved', 'rejected')),
+                current_event_id BIGINT NOT NULL,
+                last_received BIGINT NOT NULL,
+                max_timestamp BIGINT NOT NULL,
+                episode BIGINT NOT NULL DEFAULT 1 CHECK (episode >= 1),
+                rejected_runs BIGINT NOT NULL DEFAULT 0 CHECK (rejected_runs >= 0),
+                resolved_at BIGINT
+            );
+            CREATE INDEX alerts_by_state ON alerts (state, app_key, id);
+            CREATE TABLE events (
+                id BIGSERIAL PRIMARY KEY,
+                alert_id BIGINT NOT NULL REFERENCES alerts (id),
+                received_at BIGINT NOT NULL,
+                recorded_at BIGINT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('ok', 'critical', 'warning', 'unknown', 'acknowledged')),
+                timestamp BIGINT,
+                payload TEXT NOT NULL
+            );
+            CREATE INDEX events_by_alert ON events (alert_id, received_at);
+            CREATE TABLE resolutions (
+                id BIGSERIAL PRIMARY KEY,
+                alert_id BIGINT NOT NULL REFERENCES alerts (id),
+                event_id BIGINT NOT NULL REFERENCES events (id),
+                sent_at BIGINT NOT NULL,
+                timestamp BIGINT NOT NULL,
+                rule TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                http_status BIGINT,
+                attempts BIGINT NOT NULL CHECK (attempts >= 1),
+                outcome TEXT NOT NULL CHECK (outcome IN ('resolved', 'fenced', 'failed', 'rejected')),
+                error TEXT
+            );
+            CREATE INDEX resolutions_by_alert ON resolutions (alert_id, sent_at);
+            """
+        ),
+        (
+            "0002_outbox_heartbeats",
+            """
+            CREATE TABLE outbox (
+                id BIGSERIAL PRIMARY KEY,
+                alert_id BIGINT NOT NULL REFERENCES alerts (id),
+                event_id BIGINT NOT NULL REFERENCES events (id),
+                app_key TEXT NOT NULL CHECK (app_key <> ''),
+                payload TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'rejected')),
+                created_at BIGINT NOT NULL,
+                error TEXT
+            );
+            CREATE INDEX outbox_by_state ON outbox (state, id);
+            CREATE INDEX outbox_by_alert ON outbox (alert_id, state);
+            CREATE TABLE heartbeats (
+                run_id TEXT PRIMARY KEY,
+                first_at BIGINT NOT NULL,
+                last_at BIGINT NOT NULL CHECK (last_at >= first_at)
+            );
+            """
+        ),
+        (
+            "0003_metrics",
+            """
+            CREATE TABLE metrics (
+                name TEXT COLLATE "C" NOT NULL,
+                labels TEXT COLLATE "C" NOT NULL DEFAULT '',
+                value DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (name, labels)
+            );
+            """
+        ),
+        (
+            // Reconcile: BigPanda's alert id once matched, alerts adopted from BigPanda, how each
+            // resolved alert was resolved, and how each close was sent. A new database has no rows to
+            // backfill, but the UPDATE is kept so the migration matches SQLite's.
+            "0004_reconcile",
+            """
+            ALTER TABLE alerts ADD COLUMN bigpanda_alert_id TEXT;
+            ALTER TABLE alerts ADD COLUMN adopted SMALLINT NOT NULL DEFAULT 0 CHECK (adopted IN (0, 1));
+            ALTER TABLE alerts ADD COLUMN resolved_by TEXT CHECK (resolved_by IN ('event', 'ok', 'id', 'bigpanda'));
+            ALTER TABLE resolutions ADD COLUMN method TEXT NOT NULL DEFAULT 'ok' CHECK (method IN ('ok', 'id'));
+            UPDATE alerts SET resolved_by = CASE
+                WHEN EXISTS (
+                    SELECT 1 FROM resolutions r
+                    WHERE r.alert_id = alerts.id AND r.outcome = 'resolved' AND r.sent_at = alerts.resolved_at
+                ) THEN 'ok' ELSE 'event' END
+            WHERE state = 'resolved';
+            CREATE INDEX alerts_by_bigpanda_id ON alerts (bigpanda_alert_id) WHERE bigpanda_alert_id IS NOT NULL;
+            """
+        ),
+        (
+            // stale_after: auto: the last fetched Logz.io alert definitions with their fetch time, and
+            // every definition id any fetch listed.
+            "0005_logzio_definitions",
+            """
+            CREATE TABLE logzio_definitions (
+                singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                fetched_at BIGINT NOT NULL,
+                definitions TEXT NOT NULL
+            );
+            CREATE TABLE logzio_listed_ids (
+                id BIGINT PRIMARY KEY CHECK (id >= 0),
+                first_listed_at BIGINT NOT NULL
+            );
+            """
+        ),
+    ]
+}

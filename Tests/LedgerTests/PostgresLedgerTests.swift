@@ -1,0 +1,131 @@
+import Dispatch
+import Ledger
+import Postgres
+import PostgresLedger
+import PostgresSupport
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What only the PostgreSQL ledger has: session-scoped claims, migrations under a lock, and errors
+/// that tell an outage from a configuration mistake.
+@Suite struct PostgresLedgerTests {
+    @Test func theClaimIsReleasedWhenItsSessionEnds() throws {
+        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+        let string = try PostgresConnectionString(conninfo)
+        let ledger = try PostgresLedger(string)
+        let claim = try #require(try ledger.claimSweep())
+        #expect(try ledger.claimSweep() == nil, "a second claim waits for the first")
+        // The holder's process dies: the server ends its session.
+        let admin = try PostgresConnection(string)
+        let ended = try admin.query(
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """)
+        #expect(ended.count == 1)
+        // Termination is asynchronous: wait a little for the server to drop the lock.
+        var next: (any SweepClaim)?
+        for _ in 0..<50 where next == nil {
+            next = try ledger.claimSweep()
+            if next == nil { usleep(100_000) }
+        }
+        #expect(next != nil, "a killed holder never delays the next sweep")
+        next?.release()
+        claim.release()
+    }
+
+    @Test func releasingTheClaimLetsTheNextOneTakeIt() throws {
+        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+        let ledger = try PostgresLedger(try PostgresConnectionString(conninfo))
+        var claim = try #require(try ledger.claimSweep())
+        claim.release()
+        claim = try #require(try ledger.claimSweep())
+        claim.release()
+    }
+
+    @Test func migrationsAreIdempotentWhenOpensRace() throws {
+        // Several rounds, each on a new database, so the opens overlap in at least one of them.
+        for _ in 0..<4 {
+            guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+            let string = try PostgresConnectionString(conninfo)
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 16) { _ in
+                do {
+                    _ = try PostgresLedger(string)
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            #expect(failures.withLock { $0 }.isEmpty)
+            let admin = try PostgresConnection(string)
+            let applied = try admin.query("SELECT count(*), count(DISTINCT name) FROM schema_migrations")
+            #expect(applied.int64(0, 0) == 5)
+            #expect(applied.int64(0, 1) == 5)
+            // A later open finds the work done and the ledger usable.
+            let ledger = try PostgresLedger(string)
+            try ledger.record([try event("critical", at: 1)], recordedAt: 1)
+            #expect(try allAlerts(ledger).count == 1)
+        }
+    }
+
+    @Test func twoRelaysRecordingTheSameNewAlertAtOnceShareOneAlert() throws {
+        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+        let string = try PostgresConnectionString(conninfo)
+        let first = try PostgresLedger(string)
+        let second = Mutex<String?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let committed = try first.recordStream(recordedAt: 1) { record in
+            try record(try event("critical", at: 1))
+            // Another relay records the same new alert while this transaction is still open.
+            DispatchQueue.global().async {
+                do {
+                    try PostgresLedger(string).record([try event("warning", at: 2)], recordedAt: 2)
+                    second.withLock { $0 = "recorded" }
+                } catch {
+                    second.withLock { $0 = "\(error)" }
+                }
+                done.signal()
+            }
+            usleep(500_000)
+            return true
+        }
+        done.wait()
+        #expect(committed)
+        #expect(second.withLock { $0 } == "recorded")
+        let alerts = try allAlerts(first)
+        #expect(alerts.count == 1)
+        #expect(alerts.first?.lastReceived == 2)
+    }
+
+    @Test func aReadOnlyOpenOfAnEmptyDatabaseCreatesNothing() throws {
+        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+        let string = try PostgresConnectionString(conninfo)
+        let ledger = try PostgresLedger.open(string, readOnly: true)
+        #expect(ledger is EmptyLedger)
+        #expect(throws: LedgerError.self) { try PostgresLedger(string, readOnly: true) }
+        let admin = try PostgresConnection(string)
+        let tables = try admin.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+        #expect(tables.int64(0, 0) == 0)
+    }
+
+    @Test func anUnreachableServerIsAnOutageNamingTheTarget() throws {
+        let string = try PostgresConnectionString("host=127.0.0.1 port=1 dbname=ledger_x connect_timeout=2")
+        let error = try #require(throws: LedgerError.self) { try PostgresLedger(string) }
+        #expect(error.isUnreachable)
+        #expect(!error.isConfiguration)
+        #expect(error.description.contains("host 127.0.0.1, port 1, database ledger_x"))
+    }
+
+    @Test func aMissingDatabaseIsConfiguration() throws {
+        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+        let missing = conninfo.replacing("dbname=t_", with: "dbname=missing_")
+        let error = try #require(throws: LedgerError.self) { try PostgresLedger(try PostgresConnectionString(missing)) }
+        #expect(error.isConfiguration)
+        #expect(!error.isUnreachable)
+        #expect(error.description.contains("database missing_"))
+    }
+}
