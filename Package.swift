@@ -111,7 +111,8 @@ var package = Package(
             name: "logzio-resolver",
             dependencies: [
                 "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
-                "Relay", "Reconcile", "Logzio", "LogzioStandIn", "Backtest", "Postgres", "ResolverMetrics", "Redaction",
+                "Relay", "Reconcile", "Logzio", "LogzioStandIn", "Backtest", "Postgres", "PostgresLedger",
+                "ResolverMetrics", "Redaction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -153,6 +154,7 @@ var package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "AlertsStandIn", "LogzioStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl", "FuzzSupport", "CSQLite",
+                "PostgresSupport",
             ]
         ),
         .testTarget(

@@ -16,6 +16,13 @@ if [ "$(id -u)" = 0 ]; then as=(runuser -u postgres --); fi
 
 case "${1:-}" in
 start)
+    # The server lives on after this script: it must inherit no descriptor of the caller's but 0-2 (a
+    # test process spawning this while it runs other commands through pipes would otherwise never see
+    # those pipes close).
+    for fd in /proc/$$/fd/*; do
+        fd="${fd##*/}"
+        if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
     dir="$(mktemp -d /tmp/lr-pg.XXXXXX)"
     chmod 755 "$dir"
     if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi

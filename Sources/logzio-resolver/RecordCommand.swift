@@ -2,6 +2,7 @@ import Alerts
 import ArgumentParser
 import Ledger
 import Postgres
+import PostgresLedger
 import ResolverConfiguration
 
 #if canImport(Glibc)
@@ -54,7 +55,14 @@ func openLedger(
     _ path: String, mode: SQLiteLedger.Mode = .readWrite, durability: SQLiteLedger.Durability = .full
 ) throws -> any LedgerBackend {
     if PostgresConnectionString.isPostgres(path) {
-        throw CLIError.config("ledger: PostgreSQL ledgers are not supported by this build yet; use an SQLite file path")
+        // Cannot reach the database: exit 1, so cron retries; a refused login or a missing database: 78.
+        do {
+            return try PostgresLedger.open(try PostgresConnectionString(path), readOnly: mode != .readWrite)
+        } catch let error as LedgerError where error.isUnreachable {
+            throw CLIError.failed("\(error)")
+        } catch {
+            throw CLIError.config("\(error) (check ledger, LOGZIO_RESOLVER_LEDGER or --ledger)")
+        }
     }
     do {
         return try SQLiteLedger.open(path: path, mode: mode, durability: durability)
