@@ -138,20 +138,61 @@ enum Binary {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try ProcessLaunch.run(process)
+        writeAll(Array(stdin.utf8), to: input.fileHandleForWriting)
         try input.fileHandleForWriting.close()
         // Read both pipes concurrently so a full pipe never blocks the child.
         let errorData = LockedData()
-        let reader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
+        let reader = Thread { errorData.set(readToEnd(errors.fileHandleForReading)) }
         reader.start()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let outputData = readToEnd(output.fileHandleForReading)
         process.waitUntilExit()
         while !errorData.isSet { usleep(1000) }
         return RunResult(
             code: process.terminationStatus,
             stdout: String(decoding: outputData, as: UTF8.self),
             stderr: String(decoding: errorData.value, as: UTF8.self))
+    }
+}
+
+/// Reads a pipe to its end. Foundation's `readDataToEndOfFile` traps when a signal interrupts its
+/// `read` (EINTR), which a test process running many children at once can see; this retries instead.
+func readToEnd(_ handle: FileHandle) -> Data {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    let descriptor = handle.fileDescriptor
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count < 0, errno == EINTR { continue }
+        if count <= 0 { break }
+        data.append(contentsOf: buffer[0..<count])
+    }
+    return data
+}
+
+/// Serializes `Process.run()`: Foundation's launch is not safe to run on several threads at once (a
+/// crash inside it was seen with many end-to-end tests starting children together). Only the launch is
+/// serialized; the children run and are waited for in parallel.
+enum ProcessLaunch {
+    private static let lock = NSLock()
+
+    /// Starts `process`, one launch at a time.
+    static func run(_ process: Process) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        try process.run()
+    }
+}
+
+/// Writes all of `bytes` to a pipe, retrying after a signal (EINTR) where `FileHandle.write` traps.
+func writeAll(_ bytes: [UInt8], to handle: FileHandle) {
+    var offset = 0
+    let descriptor = handle.fileDescriptor
+    while offset < bytes.count {
+        let count = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        if count < 0, errno == EINTR { continue }
+        if count <= 0 { return }
+        offset += count
     }
 }
 

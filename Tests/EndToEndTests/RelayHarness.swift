@@ -29,7 +29,7 @@ final class RelayProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: stderrFile, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: stderrFile)
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
     }
 
     /// Starts a relay and waits until `/healthz` answers 200.

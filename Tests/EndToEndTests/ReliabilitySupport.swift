@@ -58,7 +58,7 @@ final class Spawned: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle(forWritingAtPath: stdoutFile)
         process.standardError = FileHandle(forWritingAtPath: stderrFile)
-        try process.run()
+        try ProcessLaunch.run(process)
     }
 
     deinit {
