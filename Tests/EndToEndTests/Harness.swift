@@ -124,32 +124,70 @@ enum Binary {
         }
     }
 
+    /// Runs the binary with posix_spawn: Foundation's `Process.run()` crashed inside its launch when the
+    /// suite started many children at once. Pipes are made close-on-exec, so no other child inherits them.
     static func runBlocking(
         _ arguments: [String], stdin: String, environment: [String: String]?, directory: String, executable: String
     ) throws -> RunResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try ProcessLaunch.run(process)
-        writeAll(Array(stdin.utf8), to: input.fileHandleForWriting)
-        try input.fileHandleForWriting.close()
+        struct SpawnError: Error, CustomStringConvertible {
+            var description: String
+        }
+        func makePipe() throws -> (read: Int32, write: Int32) {
+            var fds: [Int32] = [-1, -1]
+            guard pipe(&fds) == 0 else { throw SpawnError(description: "pipe failed: \(errno)") }
+            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+            return (fds[0], fds[1])
+        }
+        // Pipes are made and the child spawned under one lock, so no other child inherits these pipes
+        // between their creation and close-on-exec.
+        ProcessLaunch.lock.lock()
+        let pipes = Result { try (makePipe(), makePipe(), makePipe()) }
+        guard case .success(let (input, output, errors)) = pipes else {
+            ProcessLaunch.lock.unlock()
+            throw SpawnError(description: "cannot make pipes")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, input.read, 0)
+        posix_spawn_file_actions_adddup2(&actions, output.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
+        // `env -C` changes to the directory, then runs the binary with the environment given here.
+        let argv: [UnsafeMutablePointer<CChar>?] =
+            (["/usr/bin/env", "-C", directory, executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let environmentStrings = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        let envp: [UnsafeMutablePointer<CChar>?] = environmentStrings.map { strdup($0) } + [nil]
+        defer { for pointer in envp { free(pointer) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
+        ProcessLaunch.lock.unlock()
+        close(input.read)
+        close(output.write)
+        close(errors.write)
+        guard spawned == 0 else {
+            close(input.write)
+            close(output.read)
+            close(errors.read)
+            throw SpawnError(description: "posix_spawn \(executable) failed: \(spawned)")
+        }
+        writeAll(Array(stdin.utf8), to: input.write)
+        close(input.write)
         // Read both pipes concurrently so a full pipe never blocks the child.
         let errorData = LockedData()
-        let reader = Thread { errorData.set(readToEnd(errors.fileHandleForReading)) }
+        let reader = Thread { errorData.set(readToEnd(errors.read)) }
         reader.start()
-        let outputData = readToEnd(output.fileHandleForReading)
-        process.waitUntilExit()
+        let outputData = readToEnd(output.read)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         while !errorData.isSet { usleep(1000) }
+        close(output.read)
+        close(errors.read)
+        // As Process reports it: the exit status, or the signal's number for a child killed by one.
+        let signal = status & 0x7f
         return RunResult(
-            code: process.terminationStatus,
+            code: signal == 0 ? (status >> 8) & 0xff : signal,
             stdout: String(decoding: outputData, as: UTF8.self),
             stderr: String(decoding: errorData.value, as: UTF8.self))
     }
@@ -158,9 +196,13 @@ enum Binary {
 /// Reads a pipe to its end. Foundation's `readDataToEndOfFile` traps when a signal interrupts its
 /// `read` (EINTR), which a test process running many children at once can see; this retries instead.
 func readToEnd(_ handle: FileHandle) -> Data {
+    readToEnd(handle.fileDescriptor)
+}
+
+/// Reads a descriptor to its end, retrying after a signal (EINTR).
+func readToEnd(_ descriptor: Int32) -> Data {
     var data = Data()
     var buffer = [UInt8](repeating: 0, count: 65_536)
-    let descriptor = handle.fileDescriptor
     while true {
         let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         if count < 0, errno == EINTR { continue }
@@ -174,7 +216,7 @@ func readToEnd(_ handle: FileHandle) -> Data {
 /// crash inside it was seen with many end-to-end tests starting children together). Only the launch is
 /// serialized; the children run and are waited for in parallel.
 enum ProcessLaunch {
-    private static let lock = NSLock()
+    static let lock = NSLock()
 
     /// Starts `process`, one launch at a time.
     static func run(_ process: Process) throws {
@@ -186,8 +228,12 @@ enum ProcessLaunch {
 
 /// Writes all of `bytes` to a pipe, retrying after a signal (EINTR) where `FileHandle.write` traps.
 func writeAll(_ bytes: [UInt8], to handle: FileHandle) {
+    writeAll(bytes, to: handle.fileDescriptor)
+}
+
+/// Writes all of `bytes` to a descriptor, retrying after a signal (EINTR).
+func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
     var offset = 0
-    let descriptor = handle.fileDescriptor
     while offset < bytes.count {
         let count = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         if count < 0, errno == EINTR { continue }
