@@ -29,11 +29,13 @@ public final class LogzioClient: Sendable {
         let started = ContinuousClock.now
         let budget = Duration.seconds(options.retryBudget)
         var attempts = 0
+        var previous: LogzioError?
         while true {
             let remaining = Self.seconds(budget - (ContinuousClock.now - started))
             let retryAfter: Double?
-            let failure: LogzioError
+            var failure: LogzioError
             attempts += 1
+            let cut = remaining < options.timeout
             switch await attempt(timeout: min(options.timeout, remaining)) {
             case .success(let list):
                 return list
@@ -42,6 +44,10 @@ public final class LogzioClient: Sendable {
                 failure = error
                 retryAfter = after
             }
+            // A last attempt whose timeout the budget cut short says nothing new: report what Logz.io
+            // answered before it.
+            if cut, failure.httpStatus == nil, let previous { failure = previous }
+            previous = failure
             let delay = backoff(attempt: attempts, retryAfter: retryAfter)
             let elapsed = ContinuousClock.now - started
             guard elapsed + .seconds(delay) < budget else { throw Self.counted(failure, attempts: attempts) }
