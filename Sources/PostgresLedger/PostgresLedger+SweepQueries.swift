@@ -77,7 +77,7 @@ extension PostgresLedger: SweepQueries {
         try writing { connection in
             var outcomes: [AppliedOutcome] = []
             outcomes.reserveCapacity(records.count)
-            var counts: [String: (name: String, appKey: String, rule: String, value: Double)] = [:]
+            var counts = OutcomeCounts()
             for record in records {
                 let outcome = try applyOutcome(record, in: connection)
                 try connection.query(
@@ -93,24 +93,11 @@ extension PostgresLedger: SweepQueries {
                         .optional(record.httpStatus.map(Int64.init)), .integer(Int64(max(1, record.attempts))),
                         .text(outcome.rawValue), .optional(record.error), .text(record.method.rawValue),
                     ])
-                let name: String? =
-                    switch outcome {
-                    case .resolved: LedgerMetricName.resolved
-                    case .failed, .rejected: LedgerMetricName.failed
-                    case .fenced: nil
-                    }
-                if let name {
-                    counts[
-                        name + "\u{0}" + record.appKey + "\u{0}" + record.rule,
-                        default: (name, record.appKey, record.rule, 0)
-                    ]
-                    .value += 1
-                }
+                counts.add(outcome, for: record)
                 outcomes.append(outcome)
             }
             // One counter update per series and batch, not per alert.
-            for (name, appKey, rule, value) in counts.values {
-                let labels = MetricSample.labelText([("app_key", appKey), ("rule", rule)])
+            for (name, labels, value) in counts.series {
                 try addMetric(name, labels: labels, value: value, in: connection)
             }
             return outcomes
