@@ -5,6 +5,7 @@
 #   Scripts/test-postgres.sh stop DIR stops the server started in DIR (the host= of that string) and removes it
 # It runs initdb into a temporary directory with trust authentication, listens on a Unix socket in that
 # directory and on 127.0.0.1 at a free port, and runs as the postgres user when started by root.
+# It runs with fsync=off (tests need no durability); LR_TEST_POSTGRES_FSYNC=on keeps fsync, for benchmarks.
 set -euo pipefail
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
@@ -34,7 +35,7 @@ start)
     # The server inherits pg_ctl's descriptors: none of them may be the caller's pipes, or a caller
     # reading this script's output to its end would wait for the server to exit.
     "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start \
+        -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=${LR_TEST_POSTGRES_FSYNC:-off} -c max_connections=200" start \
         </dev/null >"$dir/pg_ctl.log" 2>&1 || {
         cat "$dir/pg_ctl.log" "$dir/server.log" >&2
         exit 1

@@ -268,11 +268,60 @@ def fresh_copy(template, path):
     return path
 
 
+class Postgres:
+    """A private PostgreSQL server for the PostgreSQL rows (Scripts/test-postgres.sh, with fsync on, so its
+    commits are as durable as SQLite's). Databases are made with psql; a run's database is a copy of a
+    template database (`CREATE DATABASE ... TEMPLATE`), as a run's SQLite ledger is a copy of a file."""
+
+    def __init__(self):
+        script = os.path.join(ROOT, "Scripts", "test-postgres.sh")
+        env = dict(os.environ, LR_TEST_POSTGRES_FSYNC="on")
+        p = subprocess.run([script, "start"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=180)
+        check(p.returncode == 0, "could not start PostgreSQL: " + p.stderr.decode()[-2000:])
+        self.base = p.stdout.decode().strip()
+        fields = dict(kv.split("=", 1) for kv in self.base.split())
+        self.dir = fields["host"]
+        self.script = script
+        self.templates = {}  # SQLite template path -> template database name
+
+    def conninfo(self, database):
+        return " ".join(("dbname=" + database) if kv.startswith("dbname=") else kv for kv in self.base.split())
+
+    def sql(self, statement, database="postgres"):
+        p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", self.conninfo(database),
+                            "-c", statement], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=600)
+        check(p.returncode == 0, "psql: %s: %s" % (statement, p.stderr.decode()[-2000:]))
+        return p.stdout.decode()
+
+    def fresh(self, database, template=None):
+        """An empty database (or a copy of `template`) named `database`; returns its connection string."""
+        self.sql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % database)
+        self.sql("CREATE DATABASE %s%s" % (database, " TEMPLATE " + template if template else ""))
+        return self.conninfo(database)
+
+    def drop(self, database):
+        self.sql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % database)
+
+    def counts(self, database):
+        counts = {}
+        for line in self.sql("SELECT state, count(*) FROM alerts GROUP BY state", database).split():
+            state, _, n = line.partition("|")
+            counts[state] = int(n)
+        counts["events"] = int(self.sql("SELECT count(*) FROM events", database).strip())
+        return counts
+
+    def stop(self):
+        subprocess.run([self.script, "stop", self.dir], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=120)
+
+
 class Ledgers:
     """Generates workloads with gen_workload.py and writes them with `logzio-resolver import`."""
 
-    def __init__(self, args, work, out):
-        self.args, self.work, self.out = args, work, out
+    def __init__(self, args, work, out, pg=None):
+        self.args, self.work, self.out, self.pg = args, work, out, pg
         self.imports = []
 
     def make(self, name, events, open_, stale):
@@ -287,6 +336,21 @@ class Ledgers:
         size = os.path.getsize(jsonl)
         r = timed([self.args.bin, "import", "--ledger", path, jsonl], clean_env(), self.out, "import-" + name, 3600)
         check(r["rc"] == 0, "import of %s failed (exit %s): %s" % (name, r["rc"], r["stderr"][-2000:]))
+        if self.pg:
+            # The same workload in a PostgreSQL template database, for the PostgreSQL rows.
+            template = "tmpl_" + name.replace("-", "_")
+            conninfo = self.pg.fresh(template)
+            rp = timed([self.args.bin, "import", "--ledger", conninfo, jsonl], clean_env(), self.out,
+                       "import-pg-" + name, 3600)
+            check(rp["rc"] == 0, "import of %s into PostgreSQL failed (exit %s): %s"
+                  % (name, rp["rc"], rp["stderr"][-2000:]))
+            pg_counts = self.pg.counts(template)
+            check(pg_counts["events"] == events, "%s (PostgreSQL): %d events, wanted %d"
+                  % (name, pg_counts["events"], events))
+            self.pg.templates[path] = template
+            self.imports.append({"name": name + " (PostgreSQL)", "events": events, "jsonl_bytes": size,
+                                 "generate_s": 0.0, "import_s": rp["wall"], "import_rss_kb": rp["rss_kb"],
+                                 "ledger_bytes": 0})
         os.remove(jsonl)
         checkpoint(path)
         counts = ledger_counts(path)
@@ -322,7 +386,7 @@ class Tools:
         return clean_env({"BIGPANDA_TOKEN": TOKEN, "BIGPANDA_ALERTS_URL": self.standin.url})
 
     def command(self, tool, ledger, all_open, paced=False):
-        if tool == "ours":
+        if tool in ("ours", "pg"):
             cmd = [self.args.bin, "sweep", "--ledger", ledger, "--config", self.paced if paced else self.unpaced]
             return cmd + (["--all", "--yes"] if all_open else [])
         script = os.path.join(HERE, "baseline_%s.py" % tool)
@@ -331,9 +395,16 @@ class Tools:
     def run(self, tool, template, all_open, label, paced=False, timeout=1800):
         """One measured run on a fresh copy of `template`; checks it did all its work."""
         self.seq += 1
-        ledger = fresh_copy(template, os.path.join(self.work, "run.sqlite"))
-        want_alerts, want_batches = expected_requests(ledger, all_open, 100)
-        before = ledger_counts(ledger)
+        pg = self.args.pg if tool == "pg" else None
+        if pg:
+            # The same workload: the PostgreSQL template imported from the same JSONL.
+            want_alerts, want_batches = expected_requests(template, all_open, 100)
+            ledger = pg.fresh("run", template=pg.templates[template])
+            before = pg.counts("run")
+        else:
+            ledger = fresh_copy(template, os.path.join(self.work, "run.sqlite"))
+            want_alerts, want_batches = expected_requests(ledger, all_open, 100)
+            before = ledger_counts(ledger)
         self.standin.collect()
         r = timed(self.command(tool, ledger, all_open, paced), self.env(), self.out,
                   "%03d-%s-%s" % (self.seq, label, tool), timeout)
@@ -341,8 +412,12 @@ class Tools:
         with open(os.path.join(self.out, "%03d-%s-%s.requests" % (self.seq, label, tool)), "w") as f:
             f.write("# start end body_bytes status (stand-in clock, epoch seconds)\n")
             f.writelines("%.3f %.3f %d %d\n" % r for r in requests)
-        after = ledger_counts(ledger)
-        remove_ledger(ledger)
+        if pg:
+            after = pg.counts("run")
+            pg.drop("run")
+        else:
+            after = ledger_counts(ledger)
+            remove_ledger(ledger)
         check(r["rc"] == 0, "%s %s: exit %s: %s" % (label, tool, r["rc"], r["stderr"][-2000:]))
         resolved = after.get("resolved", 0) - before.get("resolved", 0)
         check(resolved == want_alerts, "%s %s: resolved %d, wanted %d" % (label, tool, resolved, want_alerts))
@@ -352,6 +427,10 @@ class Tools:
         check(all(200 <= s < 300 for _, _, _, s in requests), "%s %s: a non-2xx at the stand-in" % (label, tool))
         r.update({"tool": tool, "alerts": resolved, "requests": requests})
         return r
+
+
+TOOL_NAMES = (("ours", "logzio-resolver"), ("pg", "logzio-resolver, PostgreSQL ledger"),
+              ("batched", "baseline_batched.py"), ("naive", "baseline_naive.py"))
 
 
 def summarize(runs):
@@ -396,15 +475,17 @@ def scenario_s1(ctx):
     out = {}
     small_n = a.s1_small
     small = L.make("s1-%d" % small_n, small_n, small_n, small_n // 2)
-    log("S1 at %d open alerts: ours, batched, naive x%d" % (small_n, a.runs))
-    out["small"] = interleaved(["ours", "batched", "naive"], a.runs,
+    log("S1 at %d open alerts: ours, %sbatched, naive x%d" % (small_n, "ours on PostgreSQL, " if a.pg else "", a.runs))
+    out["small"] = interleaved(["ours"] + (["pg"] if a.pg else []) + ["batched", "naive"], a.runs,
                                lambda t, i: tools.run(t, small, True, "s1-%d" % small_n))
     out["small"]["n"] = small_n
     full_n = a.s1_full
     if full_n != small_n:
         full = L.make("s1-%d" % full_n, full_n, full_n, full_n // 2)
-        log("S1 at %d open alerts: ours, batched x%d (naive extrapolated from %d)" % (full_n, a.runs, small_n))
-        out["full"] = interleaved(["ours", "batched"], a.runs, lambda t, i: tools.run(t, full, True, "s1-%d" % full_n))
+        log("S1 at %d open alerts: ours, %sbatched x%d (naive extrapolated from %d)"
+            % (full_n, "ours on PostgreSQL, " if a.pg else "", a.runs, small_n))
+        out["full"] = interleaved(["ours"] + (["pg"] if a.pg else []) + ["batched"], a.runs,
+                                  lambda t, i: tools.run(t, full, True, "s1-%d" % full_n))
         naive = dict(out["small"]["naive"])
         scale = full_n / small_n
         naive.update({"wall_median": naive["wall_median"] * scale, "wall_min": naive["wall_min"] * scale,
@@ -426,8 +507,9 @@ def scenario_s2(ctx):
     out = {}
     for events in a.s2_sizes:
         ledger = L.make("s2-%d" % events, events, a.s2_open, a.s2_stale)
-        log("S2 at %d events (%d open, %d stale): ours, batched, naive x%d" % (events, a.s2_open, a.s2_stale, a.runs))
-        res = interleaved(["ours", "batched", "naive"], a.runs,
+        log("S2 at %d events (%d open, %d stale): ours, %sbatched, naive x%d"
+            % (events, a.s2_open, a.s2_stale, "ours on PostgreSQL, " if a.pg else "", a.runs))
+        res = interleaved(["ours"] + (["pg"] if a.pg else []) + ["batched", "naive"], a.runs,
                           lambda t, i: tools.run(t, ledger, False, "s2-%d" % events))
         res["events"] = events
         res["ledger_bytes"] = os.path.getsize(ledger)
@@ -615,66 +697,117 @@ def peak_rss_kb(pid):
     return None
 
 
+def relay_loads(ctx, bases, token, rate, seconds, concurrency):
+    """relay-load against one or more relays at once, the load split evenly between them; one summary.
+
+    With several relays, accepted/s is the sum, and p50/p99 are the worst of the relays' own figures."""
+    if len(bases) == 1:
+        return relay_load(ctx, bases[0] + "/data/v2/alerts", token, rate, seconds, concurrency)
+    parts, errors = [None] * len(bases), []
+
+    def one(i):
+        try:
+            parts[i] = relay_load(ctx, bases[i] + "/data/v2/alerts", token, rate / len(bases) if rate else 0,
+                                  seconds, max(1, concurrency // len(bases)))
+        except Broken as e:
+            errors.append(str(e))
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(bases))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check(not errors, "; ".join(errors))
+    out = {"accepted_per_s": sum(p["accepted_per_s"] for p in parts),
+           "p50_ms": max(p["p50_ms"] for p in parts), "p99_ms": max(p["p99_ms"] for p in parts)}
+    for key in ("accepted", "errors", "requests"):
+        out[key] = sum(p.get(key, 0) for p in parts)
+    return out
+
+
+S4_TOOLS = (("ours", "relay"), ("baseline", "baseline (c)"), ("pg", "relay, PostgreSQL ledger"),
+            ("pg2", "two relays, one PostgreSQL ledger"))
+
+
 def scenario_s4_relay(ctx):
     """S4, relay: accepted alerts/s and latency of `relay` (forwarding to the stand-in, durable commits)
-    against baseline (c), benchmarks/baseline_relay.py, driven by benchmarks/relay-load."""
+    against baseline (c), benchmarks/baseline_relay.py, driven by benchmarks/relay-load. With --postgres,
+    also one relay and two relays on one PostgreSQL ledger."""
     a, tools, standin, work, out_dir = ctx["args"], ctx["tools"], ctx["standin"], ctx["work"], ctx["out"]
     check(os.access(a.relay_load, os.X_OK),
           "no relay-load at %s (swift build --product relay-load, or pass --relay-load)" % a.relay_load)
     relay_token = "bench-relay-token-not-a-secret"
     results = {"loads": a.s4_loads, "seconds": a.s4_seconds}
-    for tool in ("ours", "baseline"):
-        port = free_port()
+    pg = a.pg
+    for tool in ("ours", "baseline") + (("pg", "pg2") if pg else ()):
+        ports = [free_port() for _ in range(2 if tool == "pg2" else 1)]
         ledger = os.path.join(work, "s4-%s.sqlite" % tool)
-        remove_ledger(ledger)
-        if tool == "ours":
-            cmd = [a.bin, "relay", "--ledger", ledger, "--config", tools.unpaced, "--listen", "127.0.0.1:%d" % port]
-            env = clean_env({"LOGZIO_RESOLVER_RELAY_TOKEN": relay_token, "BIGPANDA_TOKEN": TOKEN,
-                             "BIGPANDA_ALERTS_URL": standin.url})
+        if pg and tool.startswith("pg"):
+            ledger = pg.fresh("s4")
         else:
-            cmd = [sys.executable, os.path.join(HERE, "baseline_relay.py"), str(port), ledger, relay_token]
-            env = clean_env()
-        stderr = open(os.path.join(out_dir, "s4-%s.stderr" % tool), "w")
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
-        base = "http://127.0.0.1:%d" % port
-        try:
-            if tool == "ours":
-                wait_for(lambda: (http_json(base + "/healthz") or {}).get("status") == "ok", 30, "the relay")
+            remove_ledger(ledger)
+        cmds = []
+        for port in ports:
+            if tool != "baseline":
+                cmd = [a.bin, "relay", "--ledger", ledger, "--config", tools.unpaced,
+                       "--listen", "127.0.0.1:%d" % port]
+                env = clean_env({"LOGZIO_RESOLVER_RELAY_TOKEN": relay_token, "BIGPANDA_TOKEN": TOKEN,
+                                 "BIGPANDA_ALERTS_URL": standin.url})
             else:
-                wait_for(lambda: port_open(port), 30, "baseline_relay.py")
-            check(proc.poll() is None, "%s relay exited at start" % tool)
+                cmd = [sys.executable, os.path.join(HERE, "baseline_relay.py"), str(port), ledger, relay_token]
+                env = clean_env()
+            cmds.append((cmd, env))
+        stderrs = [open(os.path.join(out_dir, "s4-%s-%d.stderr" % (tool, i)), "w") for i in range(len(cmds))]
+        procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+                 for (cmd, env), err in zip(cmds, stderrs)]
+        bases = ["http://127.0.0.1:%d" % port for port in ports]
+        try:
+            for base, port in zip(bases, ports):
+                if tool != "baseline":
+                    wait_for(lambda: (http_json(base + "/healthz") or {}).get("status") == "ok", 30, "the relay")
+                else:
+                    wait_for(lambda: port_open(port), 30, "baseline_relay.py")
+            check(all(p.poll() is None for p in procs), "%s relay exited at start" % tool)
             standin.collect()
             runs, total_accepted = {}, 0
             for rate, concurrency in a.s4_loads:
                 label = "%d req/s" % rate if rate else "saturation, %d connections" % concurrency
-                log("S4: %s relay, %s, %d s" % (tool, label, a.s4_seconds))
-                r = relay_load(ctx, base + "/data/v2/alerts", relay_token, rate, a.s4_seconds, concurrency)
+                log("S4: %s, %s, %d s" % (dict(S4_TOOLS)[tool], label, a.s4_seconds))
+                r = relay_loads(ctx, bases, relay_token, rate, a.s4_seconds, concurrency)
                 check(r.get("errors") == 0 or tool == "baseline", "S4 %s %s: %s transport errors" % (tool, label, r))
                 check(r.get("accepted", 0) > 0, "S4 %s %s: nothing accepted: %s" % (tool, label, r))
                 total_accepted += r.get("accepted", 0)
                 runs[label] = r
-            result = {"runs": runs, "accepted_total": total_accepted, "peak_rss_kb": peak_rss_kb(proc.pid)}
-            if tool == "ours":
+            result = {"runs": runs, "accepted_total": total_accepted, "peak_rss_kb": peak_rss_kb(procs[0].pid)}
+            if tool != "baseline":
                 # Everything answered 202 reaches BigPanda: the outbox drains to 0, every request 2xx.
-                wait_for(lambda: (http_json(base + "/healthz") or {}).get("outbox_depth") == 0, 120,
+                wait_for(lambda: (http_json(bases[0] + "/healthz") or {}).get("outbox_depth") == 0, 120,
                          "the relay's outbox to drain")
                 forwards = standin.collect()
                 check(forwards and all(200 <= st < 300 for _, _, _, st in forwards),
                       "S4: a forward was not 2xx at the stand-in")
                 result["forward_requests"] = len(forwards)
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-            stderr.close()
-        check(proc.returncode == 0 or tool == "baseline", "S4: the relay exited %s after SIGTERM" % proc.returncode)
-        with sqlite3.connect(ledger) as db:
-            stored = db.execute("SELECT count(*) FROM events").fetchone()[0]
+            for proc in procs:
+                proc.send_signal(signal.SIGTERM)
+            for proc in procs:
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=10)
+            for err in stderrs:
+                err.close()
+        for proc in procs:
+            check(proc.returncode == 0 or tool == "baseline", "S4: the relay exited %s after SIGTERM" % proc.returncode)
+        if pg and tool.startswith("pg"):
+            stored = int(pg.sql("SELECT count(*) FROM events", "s4").strip())
+            pg.drop("s4")
+        else:
+            with sqlite3.connect(ledger) as db:
+                stored = db.execute("SELECT count(*) FROM events").fetchone()[0]
+            remove_ledger(ledger)
         check(stored == total_accepted, "S4 %s: %d alerts accepted, %d in the ledger" % (tool, total_accepted, stored))
-        remove_ledger(ledger)
         results[tool] = result
     return results
 
@@ -833,8 +966,9 @@ def write_report(ctx, results, path_md, path_json):
         for key in ("small", "full") if s1["small"] is not s1["full"] else ("full",):
             block = s1[key]
             ours = block["ours"]["wall_median"]
-            for tool, name in (("ours", "logzio-resolver"), ("batched", "baseline_batched.py"),
-                               ("naive", "baseline_naive.py")):
+            for tool, name in TOOL_NAMES:
+                if tool not in block:
+                    continue
                 r = block[tool]
                 note = " (**extrapolated** ×%d from %d alerts)" % (block["n"] // r["extrapolated_from"],
                                                                     r["extrapolated_from"]) \
@@ -848,6 +982,10 @@ def write_report(ctx, results, path_md, path_json):
         rb = full["batched"]["wall_median"] / full["ours"]["wall_median"]
         rn = full["naive"]["wall_median"] / full["ours"]["wall_median"]
         targets.append(("S1 vs baseline_batched.py (%d alerts)" % full["n"], "≥ 5×", "%.2f×" % rb, rb >= 5))
+        if "pg" in full:
+            rp = full["batched"]["wall_median"] / full["pg"]["wall_median"]
+            targets.append(("S1 on PostgreSQL vs baseline_batched.py (%d alerts)" % full["n"], "≥ 3×", "%.2f×" % rp,
+                            rp >= 3))
         targets.append(("S1 vs baseline_naive.py (%d alerts%s)" % (
             full["n"], ", naive extrapolated" if full["naive"].get("extrapolated_from") else ""),
             "≥ 50×", "%.1f×" % rn, rn >= 50))
@@ -862,8 +1000,9 @@ def write_report(ctx, results, path_md, path_json):
         for events in a.s2_sizes:
             block = s2[str(events)]
             ours = block["ours"]["wall_median"]
-            for tool, name in (("ours", "logzio-resolver"), ("batched", "baseline_batched.py"),
-                               ("naive", "baseline_naive.py")):
+            for tool, name in TOOL_NAMES:
+                if tool not in block:
+                    continue
                 r = block[tool]
                 w("| %d | %.0f MB | %s | %s (%s–%s) | %s | %s / %s | %s | %s |" % (
                     events, block["ledger_bytes"] / 1e6, name, secs(r["wall_median"]), secs(r["wall_min"]),
@@ -873,7 +1012,11 @@ def write_report(ctx, results, path_md, path_json):
         biggest = s2[str(max(a.s2_sizes))]
         rb = biggest["batched"]["wall_median"] / biggest["ours"]["wall_median"]
         targets.append(("S2 vs baseline_batched.py (%d events)" % max(a.s2_sizes), "≥ 5×", "%.2f×" % rb, rb >= 5))
-        peak = max(s2[str(e)]["ours"]["rss_kb_max"] for e in a.s2_sizes)
+        if "pg" in biggest:
+            rp = biggest["batched"]["wall_median"] / biggest["pg"]["wall_median"]
+            targets.append(("S2 on PostgreSQL vs baseline_batched.py (%d events)" % max(a.s2_sizes), "≥ 3×",
+                            "%.2f×" % rp, rp >= 3))
+        peak = max(s2[str(e)]["ours"]["rss_kb_max"] for e in a.s2_sizes)  # the SQLite rows
         targets.append(("S2 peak RSS (all ledger sizes)", "< 64 MB", mb(peak), peak < 64 * 1024))
         anon = [s2[str(e)]["ours"].get("anon_kb_max") for e in a.s2_sizes]
         if all(anon):
@@ -925,17 +1068,22 @@ def write_report(ctx, results, path_md, path_json):
           "Every accepted alert was checked in the ledger, and ours forwarded all of them (outbox drained to 0, "
           "%d forward requests, all 2xx)." % s4["ours"].get("forward_requests", 0))
         w("")
-        w("| load | relay: accepted/s, p50, p99 | baseline (c): accepted/s, p50, p99 |")
-        w("| --- | --- | --- |")
+        shown = [(t, n) for t, n in S4_TOOLS if t in s4]
+        w("| load | %s |" % " | ".join("%s: accepted/s, p50, p99" % n for _, n in shown))
+        w("| --- |%s" % (" --- |" * len(shown)))
         for label in s4["ours"]["runs"]:
             cells = []
-            for tool in ("ours", "baseline"):
+            for tool, _ in shown:
                 r = s4[tool]["runs"][label]
                 cells.append("%.0f, %.1f ms, %.1f ms%s" % (
                     r["accepted_per_s"], r["p50_ms"], r["p99_ms"],
                     " (%d errors)" % r["errors"] if r.get("errors") else ""))
-            w("| %s | %s | %s |" % (label, cells[0], cells[1]))
+            w("| %s | %s |" % (label, " | ".join(cells)))
         w("")
+        if "pg2" in s4:
+            w("Two relays: the load split evenly between them; accepted/s is the sum, p50 and p99 the worse "
+              "relay's.")
+            w("")
         w("Peak RSS: relay %s, baseline (c) %s." % (mb(s4["ours"]["peak_rss_kb"]), mb(s4["baseline"]["peak_rss_kb"])))
         at_1000 = s4["ours"]["runs"].get("1000 req/s")
         if at_1000:
@@ -1034,6 +1182,8 @@ def main():
                     help="the relay-load binary for S4 (default: next to --bin)")
     ap.add_argument("--results", default=None,
                     help="where to write the report (default benchmarks/results.md; smoke: benchmarks/out/results-smoke.md)")
+    ap.add_argument("--postgres", action="store_true",
+                    help="also run S1, S2 and S4 on a PostgreSQL ledger (a private server, Scripts/test-postgres.sh)")
     ap.add_argument("--s3-extra-bin", default=None,
                     help="also time S3 with this binary (e.g. a --static-swift-stdlib build)")
     a = ap.parse_args()
@@ -1075,7 +1225,12 @@ def main():
     only = set(a.only.split(","))
     started = time.time()
     standin = StandIn(work)
-    ctx = {"args": a, "work": work, "out": out, "standin": standin, "ledgers": Ledgers(a, work, out)}
+    a.pg = None
+    if a.postgres:
+        check(shutil.which("psql"), "psql is not installed (apt-get install postgresql)")
+        a.pg = Postgres()
+        log("PostgreSQL: %s" % a.pg.base)
+    ctx = {"args": a, "work": work, "out": out, "standin": standin, "ledgers": Ledgers(a, work, out, a.pg)}
     ctx["tools"] = Tools(a, standin, work, out)
     results = {"machine": machine(), "mode": "smoke" if a.smoke else "full", "runs": a.runs,
                "binary": "%s (%s)" % (a.bin, binary_version(a.bin)), "commit": measured_commit(a.bin)}
@@ -1100,6 +1255,8 @@ def main():
         failed = str(e)
     finally:
         standin.stop()
+        if a.pg:
+            a.pg.stop()
         if not a.keep and not a.work:
             shutil.rmtree(work, ignore_errors=True)
     results["elapsed_s"] = time.time() - started

@@ -5,7 +5,7 @@
 #   benchmarks/run.sh --smoke    tiny N, checks that everything works; under a minute; exit 1 if broken
 #                                (report in benchmarks/out/results-smoke.md; results.md is left alone)
 #
-# Other options go to bench.py (--runs N, --only s1,s2,s3,s4,s5, --keep, --work DIR, --relay-load PATH).
+# Other options go to bench.py (--runs N, --only s1,s2,s3,s4,s5, --postgres, --keep, --work DIR, --relay-load PATH).
 # S4 drives the relay with the relay-load target, which the build below makes next to the binary.
 # LOGZIO_RESOLVER_BIN=PATH uses a prebuilt binary instead of `swift build -c release`.
 # All traffic stays on 127.0.0.1.
@@ -22,7 +22,10 @@ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v wrk >/dev/null || missing+=(wrk)
 command -v hyperfine >/dev/null || missing+=(hyperfine)
 [ -x /usr/bin/time ] || missing+=(time)
-for package in libcurl4-openssl-dev libsqlite3-dev pkg-config; do
+packages=(libcurl4-openssl-dev libsqlite3-dev libpq-dev pkg-config)
+# --postgres also runs S1, S2 and S4 on a PostgreSQL ledger: a private server (Scripts/test-postgres.sh).
+case " $* " in *" --postgres "*) packages+=(postgresql) ;; esac
+for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
