@@ -62,8 +62,29 @@ final class SQLiteDatabase {
     }
 
     deinit {
+        closeConnection()
+    }
+
+    /// Finalizes the statements and closes the connection; later calls do nothing.
+    func closeConnection() {
         statements.removeAll()
         sqlite3_close_v2(handle)
+        handle = nil
+    }
+
+    /// Removes the empty `-wal` and `-shm` files a read-only connection left behind, when no other
+    /// connection has the database open. A read-only connection cannot do it itself: SQLite removes
+    /// them as the last connection closes, and only a read-write one checkpoints and deletes. So this
+    /// opens one, reads the schema, and closes it; SQLite's own locks decide whether it is the last.
+    /// The database file itself is not written (the log holds nothing to copy back). Best effort:
+    /// any failure leaves the files as they are.
+    static func removeEmptyWALFiles(path: String) {
+        var status = stat()
+        guard stat(path + "-wal", &status) == 0, status.st_size == 0 else { return }
+        var db: OpaquePointer?
+        defer { sqlite3_close_v2(db) }
+        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK else { return }
+        _ = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nil, nil, nil)
     }
 
     func error(_ what: String, _ rc: Int32) -> LedgerError {

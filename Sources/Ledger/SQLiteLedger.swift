@@ -8,6 +8,8 @@ public final class SQLiteLedger: LedgerRole {
     /// The open database.
     let database: SQLiteDatabase
     private let readOnly: Bool
+    /// Whether this read-only open found no `-wal` file, so that any it leaves behind is its own.
+    private let tidiesWAL: Bool
     /// How commits reach the disk; the outbox relaxes it for one commit and restores it.
     let durability: Durability
 
@@ -47,6 +49,7 @@ public final class SQLiteLedger: LedgerRole {
     public init(path: String, mode: Mode = .readWrite, durability: Durability = .full) throws {
         location = path
         readOnly = mode != .readWrite
+        tidiesWAL = mode == .readOnly && access(path + "-wal", F_OK) != 0
         self.durability = durability
         let database = try SQLiteDatabase(
             path: path, readOnly: readOnly, create: !readOnly, immutable: mode == .readOnlyImmutable)
@@ -65,6 +68,15 @@ public final class SQLiteLedger: LedgerRole {
         try database.execute(durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         try database.execute("PRAGMA foreign_keys = ON")
         try migrate(database)
+    }
+
+    deinit {
+        // SQLite makes an empty -wal and -shm when a read-only connection opens a WAL ledger that has
+        // none; leave the directory as it was found.
+        if tidiesWAL {
+            database.closeConnection()
+            SQLiteDatabase.removeEmptyWALFiles(path: location)
+        }
     }
 
     private func migrate(_ database: SQLiteDatabase) throws {
