@@ -149,7 +149,12 @@ var package = Package(
             ]
         ),
         .testTarget(name: "ResolverMetricsTests", dependencies: ["ResolverMetrics", "Ledger"]),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger", "BigPanda", "Staleness"]),
+        .testTarget(
+            name: "RelayTests",
+            dependencies: [
+                "Relay", "Alerts", "Ledger", "BigPanda", "Staleness", "PostgresLedger", "Postgres", "PostgresSupport",
+            ]
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

@@ -48,6 +48,10 @@ public struct Forwarder: Service {
             let rows: [OutboxRow]
             do {
                 rows = try await worker.perform { try $0.pendingOutbox(limit: batchSize) }
+            } catch let error as LedgerError where error.isUnreachable {
+                // The worker logged the loss and reconnects in the background: wait for it quietly.
+                if (try? await Task.sleep(for: .seconds(0.5))) == nil { return }
+                continue
             } catch {
                 logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
                 if (try? await Task.sleep(for: .seconds(1))) == nil { return }

@@ -31,12 +31,18 @@ public struct HeartbeatService: Service {
         }
     }
 
-    /// Writes one heartbeat now.
+    /// Writes one heartbeat now; none while the ledger is unreachable.
+    ///
+    /// After the worker reconnected, heartbeats go to a new run, so the outage counts as a gap in the
+    /// observed feed rather than as time it was observed alive.
     public func beat() async {
-        let runID = runID
+        let connection = worker.connectionCount
+        let runID = connection > 1 ? "\(self.runID).\(connection)" : self.runID
         let now = clock()
         do {
             try await worker.perform { try $0.heartbeat(runID: runID, at: now) }
+        } catch let error as LedgerError where error.isUnreachable {
+            // The worker logged the loss and reconnects; the next beat after that starts the new run.
         } catch {
             logger.error("cannot write a heartbeat", metadata: ["error": "\(error)"])
         }
