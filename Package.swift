@@ -136,7 +136,8 @@ var package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
-            name: "LedgerTests", dependencies: ["Ledger", "Alerts", "PostgresLedger", "Postgres", "PostgresSupport"]),
+            name: "LedgerTests",
+            dependencies: ["Ledger", "Alerts", "PostgresLedger", "Postgres", "PostgresSupport", "Staleness"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Staleness", "Alerts", "FuzzSupport"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "FuzzSupport"]),
         .testTarget(

@@ -125,3 +125,14 @@ func eventually(_ seconds: Double, _ condition: () -> Bool) async throws -> Bool
     }
     return condition()
 }
+
+@Suite struct RunIdentifierTests {
+    @Test func aRunNamesItsHostAndProcessAndIsUnique() throws {
+        let first = RelayServer.runIdentifier()
+        let parts = first.split(separator: ":")
+        #expect(parts.count == 3, "\(first)")
+        #expect(!parts[0].isEmpty)
+        #expect(parts.count == 3 && parts[1] == "\(getpid())", "\(first)")
+        #expect(RelayServer.runIdentifier() != first, "two runs in one process still differ")
+    }
+}
