@@ -160,7 +160,7 @@ var package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "AlertsStandIn", "LogzioStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl", "FuzzSupport", "CSQLite",
-                "PostgresSupport",
+                "PostgresSupport", "Postgres",
             ]
         ),
         .testTarget(

@@ -9,8 +9,10 @@ extension PostgresLedger {
         _ = try writable()
         if let previous = outboxClaim, previous.isOpen { _ = try? previous.release() }
         let connection: PostgresConnection
+        var reused = false
         if let existing = outboxConnection, existing.isHealthy {
             connection = existing
+            reused = true
         } else {
             outboxConnection = nil
             connection = try Self.connect(connectionString, location: location)
@@ -20,7 +22,15 @@ extension PostgresLedger {
             }
             outboxConnection = connection
         }
-        let claim = try PostgresOutboxClaim(connection: connection, limit: limit, location: location)
+        let claim: PostgresOutboxClaim
+        do {
+            claim = try PostgresOutboxClaim(connection: connection, limit: limit, location: location)
+        } catch let error as LedgerError where error.isUnreachable && reused {
+            // A connection left from before a database restart: try once on a new one before calling
+            // the database unreachable.
+            outboxConnection = nil
+            return try claimOutbox(limit: limit)
+        }
         outboxClaim = claim
         return claim
     }

@@ -46,7 +46,7 @@ extension LedgerWorker {
             condition.lock()
             unreachable = nil
             condition.unlock()
-            logger.notice("regained the ledger's database", metadata: ["ledger": "\(location)"])
+            logger.warning("regained the ledger's database", metadata: ["ledger": "\(location)"])
         } catch {
             reconnectAttempts += 1
             nextAttempt = Date().addingTimeInterval(Self.backoff(attempt: reconnectAttempts))
