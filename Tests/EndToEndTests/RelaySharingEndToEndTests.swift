@@ -85,7 +85,9 @@ import Testing
         let server = try await PrivatePostgres.start()
         defer { server.stop() }
         let scenario = try Scenario()
-        let ledger: [String: String?] = ["LOGZIO_RESOLVER_LEDGER": server.conninfo]
+        let ledger: [String: String?] = [
+            "LOGZIO_RESOLVER_LEDGER": server.conninfo, "LOGZIO_RESOLVER_TEST_HEARTBEAT_SECONDS": "0.3",
+        ]
         // The relay starts while the database is down, and becomes healthy once it is back.
         try await server.pause()
         let starting = Task { try await RelayProcess.startReliably(scenario: scenario, environment: ledger) }
@@ -98,6 +100,12 @@ import Testing
             #expect(status == 202, "\(body)")
             if status == 202 { answered.append("before-\(index)") }
         }
+        // The run's first heartbeat, written once the worker connected.
+        let admin = try PostgresConnection(try PostgresConnectionString(server.conninfo))
+        #expect(
+            try await eventually(10) {
+                try admin.query("SELECT count(*) FROM heartbeats").int64(0, 0) == 1
+            }, "no heartbeat after the relay connected")
 
         try await server.pause()
         var refused: HTTPResponse?
@@ -135,6 +143,11 @@ import Testing
         let missing = try await Self.missing(answered, at: scenario.standIn, seconds: 30)
         #expect(missing.isEmpty, "answered 202 but never reached BigPanda: \(missing)")
         #expect(relay.terminate() == 0)
+        // Heartbeats after the reconnection start a new run: the outage is a gap, not observed time.
+        let after = try PostgresConnection(try PostgresConnectionString(server.conninfo))
+        let runs = try after.query("SELECT run_id FROM heartbeats ORDER BY first_at")
+        let names = (0..<runs.count).map { runs.text($0, 0) }
+        #expect(names.count == 2 && names.last == (names.first ?? "") + ".2", "\(names)")
         let log = relay.stderr
         #expect(log.components(separatedBy: "lost the ledger's database").count - 1 == 1, "\(log)")
         #expect(log.components(separatedBy: "regained the ledger's database").count - 1 == 2, "\(log)")
