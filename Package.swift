@@ -136,7 +136,8 @@ var package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
-            name: "LedgerTests", dependencies: ["Ledger", "Alerts", "PostgresLedger", "Postgres", "PostgresSupport"]),
+            name: "LedgerTests",
+            dependencies: ["Ledger", "Alerts", "PostgresLedger", "Postgres", "PostgresSupport", "Staleness"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Staleness", "Alerts", "FuzzSupport"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "FuzzSupport"]),
         .testTarget(
@@ -149,12 +150,17 @@ var package = Package(
             ]
         ),
         .testTarget(name: "ResolverMetricsTests", dependencies: ["ResolverMetrics", "Ledger"]),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger", "BigPanda", "Staleness"]),
+        .testTarget(
+            name: "RelayTests",
+            dependencies: [
+                "Relay", "Alerts", "Ledger", "BigPanda", "Staleness", "PostgresLedger", "Postgres", "PostgresSupport",
+            ]
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
                 "AlertsStandIn", "LogzioStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl", "FuzzSupport", "CSQLite",
-                "PostgresSupport",
+                "PostgresSupport", "Postgres",
             ]
         ),
         .testTarget(

@@ -3,6 +3,8 @@
 #   Scripts/test-postgres.sh start    prints a libpq connection string on stdout, e.g.
 #                                     host=/tmp/lr-pg.Ab12 port=54321 dbname=postgres user=postgres
 #   Scripts/test-postgres.sh stop DIR stops the server started in DIR (the host= of that string) and removes it
+#   Scripts/test-postgres.sh pause DIR  stops that server (fast shutdown) and keeps it, as a database outage would
+#   Scripts/test-postgres.sh resume DIR starts a paused server again on the same socket and port
 # It runs initdb into a temporary directory with trust authentication, listens on a Unix socket in that
 # directory and on 127.0.0.1 at a free port, and runs as the postgres user when started by root.
 # It runs with fsync=off (tests need no durability); LR_TEST_POSTGRES_FSYNC=on keeps fsync, for benchmarks.
@@ -32,6 +34,7 @@ start)
         exit 1
     }
     port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    echo "$port" >"$dir/port"
     # The server inherits pg_ctl's descriptors: none of them may be the caller's pipes, or a caller
     # reading this script's output to its end would wait for the server to exit.
     "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
@@ -41,6 +44,25 @@ start)
         exit 1
     }
     echo "host=$dir port=$port dbname=postgres user=postgres"
+    ;;
+pause | resume)
+    dir="${2:?usage: test-postgres.sh pause|resume DIR}"
+    case "$dir" in /tmp/lr-pg.*) ;; *) echo "test-postgres.sh: not a test server directory: $dir" >&2; exit 1 ;; esac
+    for fd in /proc/$$/fd/*; do
+        fd="${fd##*/}"
+        if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    if [ "$1" = pause ]; then
+        "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop </dev/null >"$dir/pg_ctl.log" 2>&1
+    else
+        port="$(cat "$dir/port")"
+        "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+            -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start \
+            </dev/null >"$dir/pg_ctl.log" 2>&1 || {
+            cat "$dir/pg_ctl.log" "$dir/server.log" >&2
+            exit 1
+        }
+    fi
     ;;
 stop)
     dir="${2:?usage: test-postgres.sh stop DIR}"

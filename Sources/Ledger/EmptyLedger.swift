@@ -31,6 +31,10 @@ public final class EmptyLedger: LedgerBackend {
 
     public func pendingOutbox(limit: Int) throws -> [OutboxRow] { [] }
 
+    public func claimOutbox(limit: Int) throws -> any OutboxClaim {
+        try ImmediateOutboxClaim(ledger: self, limit: limit)
+    }
+
     public func completeOutbox(ids: [Int64]) throws { throw readOnly() }
 
     public func rejectOutbox(id: Int64, error: String) throws { throw readOnly() }

@@ -14,6 +14,11 @@ extension SQLiteLedger: Outbox {
         return rows
     }
 
+    /// One relay's forwarder uses an SQLite ledger, so a claim locks nothing.
+    public func claimOutbox(limit: Int) throws -> any OutboxClaim {
+        try ImmediateOutboxClaim(ledger: self, limit: limit)
+    }
+
     public func completeOutbox(ids: [Int64]) throws {
         let database = try writable()
         // Losing this commit to a power cut only means the rows are sent again (at least once), so it

@@ -106,7 +106,12 @@ public final class PostgresConnection {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: return
         default:
             let state = PQresultErrorField(resultPointer(result), Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            let lost = PQstatus(connection) != CONNECTION_OK
+            // The connection is gone, or the server is shutting down or starting (57P0x) or reports a
+            // connection failure (08xxx): the caller reconnects rather than reports a bad request.
+            let lost =
+                PQstatus(connection) != CONNECTION_OK
+                || state.map { $0.hasPrefix("08") || $0.hasPrefix("57P0") }
+                    ?? false
             throw PostgresError(message: Self.message(connection), sqlState: state, isUnreachable: lost)
         }
     }

@@ -13,6 +13,10 @@ public final class PostgresLedger: LedgerRole {
     /// The open connection.
     let connection: PostgresConnection
     private let readOnly: Bool
+    /// The forwarder's own connection, for outbox claims; opened by the first claim.
+    var outboxConnection: PostgresConnection?
+    /// The last outbox claim, released before the next one is taken.
+    var outboxClaim: PostgresOutboxClaim?
 
     /// The advisory lock key of the migrations (transaction-scoped).
     static let migrationLockKey: Int64 = 0x6C72_6D69_6772

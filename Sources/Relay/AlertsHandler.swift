@@ -15,6 +15,9 @@ struct AlertsHandler: Sendable {
     let clock: @Sendable () -> Int64
     let logger: Logger
 
+    /// The `Retry-After` seconds of a 503 while the ledger is unreachable.
+    static let unreachableRetryAfter = 5
+
     func handle(_ request: Request) async -> Response {
         let response = await respond(to: request)
         state.countRequest(status: Int(response.status.code))
@@ -59,6 +62,12 @@ struct AlertsHandler: Sendable {
         }
         do {
             try await worker.record(events)
+        } catch let error as LedgerError where error.isUnreachable {
+            // Nothing uncommitted is ever answered 202; the worker reconnects in the background.
+            var response = Self.json(
+                .serviceUnavailable, failure: "the ledger is unreachable; the alert was not recorded, retry later")
+            response.headers[.retryAfter] = "\(Self.unreachableRetryAfter)"
+            return response
         } catch {
             logger.error("cannot record alerts", metadata: ["error": "\(error)"])
             return Self.json(.serviceUnavailable, failure: "the alert could not be recorded; retry later")

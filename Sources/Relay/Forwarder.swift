@@ -45,21 +45,29 @@ public struct Forwarder: Service {
     func loop() async {
         var failures = 0
         while !Task.isCancelled {
-            let rows: [OutboxRow]
+            let claim: any OutboxClaim
             do {
-                rows = try await worker.perform { try $0.pendingOutbox(limit: batchSize) }
+                claim = try await worker.perform { [batchSize] in try $0.claimOutbox(limit: batchSize) }
+            } catch let error as LedgerError where error.isUnreachable {
+                // The worker logged the loss and reconnects in the background: wait for it quietly.
+                if (try? await Task.sleep(for: .seconds(0.5))) == nil { return }
+                continue
             } catch {
                 logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
                 if (try? await Task.sleep(for: .seconds(1))) == nil { return }
                 continue
             }
-            guard let first = rows.first else {
+            guard let first = claim.rows.first else {
+                await release(claim)
                 if (try? await Task.sleep(for: .seconds(idlePoll))) == nil { return }
                 continue
             }
             // Oldest first: the oldest row's app key, and its rows in id order.
-            let batch = rows.filter { $0.appKey == first.appKey }
-            switch await deliver(batch, failures: failures) {
+            let batch = claim.rows.filter { $0.appKey == first.appKey }
+            let step = await deliver(batch, claim: claim, failures: failures)
+            // Released before any backoff, so other forwarders may take the rows meanwhile.
+            await release(claim)
+            switch step {
             case .delivered:
                 failures = 0
             case .retryLater(let delay):
@@ -73,14 +81,24 @@ public struct Forwarder: Service {
         WireFormat.batchBody(appKey: rows.first?.appKey ?? "", serializedAlerts: rows.map(\.payload.utf8))
     }
 
-    private func deliver(_ rows: [OutboxRow], failures: Int) async -> Step {
+    /// Ends a claim: what was completed or rejected is kept, the other rows are free again.
+    private func release(_ claim: any OutboxClaim) async {
+        do {
+            try await worker.perform { _ in try claim.release() }
+        } catch {
+            // Completions not kept are sent again (at least once).
+            logger.error("cannot release the outbox claim", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func deliver(_ rows: [OutboxRow], claim: any OutboxClaim, failures: Int) async -> Step {
         switch await client.attempt(body: body(rows)) {
         case .cancelled:
             return .retryLater(delay: 0)
         case .answered(let status, let kind, let text):
             switch kind {
             case .delivered:
-                return await complete(rows)
+                return await complete(rows, claim: claim)
             case .retry(let retryAfter):
                 return fail("BigPanda answered HTTP \(status): \(text)", failures: failures, retryAfter: retryAfter)
             case .unauthorized:
@@ -91,11 +109,11 @@ public struct Forwarder: Service {
                 return .retryLater(delay: unauthorizedPause)
             case .permanent:
                 if rows.count == 1, let row = rows.first {
-                    return await reject(row, status: status, text: text)
+                    return await reject(row, claim: claim, status: status, text: text)
                 }
                 // Find the alert at fault: send each alone, in order.
                 for row in rows {
-                    let step = await deliver([row], failures: failures)
+                    let step = await deliver([row], claim: claim, failures: failures)
                     if case .retryLater = step { return step }
                 }
                 return .delivered
@@ -113,10 +131,10 @@ public struct Forwarder: Service {
         return .retryLater(delay: delay)
     }
 
-    private func complete(_ rows: [OutboxRow]) async -> Step {
+    private func complete(_ rows: [OutboxRow], claim: any OutboxClaim) async -> Step {
         do {
             let ids = rows.map(\.id)
-            try await worker.perform { try $0.completeOutbox(ids: ids) }
+            try await worker.perform { _ in try claim.complete(ids: ids) }
             state.setForwardError(nil)
             state.countForwarded(rows.count)
             return .delivered
@@ -127,7 +145,7 @@ public struct Forwarder: Service {
         }
     }
 
-    private func reject(_ row: OutboxRow, status: Int, text: String) async -> Step {
+    private func reject(_ row: OutboxRow, claim: any OutboxClaim, status: Int, text: String) async -> Step {
         let message = "HTTP \(status): \(text)"
         logger.error(
             "BigPanda refused a forwarded alert; skipping it",
@@ -138,7 +156,7 @@ public struct Forwarder: Service {
         state.countRejectedForward()
         do {
             let id = row.id
-            try await worker.perform { try $0.rejectOutbox(id: id, error: message) }
+            try await worker.perform { _ in try claim.reject(id: id, error: message) }
             return .delivered
         } catch {
             return .retryLater(delay: 1)

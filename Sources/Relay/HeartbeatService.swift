@@ -24,21 +24,40 @@ public struct HeartbeatService: Service {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            // Ticks at most a second apart: a period after the last beat, or at once after the worker
+            // (re)connected, so a run starts as soon as the ledger is there.
+            let tick = min(period, 1)
+            var beatenConnection = worker.connectionCount
+            var sinceBeat = 0.0
             while !Task.isCancelled {
-                if (try? await Task.sleep(for: .seconds(period))) == nil { return }
-                await beat()
+                if (try? await Task.sleep(for: .seconds(tick))) == nil { return }
+                sinceBeat += tick
+                let connection = worker.connectionCount
+                guard sinceBeat >= period || connection != beatenConnection else { continue }
+                if await beat() { beatenConnection = connection }
+                sinceBeat = 0
             }
         }
     }
 
-    /// Writes one heartbeat now.
-    public func beat() async {
-        let runID = runID
+    /// Writes one heartbeat now; none while the ledger is unreachable. Returns whether it wrote one.
+    ///
+    /// After the worker reconnected, heartbeats go to a new run, so the outage counts as a gap in the
+    /// observed feed rather than as time it was observed alive.
+    @discardableResult
+    public func beat() async -> Bool {
+        let connection = worker.connectionCount
+        let runID = connection > 1 ? "\(self.runID).\(connection)" : self.runID
         let now = clock()
         do {
             try await worker.perform { try $0.heartbeat(runID: runID, at: now) }
+            return true
+        } catch let error as LedgerError where error.isUnreachable {
+            // The worker logged the loss and reconnects; the first beat after that starts the new run.
+            return false
         } catch {
             logger.error("cannot write a heartbeat", metadata: ["error": "\(error)"])
+            return false
         }
     }
 }

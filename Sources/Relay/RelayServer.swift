@@ -12,21 +12,26 @@ public enum RelayServer {
     /// Runs until SIGTERM or SIGINT, then finishes the requests in flight, writes a last heartbeat and returns.
     ///
     /// - Parameters:
-    ///   - ledger: the ledger; from now on used only by the relay's worker thread.
+    ///   - location: where the ledger lives, for messages (never holding a password).
+    ///   - ledger: the ledger opened at start, from now on used only by the relay's worker thread, or why
+    ///     its database could not be reached: the relay then starts and answers 503 until it can.
+    ///   - reopen: opens the ledger again after its database was lost.
     ///   - client: the BigPanda client, or nil with `forward: false`.
     ///   - onListening: called with the bound port once the server accepts connections.
     public static func run(
         options: RelayOptions,
-        ledger: any LedgerStore,
+        location: String,
+        ledger: Result<any LedgerStore, LedgerError>,
+        reopen: @escaping @Sendable () throws -> any LedgerStore,
         client: AlertsClient?,
         logger: Logger,
         clock: @escaping @Sendable () -> Int64,
         onListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws {
-        let worker = LedgerWorker(ledger: ledger, clock: clock)
+        let worker = LedgerWorker(location: location, initial: ledger, reopen: reopen, clock: clock, logger: logger)
         defer { worker.stop() }
         let state = RelayState()
-        let runID = "\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        let runID = runIdentifier()
         let heartbeat = HeartbeatService(
             worker: worker, runID: runID, period: options.heartbeatPeriod, clock: clock, logger: logger)
         await heartbeat.beat()
@@ -62,5 +67,15 @@ public enum RelayServer {
         defer { stopWatcher.cancel() }
         try await app.runService()
         await heartbeat.beat()
+    }
+
+    /// A heartbeat run's identifier: host name, process id and a random part, e.g. `web-1:4242:9f2c…`,
+    /// so runs of several relays on one ledger never share one.
+    static func runIdentifier() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let named = gethostname(&buffer, buffer.count - 1) == 0
+        let host = named ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+        let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        return "\(host.isEmpty ? "relay" : host):\(getpid()):\(random)"
     }
 }

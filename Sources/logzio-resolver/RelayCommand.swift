@@ -3,6 +3,8 @@ import BigPanda
 import Curl
 import Ledger
 import Logging
+import Postgres
+import PostgresLedger
 import Redaction
 import Relay
 import ResolverConfiguration
@@ -67,7 +69,7 @@ struct RelayCommand: AsyncParsableCommand {
             : nil
         defer { connection?.shutdown() }
 
-        let ledger = try openLedger(config.ledger)
+        let ledger = try Self.openRelayLedger(config.ledger)
         var options = RelayOptions(
             host: address.host, port: address.port, token: relayToken, forward: config.relayForward,
             maxBody: config.relayMaxBody, defaultAppKey: config.appKey, batchSize: config.batchSize)
@@ -79,12 +81,37 @@ struct RelayCommand: AsyncParsableCommand {
         options.unauthorizedPause = Self.testSeconds("LOGZIO_RESOLVER_TEST_UNAUTHORIZED_PAUSE_SECONDS") ?? 60
         do {
             try await RelayServer.run(
-                options: options, ledger: ledger, client: connection?.client, logger: logger, clock: wallClock
+                options: options, location: ledger.location, ledger: ledger.initial, reopen: ledger.reopen,
+                client: connection?.client, logger: logger, clock: wallClock
             ) { port in
                 logger.info("relay listening", metadata: ["relay.address": "\(address.host):\(port)"])
             }
         } catch {
             throw CLIError.failed("the relay stopped: \(error)")
+        }
+    }
+
+    /// Opens the relay's ledger. A PostgreSQL database that cannot be reached does not stop the relay:
+    /// it starts, answers 503 and connects in the background. A refused login or a missing database is
+    /// still configuration (exit 78), and SQLite opens as every command opens it.
+    static func openRelayLedger(_ text: String) throws -> (
+        location: String, initial: Result<any LedgerStore, LedgerError>,
+        reopen: @Sendable () throws -> any LedgerStore
+    ) {
+        guard PostgresConnectionString.isPostgres(text) else {
+            let ledger = try openLedger(text)
+            return (ledger.location, .success(ledger), { try openLedger(text) })
+        }
+        do {
+            let string = try PostgresConnectionString(text)
+            let reopen: @Sendable () throws -> any LedgerStore = { try PostgresLedger(string) }
+            do {
+                return (string.target, .success(try PostgresLedger(string)), reopen)
+            } catch let error as LedgerError where error.isUnreachable {
+                return (string.target, .failure(error), reopen)
+            }
+        } catch {
+            throw CLIError.config("\(error) (check ledger, LOGZIO_RESOLVER_LEDGER or --ledger)")
         }
     }
 }

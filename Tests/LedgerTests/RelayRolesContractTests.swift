@@ -1,4 +1,5 @@
 import Ledger
+import Staleness
 import Testing
 
 /// The contract of `Outbox`, `Heartbeats` and `Counters`, run against every backend.
@@ -40,6 +41,31 @@ import Testing
             let runs = try ledger.heartbeatRuns()
             #expect(runs.map(\.first) == [100, 500])
             #expect(runs.map(\.last) == [130, 500])
+        }
+    }
+
+    /// Two relays on one ledger: relay 1 runs 100-200, relay 2 runs 150-300 (overlapping), then relay 1
+    /// runs again 500-600 after a gap in which neither beat.
+    @Test(arguments: LedgerBackends.all)
+    func observedSilenceMergesTheRunsOfAllRelaysAndKeepsTheGap(_ backend: LedgerBackendFactory) throws {
+        try backend.withFresh { fresh in
+            let relay1 = fresh.ledger
+            let relay2 = try fresh.another()
+            try relay1.heartbeat(runID: "web-1:4242:aa", at: 100)
+            try relay2.heartbeat(runID: "web-2:4242:bb", at: 150)
+            try relay1.heartbeat(runID: "web-1:4242:aa", at: 200)
+            try relay2.heartbeat(runID: "web-2:4242:bb", at: 300)
+            try relay1.heartbeat(runID: "web-1:4243:cc", at: 500)
+            try relay1.heartbeat(runID: "web-1:4243:cc", at: 600)
+            let runs = try relay1.heartbeatRuns()
+            #expect(runs.map(\.first) == [100, 150, 500])
+            #expect(runs.map(\.last) == [200, 300, 600])
+            let feed = FeedLiveness(runs: runs, period: 30)
+            // Alive 100 to 300 + 30 (the overlap counted once), then 500 to 600 + 30; 330 to 500 is a gap.
+            #expect(feed.intervals.map(\.start) == [100, 500])
+            #expect(feed.intervals.map(\.end) == [330, 630])
+            #expect(feed.aliveSeconds(from: 0, to: 1_000) == 230 + 130)
+            #expect(feed.aliveSeconds(from: 330, to: 500) == 0)
         }
     }
 

@@ -1,0 +1,138 @@
+import Alerts
+import Foundation
+import Ledger
+import Logging
+import Postgres
+import PostgresLedger
+import PostgresSupport
+import Synchronization
+import Testing
+
+@testable import Relay
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The worker while the ledger's database is unreachable: every job fails at once as unreachable, and
+/// the worker reconnects in the background.
+@Suite struct LedgerWorkerReconnectionTests {
+    static let now: Int64 = 1_795_773_600
+
+    static func events(_ host: String) throws -> [IncomingEvent] {
+        try AlertsIntake.parse(
+            Array(#"{"app_key":"k","status":"critical","host":"\#(host)"}"#.utf8), defaultAppKey: nil,
+            receivedAt: now, forward: true)
+    }
+
+    /// Records until one is committed, at most `seconds`; returns whether one was.
+    static func recordEventually(_ worker: LedgerWorker, _ host: String, seconds: Double) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            do {
+                try await worker.record(try events(host))
+                return true
+            } catch let error as LedgerError where error.isUnreachable {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        return false
+    }
+
+    @Test func aLedgerUnreachableAtStartFailsJobsAtOnceThenConnectsInTheBackground() async throws {
+        var template = Array("/tmp/worker-test.XXXXXX".utf8CString)
+        let directory = String(cString: try #require(mkdtemp(&template)))
+        let path = directory + "/ledger.sqlite"
+        defer {
+            for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+            rmdir(directory)
+        }
+        let attempts = Attempts()
+        let worker = LedgerWorker(
+            location: path,
+            initial: .failure(LedgerError(location: path, message: "connection refused", isUnreachable: true)),
+            reopen: {
+                // The database stays away until the test lets it come back: the worker keeps trying.
+                guard attempts.next() else {
+                    throw LedgerError(location: path, message: "refused", isUnreachable: true)
+                }
+                return try SQLiteLedger(path: path)
+            }, clock: { Self.now }, logger: Logger(label: "test"))
+        defer { worker.stop() }
+        await #expect(throws: LedgerError.self) { try await worker.record(try Self.events("early")) }
+        #expect(worker.unreachableError?.isUnreachable == true)
+        await #expect(throws: LedgerError.self) { try await worker.perform { try $0.outboxCounts() } }
+        #expect(try await eventually(10) { attempts.count >= 2 }, "the worker did not keep trying")
+        #expect(worker.connectionCount == 0)
+        attempts.open()
+        #expect(try await Self.recordEventually(worker, "later", seconds: 10))
+        #expect(worker.unreachableError == nil)
+        #expect(worker.connectionCount == 1)
+        let rows = try await worker.perform { try $0.pendingOutbox(limit: 10) }
+        #expect(rows.count == 1, "only the alert recorded after the connection is in the ledger")
+    }
+
+    @Test func aConnectionLostMidOperationFailsTheRecordAndReconnects() async throws {
+        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+        let string = try PostgresConnectionString(conninfo)
+        let worker = LedgerWorker(
+            location: string.target, initial: .success(try PostgresLedger(string)),
+            reopen: { try PostgresLedger(string) }, clock: { Self.now }, logger: Logger(label: "test"))
+        defer { worker.stop() }
+        try await worker.record(try Self.events("before"))
+        // The server ends the worker's session, as a restart or a failover would.
+        let admin = try PostgresConnection(string)
+        let database = conninfo.split(separator: " ").first { $0.hasPrefix("dbname=") }.map { $0.dropFirst(7) } ?? ""
+        try admin.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            [.text(String(database))])
+        do {
+            try await worker.record(try Self.events("lost"))
+            Issue.record("a record on a lost connection was answered as committed")
+        } catch let error as LedgerError {
+            #expect(error.isUnreachable, "\(error)")
+        }
+        #expect(try await Self.recordEventually(worker, "after", seconds: 10))
+        #expect(worker.connectionCount == 2)
+        let payloads = try await worker.perform { try $0.pendingOutbox(limit: 10) }.map(\.payload)
+        #expect(payloads.count == 2 && payloads.allSatisfy { !$0.contains("lost") }, "\(payloads)")
+    }
+}
+
+/// Counts reconnection attempts across threads, and lets them succeed once opened.
+final class Attempts: Sendable {
+    private let state = Mutex((count: 0, open: false))
+
+    /// Counts an attempt; whether it may succeed.
+    func next() -> Bool {
+        state.withLock {
+            $0.count += 1
+            return $0.open
+        }
+    }
+
+    var count: Int { state.withLock { $0.count } }
+
+    func open() { state.withLock { $0.open = true } }
+}
+
+/// Waits until `condition` holds or `seconds` pass; returns whether it held.
+func eventually(_ seconds: Double, _ condition: () -> Bool) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return condition()
+}
+
+@Suite struct RunIdentifierTests {
+    @Test func aRunNamesItsHostAndProcessAndIsUnique() throws {
+        let first = RelayServer.runIdentifier()
+        let parts = first.split(separator: ":")
+        #expect(parts.count == 3, "\(first)")
+        #expect(!parts[0].isEmpty)
+        #expect(parts.count == 3 && parts[1] == "\(getpid())", "\(first)")
+        #expect(RelayServer.runIdentifier() != first, "two runs in one process still differ")
+    }
+}
