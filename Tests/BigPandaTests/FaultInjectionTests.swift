@@ -3,8 +3,8 @@ import Curl
 import Foundation
 import FuzzSupport
 import Logging
-import LoopbackHTTP
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import BigPanda

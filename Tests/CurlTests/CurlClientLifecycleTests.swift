@@ -1,4 +1,4 @@
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 @testable import Curl

@@ -1,6 +1,6 @@
 import Curl
 import Foundation
-import LoopbackHTTP
+import TestSupport
 
 /// A thread-safe box the server handler writes into and the test reads.
 final class Recorder<Value: Sendable>: @unchecked Sendable {

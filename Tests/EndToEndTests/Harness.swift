@@ -1,6 +1,7 @@
 import Alerts
 import AlertsStandIn
 import Foundation
+import TestSupport
 import Testing
 
 /// What one run of the built binary did.
@@ -18,24 +19,32 @@ final class Scenario {
     let directory: String
     let ledger: String
     let standIn: AlertsStandIn
+    /// Serves `standIn` over loopback, with the scenario's script of faults.
+    let standInServer: StandInLoopback
     var configPath: String
     /// Whether `record` also makes the alert known to the stand-in's BigPanda, as the relay would.
     var forwardsToBigPanda = true
 
-    init(config: String = "", apiKey: String? = nil, script: AlertsStandIn.Script? = nil) throws {
+    init(config: String = "", apiKey: String? = nil, script: StandInLoopback.Script? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("lr-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         ledger = directory + "/ledger.sqlite"
-        standIn = try AlertsStandIn(
-            token: Scenario.token, appKeys: [Scenario.appKey, "other-app"], apiKey: apiKey, script: script)
+        standIn = AlertsStandIn(token: Scenario.token, appKeys: [Scenario.appKey, "other-app"], apiKey: apiKey)
+        standInServer = try StandInLoopback(serving: standIn, script: script)
         configPath = directory + "/config.yaml"
         try writeConfig("bigpanda:\n  requests_per_second: 0\n  deadline: 20s\n" + config)
     }
 
     deinit {
-        standIn.stop()
+        standInServer.stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
+
+    /// The stand-in's Alerts API URL (`BIGPANDA_ALERTS_URL`).
+    var alertsURL: String { standInServer.baseURL + AlertsStandIn.alertsPath }
+
+    /// The stand-in's Incidents API root (`bigpanda.api_url`).
+    var apiURL: String { standInServer.baseURL }
 
     func writeConfig(_ text: String) throws {
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -45,7 +54,7 @@ final class Scenario {
     var environment: [String: String] {
         [
             "BIGPANDA_TOKEN": Scenario.token,
-            "BIGPANDA_ALERTS_URL": standIn.alertsURL,
+            "BIGPANDA_ALERTS_URL": alertsURL,
             "LOGZIO_RESOLVER_LEDGER": ledger,
             "LOGZIO_RESOLVER_CONFIG": configPath,
             "PATH": "/usr/bin:/bin",

@@ -2,7 +2,7 @@ import Alerts
 import AlertsStandIn
 import Foundation
 import Ledger
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 /// Fencing, deterministically: the BigPanda stand-in records a new event for an alert in the ledger (in this
