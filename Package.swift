@@ -135,45 +135,42 @@ var package = Package(
         // Benchmark-only: posts alerts to a relay at a fixed rate and reports latency percentiles.
         .executableTarget(name: "relay-load", dependencies: ["Curl"], path: "benchmarks/relay-load"),
 
-        // Helpers the test targets share: LoopbackHTTP, a small HTTP/1.1 server with wire-level faults,
-        // and the stand-ins served over it.
-        .target(name: "TestSupport", dependencies: ["Threading", "StandInHTTP"], path: "Tests/TestSupport"),
-        // The throwaway PostgreSQL server the tests share.
-        .target(name: "PostgresSupport", dependencies: ["Postgres"], path: "Tests/PostgresSupport"),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresSupport"]),
-        // Seeded PRNG, mutators and corpus loading shared by the fuzz tests.
-        .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
-        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "FuzzSupport"]),
+        // The helpers the test targets share: LoopbackHTTP (a small HTTP/1.1 server with wire-level faults)
+        // and the stand-ins served over it, the throwaway PostgreSQL server, fuzzing, temporary directories,
+        // child processes, locked values and polling.
+        .target(
+            name: "TestSupport", dependencies: ["Threading", "StandInHTTP", "Postgres"], path: "Tests/TestSupport"),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "TestSupport"]),
         .testTarget(name: "RedactionTests", dependencies: ["Redaction"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
         .testTarget(
             name: "BigPandaTests",
             dependencies: [
-                "BigPanda", "Alerts", "Curl", "TestSupport", "AlertsStandIn", "FuzzSupport",
+                "BigPanda", "Alerts", "Curl", "AlertsStandIn", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
-            name: "LedgerTests", dependencies: ["Ledger", "Alerts", "PostgresLedger", "Postgres", "PostgresSupport"]),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Staleness", "Alerts", "FuzzSupport"]),
-        .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "FuzzSupport"]),
+            name: "LedgerTests", dependencies: ["Ledger", "Alerts", "PostgresLedger", "Postgres", "TestSupport"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Staleness", "Alerts", "TestSupport"]),
+        .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "TestSupport"]),
         .testTarget(
             name: "ResolverConfigurationTests",
-            dependencies: ["ResolverConfiguration", "Staleness", "BigPanda", "FuzzSupport"]),
+            dependencies: ["ResolverConfiguration", "Staleness", "BigPanda", "TestSupport"]),
         .testTarget(
             name: "SweepTests",
             dependencies: [
-                "Sweep", "Alerts", "BigPanda", "Ledger", "Staleness", .product(name: "Logging", package: "swift-log"),
+                "Sweep", "Alerts", "BigPanda", "Ledger", "Staleness", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ResolverMetricsTests", dependencies: ["ResolverMetrics", "Ledger"]),
         .testTarget(name: "StandInServerTests", dependencies: ["StandInServer", "StandInHTTP", "Curl"]),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger", "BigPanda", "Staleness"]),
+        .testTarget(
+            name: "RelayTests", dependencies: ["Relay", "Alerts", "Ledger", "BigPanda", "Staleness", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: [
-                "AlertsStandIn", "LogzioStandIn", "TestSupport", "Alerts", "Ledger", "Curl", "FuzzSupport", "CSQLite",
-                "PostgresSupport",
-            ]
+            dependencies: ["AlertsStandIn", "LogzioStandIn", "Alerts", "Ledger", "Curl", "CSQLite", "TestSupport"]
         ),
         .testTarget(
             name: "LogzioTests",

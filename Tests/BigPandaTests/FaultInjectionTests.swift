@@ -1,7 +1,6 @@
 import Alerts
 import Curl
 import Foundation
-import FuzzSupport
 import Logging
 import Synchronization
 import TestSupport

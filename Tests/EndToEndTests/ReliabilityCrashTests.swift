@@ -1,7 +1,6 @@
 import Alerts
 import AlertsStandIn
 import Foundation
-import FuzzSupport
 import TestSupport
 import Testing
 

@@ -1,25 +1,7 @@
 import Curl
-import Foundation
 import TestSupport
 
-/// A thread-safe box the server handler writes into and the test reads.
-final class Recorder<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-
-    init(_ value: Value) {
-        stored = value
-    }
-
-    var value: Value {
-        lock.withLock { stored }
-    }
-
-    func update(_ change: (inout Value) -> Void) {
-        lock.withLock { change(&stored) }
-    }
-}
-
+/// The client options, client and helpers the Curl tests share.
 enum Fixture {
     static let options = CurlClientOptions(userAgent: "logzio-resolver-tests/1.0", connectTimeout: 2)
 
@@ -35,16 +17,6 @@ enum Fixture {
         } catch {
             return error
         }
-    }
-
-    /// Polls `condition` every few milliseconds until it holds or `timeout` passes.
-    static func waitUntil(timeout: Duration = .seconds(15), _ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !condition() {
-            if ContinuousClock.now > deadline { return false }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return true
     }
 
     /// A URL on 127.0.0.1 whose port nothing listens on.
