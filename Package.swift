@@ -20,6 +20,7 @@ var package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries, reached through typed shims.
@@ -82,7 +83,7 @@ var package = Package(
                 "Alerts", "Ledger", "Staleness", "BigPanda", .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The HTTP receiver Logz.io posts to. The only target that depends on Hummingbird and NIO.
+        // The HTTP receiver Logz.io posts to. With StandInServer, the only targets that depend on Hummingbird and NIO.
         .target(
             name: "Relay",
             dependencies: [
@@ -94,10 +95,22 @@ var package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // A small HTTP/1.1 server on loopback, for the demo and the tests.
-        .target(name: "LoopbackHTTP", dependencies: ["Threading"]),
+        // The request and response a stand-in's logic takes and gives, whatever the transport.
+        .target(name: "StandInHTTP"),
+        // Serves a stand-in's logic over Hummingbird on 127.0.0.1, for the demo.
+        .target(
+            name: "StandInServer",
+            dependencies: [
+                "StandInHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // A stand-in for BigPanda's Alerts API that checks requests as the real one does.
-        .target(name: "AlertsStandIn", dependencies: ["Alerts", "LoopbackHTTP"]),
+        .target(name: "AlertsStandIn", dependencies: ["Alerts", "StandInHTTP"]),
         // Logz.io alert definitions over Curl, Quartz cron gaps, and the pure re-notify period.
         .target(
             name: "Logzio",
@@ -106,12 +119,13 @@ var package = Package(
             ]
         ),
         // A stand-in for Logz.io's alert definitions API, for the tests and the demo.
-        .target(name: "LogzioStandIn", dependencies: ["Alerts", "LoopbackHTTP"]),
+        .target(name: "LogzioStandIn", dependencies: ["Alerts", "StandInHTTP"]),
         .executableTarget(
             name: "logzio-resolver",
             dependencies: [
                 "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
-                "Relay", "Reconcile", "Logzio", "LogzioStandIn", "Backtest", "Postgres", "PostgresLedger",
+                "Relay", "Reconcile", "Logzio", "LogzioStandIn", "StandInServer", "Backtest", "Postgres",
+                "PostgresLedger",
                 "ResolverMetrics", "Redaction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,52 +135,54 @@ var package = Package(
         // Benchmark-only: posts alerts to a relay at a fixed rate and reports latency percentiles.
         .executableTarget(name: "relay-load", dependencies: ["Curl"], path: "benchmarks/relay-load"),
 
-        // The throwaway PostgreSQL server the tests share.
-        .target(name: "PostgresSupport", dependencies: ["Postgres"], path: "Tests/PostgresSupport"),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresSupport"]),
-        // Seeded PRNG, mutators and corpus loading shared by the fuzz tests.
-        .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
-        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "FuzzSupport"]),
+        // The helpers the test targets share: LoopbackHTTP (a small HTTP/1.1 server with wire-level faults)
+        // and the stand-ins served over it, the throwaway PostgreSQL server, fuzzing, temporary directories,
+        // child processes, locked values and polling.
+        .target(
+            name: "TestSupport", dependencies: ["Threading", "StandInHTTP", "Postgres"], path: "Tests/TestSupport"),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "TestSupport"]),
         .testTarget(name: "RedactionTests", dependencies: ["Redaction"]),
-        .testTarget(name: "CurlTests", dependencies: ["Curl", "LoopbackHTTP"]),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
         .testTarget(
             name: "BigPandaTests",
             dependencies: [
-                "BigPanda", "Alerts", "Curl", "LoopbackHTTP", "AlertsStandIn", "FuzzSupport",
+                "BigPanda", "Alerts", "Curl", "AlertsStandIn", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "Alerts", "PostgresLedger", "Postgres", "PostgresSupport", "Staleness"]),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Staleness", "Alerts", "FuzzSupport"]),
-        .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "FuzzSupport"]),
+            dependencies: ["Ledger", "Alerts", "PostgresLedger", "Postgres", "Staleness", "TestSupport"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Staleness", "Alerts", "TestSupport"]),
+        .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "TestSupport"]),
         .testTarget(
             name: "ResolverConfigurationTests",
-            dependencies: ["ResolverConfiguration", "Staleness", "BigPanda", "FuzzSupport"]),
+            dependencies: ["ResolverConfiguration", "Staleness", "BigPanda", "TestSupport"]),
         .testTarget(
             name: "SweepTests",
             dependencies: [
-                "Sweep", "Alerts", "BigPanda", "Ledger", "Staleness", .product(name: "Logging", package: "swift-log"),
+                "Sweep", "Alerts", "BigPanda", "Ledger", "Staleness", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ResolverMetricsTests", dependencies: ["ResolverMetrics", "Ledger"]),
+        .testTarget(name: "StandInServerTests", dependencies: ["StandInServer", "StandInHTTP", "Curl"]),
         .testTarget(
             name: "RelayTests",
             dependencies: [
-                "Relay", "Alerts", "Ledger", "BigPanda", "Staleness", "PostgresLedger", "Postgres", "PostgresSupport",
+                "Relay", "Alerts", "Ledger", "BigPanda", "Staleness", "PostgresLedger", "Postgres", "TestSupport",
             ]
         ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "AlertsStandIn", "LogzioStandIn", "LoopbackHTTP", "Alerts", "Ledger", "Curl", "FuzzSupport", "CSQLite",
-                "PostgresSupport", "Postgres",
+                "AlertsStandIn", "LogzioStandIn", "Alerts", "Ledger", "Curl", "CSQLite", "Postgres", "TestSupport",
             ]
         ),
         .testTarget(
             name: "LogzioTests",
             dependencies: [
-                "Logzio", "LogzioStandIn", "Alerts", "Curl", "BigPanda", "LoopbackHTTP",
+                "Logzio", "LogzioStandIn", "Alerts", "Curl", "BigPanda", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,5 +1,5 @@
 public import Alerts
-import LoopbackHTTP
+import StandInHTTP
 import Synchronization
 
 extension AlertsStandIn {
@@ -66,9 +66,9 @@ extension AlertsStandIn {
 
     /// Answers an Incidents API request as BigPanda would.
     static func incidentsReply(
-        _ request: ReceivedRequest, box: Box, apiKey: String?, orgToken: String, environmentID: String
-    ) -> Reply {
-        func failure(_ status: Int, _ message: String) -> Reply {
+        _ request: StandInRequest, box: Box, apiKey: String?, orgToken: String, environmentID: String
+    ) -> StandInResponse {
+        func failure(_ status: Int, _ message: String) -> StandInResponse {
             .json(status, JSONObject([("status", .string("failure")), ("error", .string(message))]).serialized())
         }
         guard let apiKey else { return failure(404, "Not Found") }

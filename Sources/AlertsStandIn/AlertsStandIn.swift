@@ -1,15 +1,15 @@
 public import Alerts
-public import LoopbackHTTP
+public import StandInHTTP
 import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A stand-in for BigPanda's Alerts API on loopback. It checks each request the way the real API
-/// does (bearer token, content type, app key, statuses, primary properties, no nested values),
-/// answers 201, and keeps what it accepted.
-public final class AlertsStandIn: Sendable {
+/// A stand-in for BigPanda's Alerts API. It checks each request the way the real API does (bearer
+/// token, content type, app key, statuses, primary properties, no nested values), answers 201, and
+/// keeps what it accepted. A transport serves it; it knows no sockets.
+public final class AlertsStandIn: StandInService {
     /// One accepted alert event.
     public struct Received: Sendable {
         /// The app key it was sent under.
@@ -20,10 +20,6 @@ public final class AlertsStandIn: Sendable {
         public var request: Int
     }
 
-    /// A scripted override: given the request number (from 1) and the request, a reply to send
-    /// instead of the normal handling, or nil to handle it normally.
-    public typealias Script = @Sendable (_ number: Int, _ request: ReceivedRequest) -> Reply?
-
     struct State {
         var received: [Received] = []
         var requests = 0
@@ -32,62 +28,63 @@ public final class AlertsStandIn: Sendable {
         var incidents = IncidentsState()
     }
 
-    /// Holds the state in a class so the server's handler can share it.
+    /// Holds the state in a class so every request can share it.
     final class Box: Sendable {
         let mutex = Mutex(State())
     }
 
-    private let server: LoopbackServer
-    let box: Box
+    let box = Box()
+    private let token: String
+    private let appKeys: Set<String>?
+    private let apiKey: String?
 
-    /// The URL to send alerts to.
-    public let alertsURL: String
+    /// The path alerts are sent to, under the server's root.
+    public static let alertsPath = "/data/v2/alerts"
 
-    /// The base URL of the Incidents API (`bigpanda.api_url`).
-    public let apiURL: String
     /// The environment the Incidents API serves.
     public let environmentID: String
 
-    /// Starts a stand-in on 127.0.0.1 (an ephemeral port unless `port` is given).
+    /// Creates a stand-in that accepts `token` and, when given, only `appKeys`.
     ///
-    /// With `apiKey`, it also serves the Incidents API for `environmentID`, over the alerts it was sent
-    /// and the ones seeded with `seed(_:)`.
-    public init(
-        token: String, appKeys: Set<String>? = nil, port: Int = 0, apiKey: String? = nil,
-        environmentID: String = "env-1", script: Script? = nil
-    ) throws {
-        let box = Box()
-        self.box = box
+    /// With `apiKey`, it also serves the Incidents API for `environmentID` (under `/resources/`), over
+    /// the alerts it was sent and the ones seeded with `seed(_:)`.
+    public init(token: String, appKeys: Set<String>? = nil, apiKey: String? = nil, environmentID: String = "env-1") {
+        self.token = token
+        self.appKeys = appKeys
+        self.apiKey = apiKey
         self.environmentID = environmentID
-        server = try LoopbackServer(port: port) { request in
-            let number = box.mutex.withLock { state -> Int in
-                state.requests += 1
-                state.requestTimes.append(AlertsStandIn.monotonic())
-                return state.requests
-            }
-            if let reply = script?(number, request) { return reply }
-            if request.path.hasPrefix("/resources/") {
-                return AlertsStandIn.incidentsReply(
-                    request, box: box, apiKey: apiKey, orgToken: token, environmentID: environmentID)
-            }
-            switch AlertsStandIn.check(request, token: token, appKeys: appKeys) {
-            case .success(let accepted):
-                box.mutex.withLock { state in
-                    for (appKey, alert) in accepted {
-                        state.received.append(Received(appKey: appKey, alert: alert, request: number))
-                        state.incidents.apply(event: alert, appKey: appKey, now: AlertsStandIn.wallClock())
-                    }
-                }
-                return .json(201, #"{"status":"created"}"#)
-            case .failure(let rejection):
-                box.mutex.withLock { $0.rejections.append(rejection.message) }
-                return .json(
-                    rejection.status,
-                    JSONObject([("status", .string("failure")), ("error", .string(rejection.message))]).serialized())
-            }
+    }
+
+    /// Counts a request and notes when it arrived; returns its number, from 1.
+    public func admit() -> Int {
+        box.mutex.withLock { state -> Int in
+            state.requests += 1
+            state.requestTimes.append(AlertsStandIn.monotonic())
+            return state.requests
         }
-        alertsURL = server.baseURL + "/data/v2/alerts"
-        apiURL = server.baseURL
+    }
+
+    /// Answers `request` as BigPanda would: the Incidents API under `/resources/`, else the Alerts API.
+    public func answer(_ request: StandInRequest, number: Int) -> StandInResponse {
+        if request.path.hasPrefix("/resources/") {
+            return AlertsStandIn.incidentsReply(
+                request, box: box, apiKey: apiKey, orgToken: token, environmentID: environmentID)
+        }
+        switch AlertsStandIn.check(request, token: token, appKeys: appKeys) {
+        case .success(let accepted):
+            box.mutex.withLock { state in
+                for (appKey, alert) in accepted {
+                    state.received.append(Received(appKey: appKey, alert: alert, request: number))
+                    state.incidents.apply(event: alert, appKey: appKey, now: AlertsStandIn.wallClock())
+                }
+            }
+            return .json(201, #"{"status":"created"}"#)
+        case .failure(let rejection):
+            box.mutex.withLock { $0.rejections.append(rejection.message) }
+            return .json(
+                rejection.status,
+                JSONObject([("status", .string("failure")), ("error", .string(rejection.message))]).serialized())
+        }
     }
 
     static func monotonic() -> Double {
@@ -109,21 +106,16 @@ public final class AlertsStandIn: Sendable {
     /// When each request arrived, in monotonic seconds.
     public var requestTimes: [Double] { box.mutex.withLock { $0.requestTimes } }
 
-    /// Stops the server.
-    public func stop() {
-        server.stop()
-    }
-
     struct Rejection: Error {
         var status: Int
         var message: String
     }
 
     /// The checks the real API applies, in order.
-    static func check(_ request: ReceivedRequest, token: String, appKeys: Set<String>?) -> Result<
+    static func check(_ request: StandInRequest, token: String, appKeys: Set<String>?) -> Result<
         [(String, JSONObject)], Rejection
     > {
-        guard request.path == "/data/v2/alerts" else { return .failure(Rejection(status: 404, message: "Not Found")) }
+        guard request.path == alertsPath else { return .failure(Rejection(status: 404, message: "Not Found")) }
         guard request.method == "POST" else { return .failure(Rejection(status: 405, message: "Method Not Allowed")) }
         guard request.header("Authorization") == "Bearer \(token)" else {
             return .failure(Rejection(status: 401, message: "Unauthorized: bad or missing bearer token"))

@@ -9,6 +9,7 @@ import Logzio
 import LogzioStandIn
 import Reconcile
 import Staleness
+import StandInServer
 import Sweep
 
 #if canImport(Glibc)
@@ -27,7 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     private static let token = "demo-token-not-a-secret"
     private static let apiKey = "demo-user-api-key-not-a-secret"
-    private static let appKey = "demo-app-key"
+    static let appKey = "demo-app-key"
 
     func run() async throws {
         let logger = logging.makeLogger()
@@ -41,14 +42,19 @@ struct DemoCommand: AsyncParsableCommand {
             for suffix in ["", "-wal", "-shm", ".lock"] { unlink(ledgerPath + suffix) }
             rmdir(directory)
         }
-        let standIn: AlertsStandIn
+        let standIn = AlertsStandIn(token: Self.token, appKeys: [Self.appKey], apiKey: Self.apiKey)
         do {
-            standIn = try AlertsStandIn(token: Self.token, appKeys: [Self.appKey], apiKey: Self.apiKey)
-        } catch {
+            try await StandInServer.run(serving: standIn) { server in
+                try await show(standIn: standIn, server: server, ledgerPath: ledgerPath, logger: logger)
+            }
+        } catch let error as StandInServerError {
             throw CLIError.failed("cannot start the local stand-in: \(error)")
         }
-        defer { standIn.stop() }
+    }
 
+    /// The demo proper, with the stand-in for BigPanda served at `server`.
+    private func show(standIn: AlertsStandIn, server: StandInServer, ledgerPath: String, logger: Logger) async throws {
+        let alertsURL = server.baseURL + AlertsStandIn.alertsPath
         let now = wallClock()
         let samples: [(fields: [(String, JSONValue)], ago: Int64)] = [
             ([("host", .string("web-1")), ("check", .string("High error rate"))], 3 * 3600 + 12 * 60),
@@ -91,7 +97,7 @@ struct DemoCommand: AsyncParsableCommand {
             rules: try demoRules()
         )
         Output.line(
-            "logzio-resolver demo: a temporary ledger, and a stand-in for BigPanda's Alerts API at \(standIn.alertsURL)"
+            "logzio-resolver demo: a temporary ledger, and a stand-in for BigPanda's Alerts API at \(alertsURL)"
         )
         Output.line("")
         Output.line(
@@ -111,7 +117,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw CLIError.failed("cannot start the HTTP client: \(error)")
         }
         defer { curl.shutdown() }
-        var clientOptions = AlertsClientOptions(alertsURL: standIn.alertsURL, token: Secret(Self.token))
+        var clientOptions = AlertsClientOptions(alertsURL: alertsURL, token: Secret(Self.token))
         clientOptions.requestsPerSecond = 0
         clientOptions.deadline = 10
         let client = AlertsClient(options: clientOptions, curl: curl, logger: logger)
@@ -138,7 +144,9 @@ struct DemoCommand: AsyncParsableCommand {
         if let first = received.first {
             Output.line("  " + first.alert.serialized())
         }
-        try await cleanUp(ledger: ledger, standIn: standIn, curl: curl, client: client, policy: policy, logger: logger)
+        try await cleanUp(
+            ledger: ledger, standIn: standIn, apiURL: server.baseURL, curl: curl, client: client, policy: policy,
+            logger: logger)
         Output.line("")
         Output.line(
             "Next: point logzio-resolver at your ledger and BigPanda (see README.md), preview with `sweep --dry-run`, then add cron.example to your crontab."
@@ -154,13 +162,13 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// The cleanup before an uninstall: `sweep --all --verify` against the stand-in's Incidents API.
     private func cleanUp(
-        ledger: any LedgerBackend, standIn: AlertsStandIn, curl: CurlClient, client: AlertsClient,
+        ledger: any LedgerBackend, standIn: AlertsStandIn, apiURL: String, curl: CurlClient, client: AlertsClient,
         policy: StalenessPolicy,
         logger: Logger
     ) async throws {
         Output.line("")
         Output.line(
-            "Cleaning up before an uninstall (sweep --all --verify), with the stand-in's Incidents API at \(standIn.apiURL):"
+            "Cleaning up before an uninstall (sweep --all --verify), with the stand-in's Incidents API at \(apiURL):"
         )
         let scope: GlobPattern
         do {
@@ -169,7 +177,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw CLIError.failed("demo scope is invalid: \(error.reason)")
         }
         var incidentOptions = IncidentsClientOptions(
-            apiURL: standIn.apiURL, apiKey: Secret(Self.apiKey), environmentID: standIn.environmentID)
+            apiURL: apiURL, apiKey: Secret(Self.apiKey), environmentID: standIn.environmentID)
         incidentOptions.requestsPerSecond = 0
         incidentOptions.deadline = 10
         let incidents = IncidentsClient(options: incidentOptions, curl: curl, logger: logger)
@@ -217,15 +225,22 @@ struct DemoCommand: AsyncParsableCommand {
     /// Reads the alert definitions from a local stand-in for Logz.io's API, for the "search" rule's
     /// `stale_after: auto`, and prints the derivation.
     private func demoDefinitions(curl: CurlClient, logger: Logger, now: Int64) async throws -> AutoResolver {
-        let logzio: LogzioStandIn
+        let logzio = LogzioStandIn(token: Self.token, definitions: StandInDefinition.sampleAccount())
         do {
-            logzio = try LogzioStandIn(token: Self.token, definitions: StandInDefinition.sampleAccount())
-        } catch {
+            return try await StandInServer.run(serving: logzio) { server in
+                try await autoResolver(apiURL: server.baseURL, curl: curl, logger: logger, now: now)
+            }
+        } catch let error as StandInServerError {
             throw CLIError.failed("cannot start the local Logz.io stand-in: \(error)")
         }
-        defer { logzio.stop() }
+    }
+
+    /// Reads the definitions from the Logz.io stand-in at `apiURL` and prints the derivation for "search".
+    private func autoResolver(apiURL: String, curl: CurlClient, logger: Logger, now: Int64) async throws
+        -> AutoResolver
+    {
         let client = LogzioClient(
-            options: LogzioClientOptions(apiURL: logzio.apiURL, token: Secret(Self.token)), curl: curl, logger: logger)
+            options: LogzioClientOptions(apiURL: apiURL, token: Secret(Self.token)), curl: curl, logger: logger)
         var definitions = AutoDefinitions()
         do {
             let list = try await client.fetchDefinitions()
@@ -240,42 +255,10 @@ struct DemoCommand: AsyncParsableCommand {
             JSONObject([("alert_definition_id", .string("102"))]), AutoParameters())
         {
             Output.line(
-                "stale_after: auto for service=search-api (Logz.io alert 102, read from a local stand-in for Logz.io's API at \(logzio.apiURL)): \(DurationText.format(seconds)), \(source)"
+                "stale_after: auto for service=search-api (Logz.io alert 102, read from a local stand-in for Logz.io's API at \(apiURL)): \(DurationText.format(seconds)), \(source)"
             )
         }
         return resolver
-    }
-
-    /// The stand-in's BigPanda copy of an alert that was forwarded.
-    private func standInAlert(_ event: IncomingEvent, id: String) -> StandInAlert {
-        let payload = event.alert.payload
-        let primary = payload["host"] != nil ? "host" : "service"
-        var alert = StandInAlert(
-            id: id, sourceSystem: "logzio.demo",
-            tags: payload.filter { !["app_key", "status", "description"].contains($0.key) }.map { ($0.key, $0.value) },
-            primaryProperty: primary, secondaryProperty: "check", lastEventAt: event.receivedAt)
-        alert.appKey = Self.appKey
-        return alert
-    }
-
-    private func demoRemote(_ id: String, host: String, check: String, ago: Int64) -> StandInAlert {
-        StandInAlert(
-            id: id, sourceSystem: "logzio.demo", tags: [("host", .string(host)), ("check", .string(check))],
-            primaryProperty: "host", secondaryProperty: "check", lastEventAt: wallClock() - ago)
-    }
-
-    private func demoRules() throws -> [Rule] {
-        do {
-            return [
-                Rule(
-                    name: "payments", match: [("service", try GlobPattern("payments*"))], staleAfter: .seconds(3 * 3600)
-                ),
-                Rule(name: "disks-by-hand", match: [("check", try GlobPattern("Disk*"))], staleAfter: .never),
-                Rule(name: "search", match: [("service", try GlobPattern("search*"))], staleAfter: .auto),
-            ]
-        } catch {
-            throw CLIError.failed("demo rules are invalid: \(error.reason)")
-        }
     }
 }
 

@@ -1,5 +1,5 @@
 import Alerts
-import FuzzSupport
+import TestSupport
 import Testing
 
 /// `Alert.validate` against an independent model of SPEC.md's "Accepted alerts" and "Identity" rules, on

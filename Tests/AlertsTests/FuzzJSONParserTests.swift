@@ -1,6 +1,6 @@
 import Alerts
 import Foundation
-import FuzzSupport
+import TestSupport
 import Testing
 
 /// Property-based and mutation fuzzing of `JSONParser.parse` and `JSONValue.serialized`.

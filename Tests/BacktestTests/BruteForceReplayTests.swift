@@ -1,7 +1,7 @@
 import Alerts
 import Backtest
-import FuzzSupport
 import Staleness
+import TestSupport
 import Testing
 
 /// The naive replay: every sweep of the grid, one `StalenessPolicy.decide` per open alert, as a sweep runs.

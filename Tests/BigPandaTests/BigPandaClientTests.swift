@@ -3,8 +3,8 @@ import AlertsStandIn
 import BigPanda
 import Curl
 import Logging
-import LoopbackHTTP
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct ResponseClassTests {
@@ -222,11 +222,13 @@ final class Counter: Sendable {
     }
 
     @Test func theStandInAcceptsWhatTheClientSends() async throws {
-        let standIn = try AlertsStandIn(token: ClientFixture.token, appKeys: ["k"])
-        defer { standIn.stop() }
+        let standIn = AlertsStandIn(token: ClientFixture.token, appKeys: ["k"])
+        let server = try StandInLoopback(serving: standIn)
+        defer { server.stop() }
         let curl = try CurlClient(options: CurlClientOptions(userAgent: AlertsClient.userAgent))
         defer { curl.shutdown() }
-        var options = AlertsClientOptions(alertsURL: standIn.alertsURL, token: Secret(ClientFixture.token))
+        var options = AlertsClientOptions(
+            alertsURL: server.baseURL + AlertsStandIn.alertsPath, token: Secret(ClientFixture.token))
         options.requestsPerSecond = 0
         let client = AlertsClient(options: options, curl: curl, logger: Logger(label: "test"))
         let alerts = (0..<250).map { JSONObject([("status", .string("ok")), ("host", .string("h\($0)"))]) }

@@ -1,10 +1,9 @@
 import Alerts
 import Curl
 import Foundation
-import FuzzSupport
 import Logging
-import LoopbackHTTP
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import BigPanda

@@ -3,7 +3,7 @@ import AlertsStandIn
 import BigPanda
 import Curl
 import Logging
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 @Suite struct IncidentAlertDecodingTests {
@@ -41,10 +41,10 @@ import Testing
 @Suite struct IncidentsClientTests {
     static let key = "BPU-client-test-key-77"
 
-    func client(_ standIn: AlertsStandIn, deadline: Double = 10) throws -> (CurlClient, IncidentsClient) {
+    func client(_ server: StandInLoopback, deadline: Double = 10) throws -> (CurlClient, IncidentsClient) {
         let curl = try CurlClient(options: CurlClientOptions(userAgent: "test"))
         let options = IncidentsClientOptions(
-            apiURL: standIn.apiURL, apiKey: Secret(Self.key), environmentID: "env-1", requestsPerSecond: 0,
+            apiURL: server.baseURL, apiKey: Secret(Self.key), environmentID: "env-1", requestsPerSecond: 0,
             deadline: deadline, backoffBase: 0.05, backoffCap: 0.2)
         return (curl, IncidentsClient(options: options, curl: curl, logger: Logger(label: "test")))
     }
@@ -59,11 +59,12 @@ import Testing
     }
 
     @Test func readsEveryPageWithSparseFields() async throws {
-        let standIn = try AlertsStandIn(token: "org", apiKey: Self.key)
-        defer { standIn.stop() }
+        let standIn = AlertsStandIn(token: "org", apiKey: Self.key)
+        let server = try StandInLoopback(serving: standIn)
+        defer { server.stop() }
         seeded(23, standIn: standIn)
         standIn.useSparseAlertFields()
-        let (curl, client) = try client(standIn)
+        let (curl, client) = try client(server)
         defer { curl.shutdown() }
         let search = try await client.search(query: "status != \"ok\"")
         let expected = (0..<23).map(String.init)
@@ -77,11 +78,12 @@ import Testing
     }
 
     @Test func aSearchCutShortOfItsTotalIsTruncated() async throws {
-        let standIn = try AlertsStandIn(token: "org", apiKey: Self.key)
-        defer { standIn.stop() }
+        let standIn = AlertsStandIn(token: "org", apiKey: Self.key)
+        let server = try StandInLoopback(serving: standIn)
+        defer { server.stop() }
         seeded(15, standIn: standIn)
         standIn.setMaxSearchResults(10)
-        let (curl, client) = try client(standIn)
+        let (curl, client) = try client(server)
         defer { curl.shutdown() }
         let search = try await client.search(query: nil)
         #expect(search.total == 15)
@@ -90,9 +92,10 @@ import Testing
     }
 
     @Test func batchResolutionIsPacedAtOnePerSecondAndCutInto500s() async throws {
-        let standIn = try AlertsStandIn(token: "org", apiKey: Self.key)
-        defer { standIn.stop() }
-        let (curl, client) = try client(standIn)
+        let standIn = AlertsStandIn(token: "org", apiKey: Self.key)
+        let server = try StandInLoopback(serving: standIn)
+        defer { server.stop() }
+        let (curl, client) = try client(server)
         defer { curl.shutdown() }
         let ids = (0..<1_100).map(String.init)
         let clock = ContinuousClock()
@@ -107,9 +110,10 @@ import Testing
     }
 
     @Test func refusalsAndFailuresAreTyped() async throws {
-        let standIn = try AlertsStandIn(token: "org", apiKey: "another-key")
-        defer { standIn.stop() }
-        let (curl, client) = try client(standIn, deadline: 0.5)
+        let standIn = AlertsStandIn(token: "org", apiKey: "another-key")
+        let server = try StandInLoopback(serving: standIn)
+        defer { server.stop() }
+        let (curl, client) = try client(server, deadline: 0.5)
         defer { curl.shutdown() }
         await #expect(throws: IncidentsError.self) { _ = try await client.search(query: nil) }
         do {
@@ -123,7 +127,9 @@ import Testing
             #expect(!error.description.contains(Self.key))
         }
 
-        let failing = try AlertsStandIn(token: "org", apiKey: Self.key) { _, _ in .json(503, #"{"error":"down"}"#) }
+        let failing = try StandInLoopback(serving: AlertsStandIn(token: "org", apiKey: Self.key)) { _, _ in
+            .json(503, #"{"error":"down"}"#)
+        }
         defer { failing.stop() }
         let (curl2, client2) = try self.client(failing, deadline: 3)
         defer { curl2.shutdown() }
@@ -142,14 +148,15 @@ import Testing
     }
 
     @Test func theStandInRefusesLargePagesWithExpandedAlertsAndASecondResolveWithinASecond() async throws {
-        let standIn = try AlertsStandIn(token: "org", apiKey: Self.key)
-        defer { standIn.stop() }
+        let standIn = AlertsStandIn(token: "org", apiKey: Self.key)
+        let server = try StandInLoopback(serving: standIn)
+        defer { server.stop() }
         let curl = try CurlClient(options: CurlClientOptions(userAgent: "test"))
         defer { curl.shutdown() }
         let headers = [
             HTTPHeader("Authorization", "Bearer \(Self.key)"), HTTPHeader("Content-Type", "application/json"),
         ]
-        let base = standIn.apiURL + "/resources/v2.0/environments/env-1"
+        let base = server.baseURL + "/resources/v2.0/environments/env-1"
         let page = try await curl.send(
             HTTPRequest(
                 method: "GET", url: base + "/incidents?expand=alerts&page_size=11", headers: headers, body: [],
@@ -175,7 +182,7 @@ import Testing
     @Test func withoutATotalEveryFullPageIsFollowed() async throws {
         let key = IncidentsClientTests.key
         // 23 incidents of one alert each, answered without `total`.
-        let standIn = try AlertsStandIn(token: "org", apiKey: key) { _, request in
+        let server = try StandInLoopback(serving: AlertsStandIn(token: "org", apiKey: key)) { _, request in
             guard request.path.contains("/incidents?") else { return nil }
             let parameters = request.path.split(separator: "?").last?.split(separator: "&") ?? []
             let page = parameters.first { $0.hasPrefix("page=") }.flatMap { Int($0.dropFirst(5)) } ?? 1
@@ -183,12 +190,12 @@ import Testing
             let items = ids.map { #"{"id":"i\#($0)","alerts":[{"id":"a\#($0)","active":true}]}"# }
             return .json(200, #"{"items":[\#(items.joined(separator: ","))]}"#)
         }
-        defer { standIn.stop() }
+        defer { server.stop() }
         let curl = try CurlClient(options: CurlClientOptions(userAgent: "test"))
         defer { curl.shutdown() }
         let client = IncidentsClient(
             options: IncidentsClientOptions(
-                apiURL: standIn.apiURL, apiKey: Secret(key), environmentID: "env-1", requestsPerSecond: 0),
+                apiURL: server.baseURL, apiKey: Secret(key), environmentID: "env-1", requestsPerSecond: 0),
             curl: curl, logger: Logger(label: "test"))
         let search = try await client.search(query: nil)
         #expect(search.alerts.count == 23)

@@ -1,5 +1,5 @@
 import Curl
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 @Suite("CurlClient transport failures")

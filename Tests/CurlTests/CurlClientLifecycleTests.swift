@@ -1,4 +1,4 @@
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 @testable import Curl
@@ -13,7 +13,7 @@ struct CurlClientLifecycleTests {
         let tasks = (0..<3).map { _ in
             Task { await Fixture.failure(client, HTTPRequest(url: server.baseURL, timeout: 30)) }
         }
-        #expect(await Fixture.waitUntil { server.requestCount == 3 })
+        #expect(try await eventually(15, every: .milliseconds(5)) { server.requestCount == 3 })
         let started = ContinuousClock.now
 
         client.shutdown()
@@ -37,7 +37,7 @@ struct CurlClientLifecycleTests {
         let client = try Fixture.client()
         defer { client.shutdown() }
         let task = Task { await Fixture.failure(client, HTTPRequest(url: server.baseURL, timeout: 30)) }
-        #expect(await Fixture.waitUntil { server.requestCount == 1 })
+        #expect(try await eventually(15, every: .milliseconds(5)) { server.requestCount == 1 })
         let started = ContinuousClock.now
 
         task.cancel()

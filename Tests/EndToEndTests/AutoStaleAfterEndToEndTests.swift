@@ -2,7 +2,7 @@ import Alerts
 import AlertsStandIn
 import Foundation
 import LogzioStandIn
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 /// A scenario with a Logz.io stand-in and `stale_after: auto` as the default rule.
@@ -10,17 +10,19 @@ struct AutoScenario {
     static let logzioToken = "logzio-e2e-api-token-93b1"
     let scenario: Scenario
     let logzio: LogzioStandIn
+    let logzioServer: StandInLoopback
 
     init(
         config: String = "stale_after: auto\n", definitions: [JSONObject] = StandInDefinition.sampleAccount(),
-        script: LogzioStandIn.Script? = nil
+        script: StandInLoopback.Script? = nil
     ) throws {
         scenario = try Scenario(config: config)
-        logzio = try LogzioStandIn(token: Self.logzioToken, definitions: definitions, script: script)
+        logzio = LogzioStandIn(token: Self.logzioToken, definitions: definitions)
+        logzioServer = try StandInLoopback(serving: logzio, script: script)
     }
 
     var environment: [String: String?] {
-        ["LOGZIO_API_TOKEN": Self.logzioToken, "LOGZIO_API_URL": logzio.apiURL]
+        ["LOGZIO_API_TOKEN": Self.logzioToken, "LOGZIO_API_URL": logzioServer.baseURL]
     }
 
     @discardableResult

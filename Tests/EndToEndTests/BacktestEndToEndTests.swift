@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct BacktestEndToEndTests {
@@ -35,15 +36,11 @@ import Testing
         return (scenario, now)
     }
 
-    func parse(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-    }
-
     @Test func jsonHasTheFieldsSpecLists() async throws {
         let (scenario, _) = try await scenarioWithHistory()
         let result = try await scenario.run(["backtest", "--json"])
         #expect(result.code == 0, "\(result.stderr)")
-        let object = try parse(result.stdout)
+        let object = try jsonObject(result.stdout)
         #expect(object["since"] as? Int == 30 * 86_400)
         #expect(object["interval"] as? Int == 300)
         let rules = try #require(object["rules"] as? [[String: Any]])
@@ -87,7 +84,7 @@ import Testing
         try "stale_after: 30m\n".write(toFile: old, atomically: true, encoding: .utf8)
         let json = try await scenario.run(["backtest", "--compare", old, "--json"])
         #expect(json.code == 0, "\(json.stderr)")
-        let object = try parse(json.stdout)
+        let object = try jsonObject(json.stdout)
         let current = try #require(object["current"] as? [String: Any])
         let compared = try #require(object["compared"] as? [String: Any])
         #expect((current["rules"] as? [[String: Any]])?.count == 2)
@@ -109,7 +106,7 @@ import Testing
         #expect(missing.stdout.contains("no events in the last 30d"))
         let missingJSON = try await scenario.run(["backtest", "--json"])
         #expect(missingJSON.code == 0)
-        #expect((try parse(missingJSON.stdout)["total"] as? [String: Any])?["alerts"] as? Int == 0)
+        #expect((try jsonObject(missingJSON.stdout)["total"] as? [String: Any])?["alerts"] as? Int == 0)
         #expect(!FileManager.default.fileExists(atPath: scenario.ledger))
         // Events, but none in the last day.
         try await scenario.record(host: "old", at: nowSeconds() - 3 * 86_400)
@@ -160,6 +157,6 @@ import Testing
         #expect(try manager.attributesOfItem(atPath: scenario.ledger)[.modificationDate] as? Date == modified)
         #expect(sidecars.map { manager.fileExists(atPath: $0) } == before)
         // Read as an immutable file or not, the figures are the same.
-        #expect((try parse(result.stdout)["total"] as? [String: Any])?["resolves"] as? Int == 3)
+        #expect((try jsonObject(result.stdout)["total"] as? [String: Any])?["resolves"] as? Int == 3)
     }
 }

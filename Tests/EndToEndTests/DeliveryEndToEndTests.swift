@@ -1,7 +1,7 @@
 import Alerts
 import AlertsStandIn
 import Foundation
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 @Suite struct DeliveryEndToEndTests {

@@ -1,6 +1,7 @@
 import Alerts
 import AlertsStandIn
 import Foundation
+import TestSupport
 import Testing
 
 /// What one run of the built binary did.
@@ -16,26 +17,35 @@ final class Scenario {
     static let appKey = "e2e-app-key"
 
     let directory: String
+    private let temporary: TemporaryDirectory
     let ledger: String
     let standIn: AlertsStandIn
+    /// Serves `standIn` over loopback, with the scenario's script of faults.
+    let standInServer: StandInLoopback
     var configPath: String
     /// Whether `record` also makes the alert known to the stand-in's BigPanda, as the relay would.
     var forwardsToBigPanda = true
 
-    init(config: String = "", apiKey: String? = nil, script: AlertsStandIn.Script? = nil) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("lr-e2e-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    init(config: String = "", apiKey: String? = nil, script: StandInLoopback.Script? = nil) throws {
+        temporary = try TemporaryDirectory(prefix: "lr-e2e")
+        directory = temporary.path
         ledger = directory + "/ledger.sqlite"
-        standIn = try AlertsStandIn(
-            token: Scenario.token, appKeys: [Scenario.appKey, "other-app"], apiKey: apiKey, script: script)
+        standIn = AlertsStandIn(token: Scenario.token, appKeys: [Scenario.appKey, "other-app"], apiKey: apiKey)
+        standInServer = try StandInLoopback(serving: standIn, script: script)
         configPath = directory + "/config.yaml"
         try writeConfig("bigpanda:\n  requests_per_second: 0\n  deadline: 20s\n" + config)
     }
 
     deinit {
-        standIn.stop()
-        try? FileManager.default.removeItem(atPath: directory)
+        standInServer.stop()
+        temporary.remove()
     }
+
+    /// The stand-in's Alerts API URL (`BIGPANDA_ALERTS_URL`).
+    var alertsURL: String { standInServer.baseURL + AlertsStandIn.alertsPath }
+
+    /// The stand-in's Incidents API root (`bigpanda.api_url`).
+    var apiURL: String { standInServer.baseURL }
 
     func writeConfig(_ text: String) throws {
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -45,7 +55,7 @@ final class Scenario {
     var environment: [String: String] {
         [
             "BIGPANDA_TOKEN": Scenario.token,
-            "BIGPANDA_ALERTS_URL": standIn.alertsURL,
+            "BIGPANDA_ALERTS_URL": alertsURL,
             "LOGZIO_RESOLVER_LEDGER": ledger,
             "LOGZIO_RESOLVER_CONFIG": configPath,
             "PATH": "/usr/bin:/bin",
@@ -175,13 +185,16 @@ enum Binary {
         writeAll(Array(stdin.utf8), to: input.write)
         close(input.write)
         // Read both pipes concurrently so a full pipe never blocks the child.
-        let errorData = LockedData()
-        let reader = Thread { errorData.set(readToEnd(errors.read)) }
+        let errorData = Recorder<Data?>(nil)
+        let reader = Thread {
+            let data = readToEnd(errors.read)
+            errorData.update { $0 = data }
+        }
         reader.start()
         let outputData = readToEnd(output.read)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        while !errorData.isSet { usleep(1000) }
+        while errorData.value == nil { usleep(1000) }
         close(output.read)
         close(errors.read)
         // As Process reports it: the exit status, or the signal's number for a child killed by one.
@@ -189,90 +202,11 @@ enum Binary {
         return RunResult(
             code: signal == 0 ? (status >> 8) & 0xff : signal,
             stdout: String(decoding: outputData, as: UTF8.self),
-            stderr: String(decoding: errorData.value, as: UTF8.self))
-    }
-}
-
-/// Reads a pipe to its end. Foundation's `readDataToEndOfFile` traps when a signal interrupts its
-/// `read` (EINTR), which a test process running many children at once can see; this retries instead.
-func readToEnd(_ handle: FileHandle) -> Data {
-    readToEnd(handle.fileDescriptor)
-}
-
-/// Reads a descriptor to its end, retrying after a signal (EINTR).
-func readToEnd(_ descriptor: Int32) -> Data {
-    var data = Data()
-    var buffer = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        if count < 0, errno == EINTR { continue }
-        if count <= 0 { break }
-        data.append(contentsOf: buffer[0..<count])
-    }
-    return data
-}
-
-/// Serializes `Process.run()`: Foundation's launch is not safe to run on several threads at once (a
-/// crash inside it was seen with many end-to-end tests starting children together). Only the launch is
-/// serialized; the children run and are waited for in parallel.
-enum ProcessLaunch {
-    static let lock = NSLock()
-
-    /// Starts `process`, one launch at a time.
-    static func run(_ process: Process) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        try process.run()
-    }
-}
-
-/// Writes all of `bytes` to a pipe, retrying after a signal (EINTR) where `FileHandle.write` traps.
-func writeAll(_ bytes: [UInt8], to handle: FileHandle) {
-    writeAll(bytes, to: handle.fileDescriptor)
-}
-
-/// Writes all of `bytes` to a descriptor, retrying after a signal (EINTR).
-func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
-    var offset = 0
-    while offset < bytes.count {
-        let count = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        if count < 0, errno == EINTR { continue }
-        if count <= 0 { return }
-        offset += count
-    }
-}
-
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    private var done = false
-
-    func set(_ value: Data) {
-        lock.lock()
-        data = value
-        done = true
-        lock.unlock()
-    }
-
-    var isSet: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return done
-    }
-
-    var value: Data {
-        lock.lock()
-        defer { lock.unlock() }
-        return data
+            stderr: String(decoding: errorData.value ?? Data(), as: UTF8.self))
     }
 }
 
 /// The wall clock in epoch seconds.
 func nowSeconds() -> Int64 {
     Int64(Date().timeIntervalSince1970)
-}
-
-/// Parses one JSON object printed on stdout.
-func jsonObject(_ text: String) throws -> [String: Any] {
-    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
 }

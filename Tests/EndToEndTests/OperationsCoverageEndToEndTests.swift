@@ -1,7 +1,7 @@
 import Alerts
 import AlertsStandIn
 import Foundation
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 /// Operations SPEC.md promises that no other test pins down: read-only `check`, commands that need no token,

@@ -1,7 +1,7 @@
 import Alerts
 import AlertsStandIn
 import Foundation
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 /// A strict reading of the Prometheus text format: every sample belongs to a family announced by

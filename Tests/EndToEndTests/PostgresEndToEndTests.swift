@@ -1,7 +1,7 @@
 import Alerts
 import AlertsStandIn
 import Foundation
-import PostgresSupport
+import TestSupport
 import Testing
 
 /// The binary's core commands on a PostgreSQL ledger: the same product as on SQLite.

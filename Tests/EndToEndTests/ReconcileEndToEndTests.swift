@@ -1,7 +1,7 @@
 import Alerts
 import AlertsStandIn
 import Foundation
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 /// A scenario whose stand-in also serves BigPanda's Incidents API, with reconcile configured.
@@ -9,7 +9,7 @@ struct ReconcileScenario {
     static let apiKey = "BPU-e2e-user-api-key-4d2e91"
     let scenario: Scenario
 
-    init(extraConfig: String = "", script: AlertsStandIn.Script? = nil) throws {
+    init(extraConfig: String = "", script: StandInLoopback.Script? = nil) throws {
         scenario = try Scenario(apiKey: Self.apiKey, script: script)
         // These tests seed BigPanda's side themselves, alert by alert.
         scenario.forwardsToBigPanda = false
@@ -30,7 +30,7 @@ struct ReconcileScenario {
     /// The environment, with the Incidents API and a fast verify loop for tests.
     var environment: [String: String?] {
         [
-            "BIGPANDA_API_KEY": Self.apiKey, "BIGPANDA_API_URL": scenario.standIn.apiURL,
+            "BIGPANDA_API_KEY": Self.apiKey, "BIGPANDA_API_URL": scenario.apiURL,
             "LOGZIO_RESOLVER_TEST_VERIFY_INTERVAL": "0.5",
         ]
     }

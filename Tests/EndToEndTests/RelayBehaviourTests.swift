@@ -2,8 +2,8 @@ import Alerts
 import AlertsStandIn
 import Curl
 import Foundation
-import LoopbackHTTP
 import Synchronization
+import TestSupport
 import Testing
 
 /// The relay's promises that need a misbehaving BigPanda or ledger: `/metrics` behind the token,

@@ -2,7 +2,7 @@ import Alerts
 import AlertsStandIn
 import Foundation
 import Ledger
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 @Suite struct RelayEndToEndTests {
@@ -96,7 +96,7 @@ import Testing
         // BigPanda is back; a new relay on the same ledger drains the outbox.
         let healthy = try Scenario()
         let second = try await RelayProcess.start(
-            scenario: scenario, environment: ["BIGPANDA_ALERTS_URL": healthy.standIn.alertsURL])
+            scenario: scenario, environment: ["BIGPANDA_ALERTS_URL": healthy.alertsURL])
         #expect(try await eventually(20) { healthy.standIn.received.count == 20 })
         #expect(Set(healthy.standIn.received.compactMap { $0.alert["host"]?.stringValue }).count == 20)
         #expect(try await scenario.list().count == 20)

@@ -2,9 +2,8 @@ import Alerts
 import AlertsStandIn
 import Curl
 import Foundation
-import LoopbackHTTP
+import TestSupport
 import Postgres
-import PostgresSupport
 import Testing
 
 /// Several relays on one PostgreSQL ledger, through the binary: a relay killed under load loses nothing

@@ -1,5 +1,5 @@
 import Foundation
-import LoopbackHTTP
+import TestSupport
 import Synchronization
 
 /// The forwards the BigPanda stand-in is handling: which events each request carries, and when it

@@ -1,8 +1,7 @@
 import Alerts
 import AlertsStandIn
 import Foundation
-import FuzzSupport
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 /// Crash safety of the built binary: sweeps and relays killed with SIGKILL at random moments, and sweeps

@@ -2,7 +2,7 @@ import Alerts
 import AlertsStandIn
 import Foundation
 import Ledger
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 /// Fencing, deterministically: the BigPanda stand-in records a new event for an alert in the ledger (in this
@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func anEventRecordedWhileTheOkIsInFlightLeavesTheAlertOpen() async throws {
-        let ledgerPath = Guarded<String?>(nil)
+        let ledgerPath = Recorder<String?>(nil)
         let errors = Collected<String>()
         let scenario = try Scenario(script: { _, request in
             // The ok for web-2 is on the wire: the alert fires again before BigPanda answers 201.
@@ -72,7 +72,7 @@ import Testing
 
     @Test func anEventRecordedBeforeItsBatchIsBuiltDropsItFromTheBatch() async throws {
         // One alert per batch; the first batch goes alone, so web-3's batch is built after web-1's answer.
-        let ledgerPath = Guarded<String?>(nil)
+        let ledgerPath = Recorder<String?>(nil)
         let errors = Collected<String>()
         let scenario = try Scenario(script: { _, request in
             if Self.hosts(in: request) == ["web-1"], let path = ledgerPath.withLock({ $0 }) {
@@ -94,21 +94,5 @@ import Testing
         #expect(try await scenario.hosts("open") == ["web-3"])
         let report = try jsonObject(result.stdout)
         #expect(report["resolved"] as? Int == 2)
-    }
-}
-
-/// A value behind a lock, for the stand-in's handler threads.
-final class Guarded<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) {
-        self.value = value
-    }
-
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
     }
 }

@@ -1,6 +1,6 @@
 import Alerts
 import Foundation
-import FuzzSupport
+import TestSupport
 import Testing
 
 /// Fuzzes `import`'s JSON Lines reader through the built binary: generated files of good, mutated,

@@ -1,7 +1,7 @@
 import Alerts
 import AlertsStandIn
 import Foundation
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 /// Network faults between the built binary and a BigPanda stand-in: throttling, server errors, resets,

@@ -2,7 +2,7 @@ import Alerts
 import AlertsStandIn
 import Curl
 import Foundation
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 /// Tokens never appear in output, logs, errors or the ledger, whatever BigPanda or the network does; the
@@ -47,7 +47,7 @@ import Testing
         try await scenario.importOpenAlerts(count: 3, prefix: "s")
         var environment: [String: String?] = ["BIGPANDA_TOKEN": token]
         if mode == .plainHTTPForTLS {
-            environment["BIGPANDA_ALERTS_URL"] = scenario.standIn.alertsURL.replacingOccurrences(
+            environment["BIGPANDA_ALERTS_URL"] = scenario.alertsURL.replacingOccurrences(
                 of: "http://", with: "https://")
         }
         var texts: [String] = []

@@ -1,6 +1,6 @@
 import AlertsStandIn
 import Foundation
-import FuzzSupport
+import TestSupport
 import Testing
 
 /// A small, fast, seedable PRNG (SplitMix64), so a failing random run can be replayed from its seed.

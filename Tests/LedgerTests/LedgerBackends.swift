@@ -2,7 +2,7 @@ import Alerts
 import Ledger
 import Postgres
 import PostgresLedger
-import PostgresSupport
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -42,7 +42,7 @@ struct EmptyReaderFactory: Sendable, CustomTestStringConvertible {
 /// The backends under contract. A new backend adds itself here and runs every contract test.
 enum LedgerBackends {
     static let sqlite = LedgerBackendFactory(name: "SQLite") { body in
-        let temp = TemporaryLedger()
+        let temp = try TemporaryLedger()
         try withExtendedLifetime(temp) {
             try body(
                 FreshLedger(
@@ -76,7 +76,7 @@ enum LedgerBackends {
         } + [
             EmptyReaderFactory(name: "EmptyLedger") { body in try body(EmptyLedger(location: "/nonexistent")) },
             EmptyReaderFactory(name: "SQLite, missing file") { body in
-                let temp = TemporaryLedger()
+                let temp = try TemporaryLedger()
                 try withExtendedLifetime(temp) { try body(try SQLiteLedger.open(path: temp.path, mode: .readOnly)) }
             },
             EmptyReaderFactory(name: "PostgreSQL, no schema") { body in
@@ -88,18 +88,16 @@ enum LedgerBackends {
 
 /// A ledger file in a fresh temporary directory, removed afterwards.
 final class TemporaryLedger {
-    let directory: String
+    let directory: TemporaryDirectory
     let path: String
 
-    init() {
-        var template = Array("/tmp/ledger-test.XXXXXX".utf8CString)
-        directory = mkdtemp(&template).map { String(cString: $0) } ?? "/tmp"
-        path = directory + "/ledger.sqlite"
+    init() throws {
+        directory = try TemporaryDirectory(prefix: "ledger-test")
+        path = directory.file("ledger.sqlite")
     }
 
     deinit {
-        for suffix in ["", "-wal", "-shm", ".lock"] { unlink(path + suffix) }
-        rmdir(directory)
+        directory.remove()
     }
 }
 

@@ -2,8 +2,8 @@ import Dispatch
 import Ledger
 import Postgres
 import PostgresLedger
-import PostgresSupport
 import Synchronization
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

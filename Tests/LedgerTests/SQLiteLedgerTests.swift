@@ -10,7 +10,7 @@ import Testing
 /// What only the SQLite ledger promises: its file, its modes and its migrations.
 @Suite struct SQLiteLedgerTests {
     @Test func createsTheFileWithMode0600InWALMode() throws {
-        let temp = TemporaryLedger()
+        let temp = try TemporaryLedger()
         let ledger = try SQLiteLedger(path: temp.path)
         try ledger.record([try event("critical", at: 100)], recordedAt: 100)
         var info = stat()
@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func readOnlyOfAMissingFileIsEmptyAndCreatesNothing() throws {
-        let temp = TemporaryLedger()
+        let temp = try TemporaryLedger()
         for mode in [SQLiteLedger.Mode.readOnly, .readOnlyImmutable] {
             let ledger = try SQLiteLedger.open(path: temp.path, mode: mode)
             #expect(ledger is EmptyLedger)
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func aLedgerAtTheThirdMigrationUpgradesInPlace() throws {
-        let file = TemporaryLedger()
+        let file = try TemporaryLedger()
         // A ledger as the previous release left it: three migrations, one alert resolved by our ok and
         // one resolved by a recorded ok event.
         do {

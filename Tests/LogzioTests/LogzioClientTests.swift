@@ -4,7 +4,7 @@ import Curl
 import Logging
 import Logzio
 import LogzioStandIn
-import LoopbackHTTP
+import TestSupport
 import Testing
 
 /// The Logz.io client against the stand-in: success, refused tokens, retries within the budget, faults.
@@ -16,17 +16,19 @@ import Testing
     /// A stand-in and a client with a fast backoff and a short, injectable retry budget.
     struct Fixture {
         let standIn: LogzioStandIn
+        let server: StandInLoopback
         let curl: CurlClient
         let client: LogzioClient
 
         init(
             token: String = LogzioClientTests.token, retryBudget: Double = 5, timeout: Double = 2,
-            definitions: [JSONObject] = StandInDefinition.sampleAccount(), script: LogzioStandIn.Script? = nil
+            definitions: [JSONObject] = StandInDefinition.sampleAccount(), script: StandInLoopback.Script? = nil
         ) throws {
-            standIn = try LogzioStandIn(token: LogzioClientTests.token, definitions: definitions, script: script)
+            standIn = LogzioStandIn(token: LogzioClientTests.token, definitions: definitions)
+            server = try StandInLoopback(serving: standIn, script: script)
             curl = try CurlClient(options: CurlClientOptions(userAgent: "logzio-resolver-tests"))
             let options = LogzioClientOptions(
-                apiURL: standIn.apiURL + "/", token: Secret(token), timeout: timeout, retryBudget: retryBudget,
+                apiURL: server.baseURL + "/", token: Secret(token), timeout: timeout, retryBudget: retryBudget,
                 backoffBase: 0.02, backoffCap: 0.1)
             client = LogzioClient(
                 options: options, curl: curl, logger: Logger(label: "logzio-test") { _ in SwiftLogNoOpLogHandler() })
@@ -34,7 +36,7 @@ import Testing
 
         func stop() {
             curl.shutdown()
-            standIn.stop()
+            server.stop()
         }
 
         /// Fetches, returning the error instead of throwing it.
@@ -198,7 +200,7 @@ import Testing
 
     @Test func anUnreachableHostIsANetworkError() async throws {
         let fixture = try Fixture(retryBudget: 0.3)
-        fixture.standIn.stop()
+        fixture.server.stop()
         defer { fixture.stop() }
         let error = try #require(Self.failure(await fixture.fetch()))
         guard case .network = error else {

@@ -2,6 +2,7 @@ import Alerts
 import Curl
 import Logzio
 import LogzioStandIn
+import TestSupport
 import Testing
 
 /// The stand-in refuses what Logz.io would, and its sample account gives every outcome of auto.
@@ -17,14 +18,15 @@ import Testing
         ("GET", "/v1/alerts", token, 404),
     ])
     func checksRequests(method: String, path: String, token: String, status: Int) async throws {
-        let standIn = try LogzioStandIn(token: Self.token, definitions: StandInDefinition.sampleAccount())
+        let standIn = LogzioStandIn(token: Self.token, definitions: StandInDefinition.sampleAccount())
+        let server = try StandInLoopback(serving: standIn)
         let curl = try CurlClient(options: CurlClientOptions(userAgent: "stand-in-test"))
         defer {
             curl.shutdown()
-            standIn.stop()
+            server.stop()
         }
         let headers = token.isEmpty ? [] : [HTTPHeader("X-API-TOKEN", token)]
-        let response = try await curl.send(HTTPRequest(method: method, url: standIn.apiURL + path, headers: headers))
+        let response = try await curl.send(HTTPRequest(method: method, url: server.baseURL + path, headers: headers))
         #expect(response.status == status)
         #expect(standIn.rejections.count == (status == 200 ? 0 : 1))
         if status == 200 {

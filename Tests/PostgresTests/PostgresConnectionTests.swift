@@ -1,6 +1,6 @@
 import Foundation
 import Postgres
-import PostgresSupport
+import TestSupport
 import Testing
 
 @Suite struct PostgresConnectionStringTests {

@@ -4,7 +4,7 @@ import Ledger
 import Logging
 import Postgres
 import PostgresLedger
-import PostgresSupport
+import TestSupport
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import Alerts
 import Ledger
+import TestSupport
 import Testing
 
 @testable import Relay
@@ -97,13 +98,9 @@ import Testing
 
 @Suite struct LedgerWorkerTests {
     @Test func concurrentRecordsAreAllCommittedWithTheirOutboxRows() async throws {
-        var template = Array("/tmp/worker-test.XXXXXX".utf8CString)
-        let directory = String(cString: try #require(mkdtemp(&template)))
-        let path = directory + "/ledger.sqlite"
-        defer {
-            for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
-            rmdir(directory)
-        }
+        let directory = try TemporaryDirectory(prefix: "worker-test")
+        defer { directory.remove() }
+        let path = directory.file("ledger.sqlite")
         let worker = LedgerWorker(ledger: try SQLiteLedger(path: path), clock: { 1_795_773_600 })
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<200 {

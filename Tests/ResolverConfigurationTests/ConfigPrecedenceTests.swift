@@ -2,6 +2,7 @@ import BigPanda
 import Foundation
 import ResolverConfiguration
 import Staleness
+import TestSupport
 import Testing
 
 /// Environment over file over default, for every key SPEC.md's configuration table gives an environment
@@ -47,19 +48,16 @@ import Testing
 
     /// A temporary directory holding one config file.
     final class ConfigFile {
-        let directory: String
+        let directory: TemporaryDirectory
         let path: String
 
         init(_ yaml: String) throws {
-            directory =
-                FileManager.default.temporaryDirectory.appendingPathComponent("lr-cfg-\(UUID().uuidString)")
-                .path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            path = directory + "/config.yaml"
+            directory = try TemporaryDirectory(prefix: "lr-cfg")
+            path = directory.file("config.yaml")
             try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         }
 
-        deinit { try? FileManager.default.removeItem(atPath: directory) }
+        deinit { directory.remove() }
     }
 
     @Test(arguments: layered, Layers.allCases)
@@ -107,8 +105,8 @@ import Testing
     /// `BIGPANDA_TOKEN` over `BIGPANDA_TOKEN_FILE` over `bigpanda.token_file` over none.
     @Test func bigPandaTokenPrecedence() throws {
         let directory = try ConfigFile("")
-        let fileToken = directory.directory + "/file-token"
-        let environmentFileToken = directory.directory + "/env-token"
+        let fileToken = directory.directory.file("file-token")
+        let environmentFileToken = directory.directory.file("env-token")
         try "from-config-file\n".write(toFile: fileToken, atomically: true, encoding: .utf8)
         try "from-env-file\n".write(toFile: environmentFileToken, atomically: true, encoding: .utf8)
         for file in [fileToken, environmentFileToken] { chmod(file, 0o600) }
@@ -130,7 +128,7 @@ import Testing
     /// `LOGZIO_RESOLVER_RELAY_TOKEN` over `relay.token_file` over none.
     @Test func relayTokenPrecedence() throws {
         let directory = try ConfigFile("")
-        let fileToken = directory.directory + "/relay-token"
+        let fileToken = directory.directory.file("relay-token")
         try "relay-from-file\n".write(toFile: fileToken, atomically: true, encoding: .utf8)
         chmod(fileToken, 0o600)
         let yaml = try ConfigFile("relay:\n  token_file: \(fileToken)\n")

@@ -1,7 +1,7 @@
 import Foundation
-import FuzzSupport
 import ResolverConfiguration
 import Staleness
+import TestSupport
 import Testing
 
 /// Property-based and mutation fuzzing of `ConfigLoader.apply(yaml:file:to:)`.

@@ -2,6 +2,7 @@ import BigPanda
 import Foundation
 import ResolverConfiguration
 import Staleness
+import TestSupport
 import Testing
 
 @Suite struct IncidentsConfigTests {
@@ -17,10 +18,9 @@ import Testing
     }
 
     @Test func theEnvironmentOverridesTheFileWhichOverridesTheDefaults() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lr-cfg-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("config.yaml").path
+        let directory = try TemporaryDirectory(prefix: "lr-cfg")
+        defer { directory.remove() }
+        let file = directory.file("config.yaml")
         try """
         bigpanda:
           api_url: https://eu-api.bigpanda.io

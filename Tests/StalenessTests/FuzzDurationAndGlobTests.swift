@@ -1,6 +1,6 @@
 import Alerts
-import FuzzSupport
 import Staleness
+import TestSupport
 import Testing
 
 /// Property-based and differential fuzzing of `DurationText` and `GlobPattern`.

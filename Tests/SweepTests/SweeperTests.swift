@@ -5,6 +5,7 @@ import Ledger
 import Logging
 import Staleness
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Sweep
@@ -69,16 +70,17 @@ final class FakeSender: AlertsSender {
 final class SweepFixture {
     static let now: Int64 = 1_800_000_000
     let directory: String
+    private let temporary: TemporaryDirectory
     let ledger: SQLiteLedger
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweeper-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory(prefix: "sweeper")
+        directory = temporary.path
         ledger = try SQLiteLedger(path: directory + "/ledger.sqlite")
     }
 
     deinit {
-        try? FileManager.default.removeItem(atPath: directory)
+        temporary.remove()
     }
 
     func record(host: String, appKey: String = "k1", ago: Int64) throws {

@@ -12,7 +12,7 @@ import Threading
 /// A small HTTP/1.1 server on 127.0.0.1 that answers each request with what its handler returns.
 ///
 /// It serves each connection on a thread of its own, keeps connections alive, and reads
-/// Content-Length bodies (not chunked ones). It stands in for BigPanda in tests and demos.
+/// Content-Length bodies (not chunked ones). The tests serve the stand-ins over it, to script wire faults.
 public final class LoopbackServer: Sendable {
     /// The port the server listens on.
     public let port: Int

@@ -1,31 +1,9 @@
 public import Foundation
 import Testing
 
-// Shared by every test target that fuzzes (the FuzzSupport target).
-
-/// SplitMix64: a tiny, fast, seedable PRNG, so every fuzz run is deterministic and replayable.
-public struct FuzzRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    public mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-    public mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &self) < probability }
-    public mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
-}
-
 /// Iteration counts, seeds, seed corpora and byte-level mutations shared by the fuzz tests.
 public enum Fuzz {
+    /// The test process's environment.
     public static let environment = ProcessInfo.processInfo.environment
 
     /// `FUZZ_ITERATIONS` when set, else `ci` (sized so each fuzz test takes a second or two).
