@@ -198,12 +198,6 @@ public final class AlertsClient: Sendable {
         RetryPolicy(baseSeconds: options.backoffBase, capSeconds: options.backoffCap, limit: limit)
     }
 
-    /// Full jitter: a random wait up to an exponentially growing ceiling, but never less than `Retry-After`.
-    public func backoff(attempt: Int, retryAfter: Double?) -> Double {
-        RetryPolicy.seconds(
-            retryPolicy(limit: .forever).delay(attempt: attempt, retryAfter: retryAfter.map { .seconds($0) }))
-    }
-
     private func redact(_ text: String) -> String {
         options.token.redact(text)
     }
