@@ -37,13 +37,17 @@ public struct RawJSONObject: Sendable {
 
     /// Whether a value's raw text is an object, or an array that holds an object or an array.
     public func isNested(_ range: Range<Int>) -> Bool {
-        guard let first = range.first.map({ bytes[$0] }) else { return false }
+        Self.isNested(bytes[range])
+    }
+
+    /// Whether a value's JSON text is an object, or an array that holds an object or an array.
+    public static func isNested(_ text: ArraySlice<UInt8>) -> Bool {
+        guard let first = text.first else { return false }
         if first == UInt8(ascii: "{") { return true }
         guard first == UInt8(ascii: "[") else { return false }
         var inString = false
         var escaped = false
-        for index in range.dropFirst() {
-            let byte = bytes[index]
+        for byte in text.dropFirst() {
             if inString {
                 if escaped {
                     escaped = false

@@ -82,19 +82,19 @@ public final class AlertsClient: Sendable {
 
     /// Makes one request for a prepared JSON body, after waiting for its pacing slot. Never retries.
     public func attempt(body: [UInt8]) async -> Attempt {
-        await attempt(body: body, notAfter: nil) ?? .cancelled
+        await attempt(body: body, within: nil) ?? .cancelled
     }
 
-    /// One request, or nil when `deadline` has passed before it could start: then nothing is sent.
-    private func attempt(body: [UInt8], notAfter deadline: ContinuousClock.Instant?) async -> Attempt? {
+    /// One request, or nil when `policy`'s limit has passed before it could start: then nothing is sent.
+    private func attempt(body: [UInt8], within policy: RetryPolicy?) async -> Attempt? {
         // Checked before the pacing wait too, so batches left at the deadline do not queue for slots.
-        if let deadline, ContinuousClock.now >= deadline { return nil }
+        if let policy, !policy.allowsAttempt(at: .now) { return nil }
         do {
             try await pacer.waitForSlot()
         } catch {
             return .cancelled
         }
-        if let deadline, ContinuousClock.now >= deadline { return nil }
+        if let policy, !policy.allowsAttempt(at: .now) { return nil }
         let request = HTTPRequest(
             method: "POST",
             url: options.alertsURL,
@@ -122,7 +122,7 @@ public final class AlertsClient: Sendable {
     /// never sent then fails with 0 attempts, so a run against a BigPanda that never answers lasts at
     /// most the deadline plus one timeout, however many batches it has.
     public func send(body: [UInt8]) async -> DeliveryResult {
-        let deadline = currentDeadline()
+        let policy = retryPolicy(limit: .deadline(currentDeadline()))
         var attempts = 0
         var lastStatus: Int?
         var lastMessage: String?
@@ -131,7 +131,7 @@ public final class AlertsClient: Sendable {
                 return DeliveryResult(outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: reason)
             }
             let retryAfter: Double?
-            guard let answer = await attempt(body: body, notAfter: deadline) else {
+            guard let answer = await attempt(body: body, within: policy) else {
                 return DeliveryResult(
                     outcome: .failed, httpStatus: lastStatus, attempts: attempts,
                     message: attempts == 0
@@ -171,8 +171,7 @@ public final class AlertsClient: Sendable {
                 retryAfter = nil
                 lastMessage = message
             }
-            let delay = backoff(attempt: attempts, retryAfter: retryAfter)
-            guard ContinuousClock.now + .seconds(delay) < deadline else {
+            guard let delay = policy.nextDelay(attempt: attempts, retryAfter: retryAfter.map { .seconds($0) }) else {
                 return DeliveryResult(
                     outcome: .failed, httpStatus: lastStatus, attempts: attempts,
                     message:
@@ -183,10 +182,10 @@ public final class AlertsClient: Sendable {
                 "retrying a request",
                 metadata: [
                     "http.status": "\(lastStatus.map(String.init) ?? "none")", "retry.attempt": "\(attempts)",
-                    "retry.delay_seconds": "\(delay)", "error": "\(lastMessage ?? "")",
+                    "retry.delay_seconds": "\(RetryPolicy.seconds(delay))", "error": "\(lastMessage ?? "")",
                 ])
             do {
-                try await Task.sleep(for: .seconds(delay))
+                try await Task.sleep(for: delay)
             } catch {
                 return DeliveryResult(
                     outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: lastMessage)
@@ -194,11 +193,9 @@ public final class AlertsClient: Sendable {
         }
     }
 
-    /// Full jitter: a random wait up to an exponentially growing ceiling, but never less than `Retry-After`.
-    public func backoff(attempt: Int, retryAfter: Double?) -> Double {
-        let ceiling = min(options.backoffCap, options.backoffBase * Double(1 << min(max(attempt, 1) - 1, 20)))
-        let jitter = Double.random(in: 0...ceiling)
-        return max(jitter, retryAfter ?? 0)
+    /// This client's backoff (its options' base and cap) under `limit`: a run's deadline, or `forever`.
+    public func retryPolicy(limit: RetryPolicy.Limit) -> RetryPolicy {
+        RetryPolicy(baseSeconds: options.backoffBase, capSeconds: options.backoffCap, limit: limit)
     }
 
     private func redact(_ text: String) -> String {

@@ -29,7 +29,7 @@ public final class IncidentsClient: Sendable {
     ///
     /// The search is truncated when the pages run out before `total` incidents were read.
     public func search(query: String?) async throws(IncidentsError) -> IncidentSearch {
-        let deadline = ContinuousClock.now + .seconds(options.deadline)
+        let policy = retryPolicy()
         var alerts: [IncidentAlert] = []
         var seenAlerts: Set<String> = []
         var seenIncidents: Set<String> = []
@@ -43,7 +43,7 @@ public final class IncidentsClient: Sendable {
             ]
             let url =
                 base + "/incidents?" + parameters.map { "\($0)=\(Self.percentEncoded($1))" }.joined(separator: "&")
-            let body = try await request(method: "GET", url: url, body: [], paced: pacer, deadline: deadline).body
+            let body = try await request(method: "GET", url: url, body: [], paced: pacer, policy: policy).body
             guard let object = try? JSONParser.parse(body).objectValue, case .array(let items)? = object["items"] else {
                 throw .failed(status: 200, message: "the search answer has no items array")
             }
@@ -78,7 +78,7 @@ public final class IncidentsClient: Sendable {
     /// BigPanda applies it asynchronously and ignores unknown ids: only a later search proves it.
     public func resolve(ids: [String], comments: String) async throws(IncidentsError) -> (status: Int, attempts: Int) {
         var status = 200
-        let deadline = ContinuousClock.now + .seconds(options.deadline)
+        let policy = retryPolicy()
         let before = requestCount
         var start = 0
         while start < ids.count {
@@ -88,11 +88,18 @@ public final class IncidentsClient: Sendable {
             ]).serialized()
             status = try await request(
                 method: "POST", url: base + "/batch-resolve/alerts", body: Array(body.utf8), paced: resolvePacer,
-                deadline: deadline
+                policy: policy
             ).status
             start += chunk.count
         }
         return (status, requestCount - before)
+    }
+
+    /// The backoff of one search or one resolution: its deadline counts from now.
+    private func retryPolicy() -> RetryPolicy {
+        RetryPolicy(
+            baseSeconds: options.backoffBase, capSeconds: options.backoffCap,
+            limit: .deadline(.now + .seconds(options.deadline)))
     }
 
     private var base: String {
@@ -104,7 +111,7 @@ public final class IncidentsClient: Sendable {
     /// One call with retries: 429, 5xx, 408 and transient network errors back off with full jitter
     /// (honouring `Retry-After`) until the deadline; 401, 403 and 404 are refusals; other 4xx fail.
     private func request(
-        method: String, url: String, body: [UInt8], paced: Pacer, deadline: ContinuousClock.Instant
+        method: String, url: String, body: [UInt8], paced: Pacer, policy: RetryPolicy
     ) async throws(IncidentsError) -> (status: Int, body: [UInt8]) {
         var attempts = 0
         while true {
@@ -149,9 +156,7 @@ public final class IncidentsClient: Sendable {
             } catch {
                 throw .failed(status: nil, message: options.apiKey.redact("\(error)"))
             }
-            let ceiling = min(options.backoffCap, options.backoffBase * Double(1 << min(attempts - 1, 20)))
-            let delay = max(Double.random(in: 0...ceiling), retryAfter ?? 0)
-            guard ContinuousClock.now + .seconds(delay) < deadline else {
+            guard let delay = policy.nextDelay(attempt: attempts, retryAfter: retryAfter.map { .seconds($0) }) else {
                 throw .failed(
                     status: status,
                     message:
@@ -162,10 +167,10 @@ public final class IncidentsClient: Sendable {
                 "retrying an Incidents API request",
                 metadata: [
                     "http.status": "\(status.map(String.init) ?? "none")", "retry.attempt": "\(attempts)",
-                    "retry.delay_seconds": "\(delay)", "error": "\(problem)",
+                    "retry.delay_seconds": "\(RetryPolicy.seconds(delay))", "error": "\(problem)",
                 ])
             do {
-                try await Task.sleep(for: .seconds(delay))
+                try await Task.sleep(for: delay)
             } catch {
                 throw .failed(status: status, message: "cancelled")
             }

@@ -7,33 +7,47 @@ public enum WireFormat {
         "app_key", "primary_property", "secondary_property", "incident_identifier",
     ]
 
-    /// The payload with every object, and every array holding objects or arrays, replaced by its JSON text.
-    /// Identity fields (and the primary and secondary property values) are left as they are.
-    public static func flattened(_ payload: JSONObject) -> JSONObject {
-        var keep = identityFields
-        if case .string(let name)? = payload["primary_property"] { keep.insert(name) }
-        if case .string(let name)? = payload["secondary_property"] { keep.insert(name) }
-        var out = JSONObject()
-        for (key, value) in payload {
-            if keep.contains(key) {
-                out[key] = value
-                continue
-            }
-            switch value {
-            case .object:
-                out[key] = .string(value.serialized())
-            case .array(let items)
-            where items.contains(where: { item in
-                if case .object = item { return true }
-                if case .array = item { return true }
-                return false
-            }):
-                out[key] = .string(value.serialized())
-            default:
-                out[key] = value
-            }
+    /// The members sent exactly as received: the identity fields, and the fields that the
+    /// `primary_property` and `secondary_property` values name.
+    public static func keptAsReceived(primaryProperty: String?, secondaryProperty: String?) -> Set<String> {
+        var kept = identityFields
+        if let primaryProperty { kept.insert(primaryProperty) }
+        if let secondaryProperty { kept.insert(secondaryProperty) }
+        return kept
+    }
+
+    /// Appends one member's value, given as its JSON text, as BigPanda takes it: an object, or an array
+    /// holding an object or an array, becomes a string of that text unless the member is `kept`; any
+    /// other value goes as it is.
+    ///
+    /// This is the one flattener: the relay's forwards (`flattenedText`) and the sweep's `ok` events both
+    /// write their members through it, so the same fields go out as the same bytes.
+    public static func writeFlattenedValue(_ text: ArraySlice<UInt8>, kept: Bool, to out: inout [UInt8]) {
+        if !kept, RawJSONObject.isNested(text) {
+            JSONValue.writeString(String(decoding: text, as: UTF8.self), to: &out)
+        } else {
+            out.append(contentsOf: text)
         }
-        return out
+    }
+
+    /// The payload as compact JSON text with every nested value flattened by `writeFlattenedValue`;
+    /// identity fields (and the primary and secondary property values) are left as they are.
+    public static func flattenedText(_ payload: JSONObject) -> String {
+        let kept = keptAsReceived(
+            primaryProperty: payload["primary_property"]?.stringValue,
+            secondaryProperty: payload["secondary_property"]?.stringValue)
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        var value: [UInt8] = []
+        for (key, member) in payload {
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
+            JSONValue.writeString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            value.removeAll(keepingCapacity: true)
+            member.write(to: &value)
+            writeFlattenedValue(value[...], kept: kept.contains(key), to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The request body for a batch: `{"app_key": ..., "alerts": [...]}`.

@@ -26,12 +26,13 @@ public final class LogzioClient: Sendable {
     /// - Throws: `LogzioError`: `.unauthorized` for 401 and 403, and otherwise an error naming the
     ///   HTTP status and Logz.io's error text, or the network error. No error holds the token.
     public func fetchDefinitions() async throws(LogzioError) -> DefinitionList {
-        let started = ContinuousClock.now
-        let budget = Duration.seconds(options.retryBudget)
+        let deadline = ContinuousClock.now + .seconds(options.retryBudget)
+        let policy = RetryPolicy(
+            baseSeconds: options.backoffBase, capSeconds: options.backoffCap, limit: .deadline(deadline))
         var attempts = 0
         var previous: LogzioError?
         while true {
-            let remaining = Self.seconds(budget - (ContinuousClock.now - started))
+            let remaining = RetryPolicy.seconds(deadline - ContinuousClock.now)
             let retryAfter: Double?
             var failure: LogzioError
             attempts += 1
@@ -48,17 +49,17 @@ public final class LogzioClient: Sendable {
             // answered before it.
             if cut, failure.httpStatus == nil, let previous { failure = previous }
             previous = failure
-            let delay = backoff(attempt: attempts, retryAfter: retryAfter)
-            let elapsed = ContinuousClock.now - started
-            guard elapsed + .seconds(delay) < budget else { throw Self.counted(failure, attempts: attempts) }
+            guard let delay = policy.nextDelay(attempt: attempts, retryAfter: retryAfter.map { .seconds($0) }) else {
+                throw Self.counted(failure, attempts: attempts)
+            }
             logger.info(
                 "retrying the Logz.io alert definitions request",
                 metadata: [
                     "http.status": "\(failure.httpStatus.map(String.init) ?? "none")", "retry.attempt": "\(attempts)",
-                    "retry.delay_seconds": "\(delay)", "error": "\(failure)",
+                    "retry.delay_seconds": "\(RetryPolicy.seconds(delay))", "error": "\(failure)",
                 ])
             do {
-                try await Task.sleep(for: .seconds(delay))
+                try await Task.sleep(for: delay)
             } catch {
                 throw .cancelled
             }
@@ -107,12 +108,6 @@ public final class LogzioClient: Sendable {
         }
     }
 
-    /// Full jitter: a random wait up to an exponentially growing ceiling, but never less than `Retry-After`.
-    func backoff(attempt: Int, retryAfter: Double?) -> Double {
-        let ceiling = min(options.backoffCap, options.backoffBase * Double(1 << min(max(attempt, 1) - 1, 20)))
-        return max(Double.random(in: 0...max(ceiling, 0)), retryAfter ?? 0)
-    }
-
     private func errorText(_ response: HTTPResponse) -> String {
         redact(WireFormat.errorText(from: response.body))
     }
@@ -127,10 +122,5 @@ public final class LogzioClient: Sendable {
         case .network(let message, _): .network(message: message, attempts: attempts)
         default: error
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

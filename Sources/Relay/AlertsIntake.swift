@@ -70,7 +70,7 @@ public enum AlertsIntake {
             if forward {
                 var payload = alert.payload
                 if payload["timestamp"] == nil { payload["timestamp"] = .integer(receivedAt) }
-                forwardText = WireFormat.flattened(payload).serialized()
+                forwardText = WireFormat.flattenedText(payload)
             }
             events.append(IncomingEvent(alert: alert, receivedAt: receivedAt, forward: forwardText))
         }

@@ -125,7 +125,9 @@ public struct Forwarder: Service {
 
     private func fail(_ message: String, failures: Int, retryAfter: Double?) -> Step {
         state.setForwardError(message)
-        let delay = client.backoff(attempt: failures + 1, retryAfter: retryAfter)
+        let wait = client.retryPolicy(limit: .forever)
+            .delay(attempt: failures + 1, retryAfter: retryAfter.map { .seconds($0) })
+        let delay = RetryPolicy.seconds(wait)
         logger.warning(
             "forwarding failed; retrying", metadata: ["error": "\(message)", "retry.delay_seconds": "\(delay)"])
         return .retryLater(delay: delay)

@@ -15,8 +15,9 @@ public enum OKEvent {
     }
 
     /// The wire payload as JSON text: the last payload with status `ok`, a later timestamp, the reason and
-    /// provenance tags, and nested values sent as their JSON text. Members are copied through as stored,
-    /// so identity fields go back exactly as received; new fields are appended in a fixed order.
+    /// provenance tags, and nested values flattened by `WireFormat.writeFlattenedValue`. Members are copied
+    /// through as stored, so identity fields go back exactly as received; new fields are appended in a
+    /// fixed order.
     public static func build(payload: RawJSONObject, timestamp: Int64, reason: String, lastReceived: Int64) -> [UInt8] {
         var description = "resolved by logzio-resolver: \(reason)"
         if description.count > maxDescription {
@@ -30,10 +31,9 @@ public enum OKEvent {
             ("resolve_reason", .string(String(reason.prefix(maxTag)))),
             ("last_received", .string(EpochTime.iso8601(lastReceived))),
         ]
-        var keep = WireFormat.identityFields
-        for key in ["primary_property", "secondary_property"] {
-            if case .string(let name)? = try? payload.value(key) { keep.insert(name) }
-        }
+        let kept = WireFormat.keptAsReceived(
+            primaryProperty: (try? payload.value("primary_property"))?.stringValue,
+            secondaryProperty: (try? payload.value("secondary_property"))?.stringValue)
         var out: [UInt8] = []
         out.reserveCapacity(payload.bytes.count + 512)
         out.append(UInt8(ascii: "{"))
@@ -44,16 +44,12 @@ public enum OKEvent {
             out.append(UInt8(ascii: ":"))
         }
         for (key, range) in payload.members {
+            member(key)
             if let replacement = replaced.first(where: { $0.key == key }) {
-                member(key)
                 replacement.value.write(to: &out)
                 written.insert(key)
-            } else if !keep.contains(key), payload.isNested(range) {
-                member(key)
-                JSONValue.writeString(String(decoding: payload.raw(range), as: UTF8.self), to: &out)
             } else {
-                member(key)
-                out.append(contentsOf: payload.raw(range))
+                WireFormat.writeFlattenedValue(payload.raw(range), kept: kept.contains(key), to: &out)
             }
         }
         for (key, value) in replaced where !written.contains(key) {

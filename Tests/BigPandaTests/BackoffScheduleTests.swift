@@ -11,9 +11,12 @@ import Testing
         defer { curl.shutdown() }
         let client = AlertsClient(
             options: AlertsClientOptions(token: Secret("backoff-test-token")), curl: curl, logger: Logger(label: "t"))
+        let policy = client.retryPolicy(limit: .forever)
         let ceilings: [Double] = [0.5, 1, 2, 4, 8, 16, 30, 30, 30]
         for (index, ceiling) in ceilings.enumerated() {
-            let delays = (0..<400).map { _ in client.backoff(attempt: index + 1, retryAfter: nil) }
+            let delays = (0..<400).map { _ in
+                RetryPolicy.seconds(policy.delay(attempt: index + 1, retryAfter: nil))
+            }
             let highest = delays.max() ?? 0
             let lowest = delays.min() ?? 0
             #expect(highest <= ceiling, "attempt \(index + 1): \(highest) s over the ceiling \(ceiling) s")
@@ -21,6 +24,6 @@ import Testing
             #expect(highest > ceiling * 0.8, "attempt \(index + 1)")
             #expect(lowest < ceiling * 0.2, "attempt \(index + 1)")
         }
-        #expect(client.backoff(attempt: 1, retryAfter: 7) >= 7, "Retry-After is a floor")
+        #expect(policy.delay(attempt: 1, retryAfter: .seconds(7)) >= .seconds(7), "Retry-After is a floor")
     }
 }

@@ -38,7 +38,7 @@ import Testing
         var expected = try #require(try JSONParser.parse(text).objectValue)
         expected["status"] = .string("ok")
         expected["timestamp"] = .integer(1_795_773_600)
-        expected = WireFormat.flattened(expected)
+        expected = try #require(try JSONParser.parse(Array(WireFormat.flattenedText(expected).utf8)).objectValue)
         for key in expected.keys where !["description", "resolved_by", "resolve_reason", "last_received"].contains(key)
         {
             #expect(ok[key] == expected[key], "\(key)")
@@ -48,6 +48,29 @@ import Testing
         #expect(ok["rows"] == .string(#"[{"r":1}]"#))
         #expect(ok["grid"] == .string("[[1]]"))
         #expect(ok["e"] == .string("{}"))
+    }
+
+    /// The relay forwards `WireFormat.flattenedText` of a payload; the sweep's `ok` event built from the
+    /// stored payload is the same bytes as forwarding it with the `ok` event's fields set.
+    @Test(arguments: [
+        #"{"app_key":"k","status":"critical","primary_property":"dims","secondary_property":"rows","dims":{"a":[1,{"b":"}"}]},"rows":[{"r":1}],"tags":["x","[y]"],"grid":[[1]],"n":12345678901234567890,"s":"q\"\\\n\u0001é","e":{},"ea":[],"description":"old"}"#,
+        #"{"app_key":"k","status":"warning","host":"h","check":"c","incident_identifier":"i-1","nested":{"deep":{"deeper":[{"x":null}]}},"list":[1,"two",true,null],"mixed":[1,[2]],"timestamp":1795760000}"#,
+    ])
+    func okEventIsTheForwardedFlatteningByteForByte(received: String) throws {
+        let payload = try #require(try JSONParser.parse(Array(received.utf8)).objectValue)
+        // The ledger stores the payload's compact serialization; the sweep reads it back raw.
+        let stored = try RawJSONObject(Array(payload.serialized().utf8))
+        let reason = "no notification for 2h (rule \"default\", stale after 1h)"
+        let bytes = OKEvent.build(
+            payload: stored, timestamp: 1_795_773_600, reason: reason, lastReceived: 1_795_766_400)
+        var forwarded = payload
+        forwarded["status"] = .string("ok")
+        forwarded["timestamp"] = .integer(1_795_773_600)
+        forwarded["description"] = .string("resolved by logzio-resolver: \(reason)")
+        forwarded["resolved_by"] = .string("logzio-resolver")
+        forwarded["resolve_reason"] = .string(reason)
+        forwarded["last_received"] = .string("2026-11-27T08:00:00Z")
+        #expect(String(decoding: bytes, as: UTF8.self) == WireFormat.flattenedText(forwarded))
     }
 
     @Test func keepsDescriptionAndTagsWithinBigPandasLimits() throws {
