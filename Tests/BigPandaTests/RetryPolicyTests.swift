@@ -1,5 +1,5 @@
 import BigPanda
-import FuzzSupport
+import TestSupport
 import Testing
 
 /// The one retry policy of every client: the ceiling, the jitter under it, `Retry-After` as a floor, and

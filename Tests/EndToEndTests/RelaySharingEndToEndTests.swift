@@ -2,8 +2,8 @@ import Alerts
 import AlertsStandIn
 import Curl
 import Foundation
-import TestSupport
 import Postgres
+import TestSupport
 import Testing
 
 /// Several relays on one PostgreSQL ledger, through the binary: a relay killed under load loses nothing

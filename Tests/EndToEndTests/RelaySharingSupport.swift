@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Synchronization
+import TestSupport
 
 /// The forwards the BigPanda stand-in is handling: which events each request carries, and when it
 /// began and ended, to find one event in two requests in flight at once.

@@ -4,8 +4,8 @@ import Ledger
 import Logging
 import Postgres
 import PostgresLedger
-import TestSupport
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Relay
