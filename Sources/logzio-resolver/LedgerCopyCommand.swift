@@ -19,10 +19,15 @@ struct LedgerCopyCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The ledger to copy: a file path or a PostgreSQL connection string.")
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The ledger to copy: a file path or a PostgreSQL connection string.", valueName: "ledger"))
     var from: String
 
-    @Option(name: .long, help: "The empty ledger to copy into: a file path (created) or a PostgreSQL string.")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The empty ledger to copy into: a file path (created) or a PostgreSQL string.", valueName: "ledger"))
     var to: String
 
     @OptionGroup var logging: LoggingOptions
