@@ -43,8 +43,17 @@ import Testing
 
     @Test func ofFourSweepsAtOnceOneSendsAndTheOthersExit75() async throws {
         guard let database = try PostgresTestServer.freshDatabase() else { return }
-        let scenario = try makeScenario(delay: 60_000)
-        let hosts = try await importStale(scenario, ledger: database, count: 300, prefix: "s")
+        // BigPanda holds every request until the gate opens, so the sweep that claimed the work is still
+        // sending when the others start, however slowly the machine starts them.
+        let gate = FailureSwitch()
+        let scenario = try Scenario(script: { _, _ in
+            while !gate.isOn { usleep(5_000) }
+            return nil
+        })
+        try scenario.writeConfig(
+            "bigpanda:\n  requests_per_second: 0\n  batch_size: 10\n  timeout: 90s\n  deadline: 120s\n"
+                + "max_resolves_per_run: 100000\nmax_resolve_fraction: 1\n")
+        let hosts = try await importStale(scenario, ledger: database, count: 200, prefix: "s")
         var environment = scenario.environment
         environment["LOGZIO_RESOLVER_LEDGER"] = database
         let sweepEnvironment = environment
@@ -56,8 +65,17 @@ import Testing
                         ["sweep", "--json"], stdin: "", environment: sweepEnvironment, directory: directory)
                 }
             }
+            // The gate opens once three sweeps have ended, or after a minute (then more than one sent).
+            let opener = Task {
+                try? await Task.sleep(for: .seconds(60))
+                gate.isOn = true
+            }
             var results: [RunResult] = []
-            for try await result in group { results.append(result) }
+            for try await result in group {
+                results.append(result)
+                if results.count == 3 { gate.isOn = true }
+            }
+            opener.cancel()
             return results
         }
         #expect(results.map(\.code).sorted() == [0, 75, 75, 75], "\(results.map { "\($0.code): \($0.stderr)" })")
