@@ -132,6 +132,19 @@ final class SQLiteDatabase {
         }
     }
 
+    /// Runs `body` in a read transaction: everything it reads comes from one snapshot.
+    func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN DEFERRED")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
     /// Whether the database has no schema yet (a new file).
     func isEmpty() throws(LedgerError) -> Bool {
         let statement = try statement("SELECT count(*) FROM sqlite_master")
@@ -204,6 +217,8 @@ final class SQLiteStatement {
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(stmt, column) }
 
     func double(_ column: Int32) -> Double { sqlite3_column_double(stmt, column) }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(stmt, column) == SQLITE_NULL }
 
     func optionalInt64(_ column: Int32) -> Int64? {
         sqlite3_column_type(stmt, column) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, column)

@@ -18,7 +18,8 @@ struct LogzioResolver: AsyncParsableCommand {
         version: ResolverVersion.current,
         subcommands: [
             RecordCommand.self, ImportCommand.self, ListCommand.self, SweepCommand.self, RelayCommand.self,
-            CheckCommand.self, PruneCommand.self, ReconcileCommand.self, BacktestCommand.self, DemoCommand.self,
+            CheckCommand.self, PruneCommand.self, ReconcileCommand.self, BacktestCommand.self, LedgerCommand.self,
+            DemoCommand.self,
         ]
     )
 

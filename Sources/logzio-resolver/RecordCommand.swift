@@ -50,9 +50,11 @@ struct RecordCommand: ParsableCommand {
 }
 
 /// Opens the ledger, turning failures into one clear line. A ledger that cannot be opened (a missing
-/// directory, no permission, not a ledger) is a configuration problem: exit 78.
+/// directory, no permission, not a ledger) is a configuration problem: exit 78; `source` names where
+/// the ledger string came from, for the message.
 func openLedger(
-    _ path: String, mode: SQLiteLedger.Mode = .readWrite, durability: SQLiteLedger.Durability = .full
+    _ path: String, mode: SQLiteLedger.Mode = .readWrite, durability: SQLiteLedger.Durability = .full,
+    source: String = "ledger, LOGZIO_RESOLVER_LEDGER or --ledger"
 ) throws -> any LedgerBackend {
     if PostgresConnectionString.isPostgres(path) {
         // Cannot reach the database: exit 1, so cron retries; a refused login or a missing database: 78.
@@ -61,7 +63,7 @@ func openLedger(
         } catch let error as LedgerError where error.isUnreachable {
             throw CLIError.failed("\(error)")
         } catch {
-            throw CLIError.config("\(error) (check ledger, LOGZIO_RESOLVER_LEDGER or --ledger)")
+            throw CLIError.config("\(error) (check \(source))")
         }
     }
     do {
@@ -69,7 +71,7 @@ func openLedger(
     } catch let error as LedgerError where error.isBusy {
         throw CLIError.failed("\(error)")
     } catch {
-        throw CLIError.config("\(error) (check ledger, LOGZIO_RESOLVER_LEDGER or --ledger)")
+        throw CLIError.config("\(error) (check \(source))")
     }
 }
 
