@@ -1,3 +1,4 @@
+import BigPanda
 import Foundation
 import Ledger
 import Logging
@@ -14,11 +15,13 @@ extension LedgerWorker {
         (error as? LedgerError)?.isUnreachable ?? false
     }
 
-    /// The delay before reconnection attempt `attempt` (from 0): 0.5 s doubling to 30 s, with jitter
-    /// between half and all of it, so relays that lost one database do not return to it in step.
+    /// How reconnection waits: the clients' backoff, 0.5 s doubling to 30 s with full jitter (so relays
+    /// that lost one database do not return to it in step), and no end.
+    static let reconnection = RetryPolicy(baseSeconds: 0.5, capSeconds: 30, limit: .forever)
+
+    /// The delay in seconds before reconnection attempt `attempt` (from 0).
     static func backoff(attempt: Int) -> Double {
-        let ceiling = min(30, 0.5 * pow(2, Double(min(attempt, 16))))
-        return Double.random(in: (ceiling / 2)...ceiling)
+        RetryPolicy.seconds(reconnection.delay(attempt: attempt + 1, retryAfter: nil))
     }
 
     /// Drops a ledger whose connection is gone; logs once, and schedules the first reconnection.
