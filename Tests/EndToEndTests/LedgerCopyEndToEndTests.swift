@@ -112,6 +112,13 @@ import Testing
         #expect(refused.stderr.contains("choose an empty ledger"), "\(refused.stderr)")
         #expect(refused.stdout.isEmpty)
         #expect(try await views(scenario, ledger: database, now: now) == original)
+
+        // The ids' sequences came along: new alerts and events go on after the copied ones.
+        let alert = #"{"app_key":"\#(Scenario.appKey)","status":"critical","host":"after-copy","check":"cpu"}"#
+        let recorded = try await scenario.run(["record", "--ledger", database], stdin: alert)
+        #expect(recorded.code == 0, "\(recorded.stderr)")
+        let listed = try await scenario.run(["list", "--ledger", database, "--json"])
+        #expect(listed.code == 0 && listed.stdout.contains("after-copy"), "\(listed.stderr)")
     }
 
     @Test func aLedgerMovesFromFileToFileWithoutPostgreSQL() async throws {
