@@ -109,6 +109,10 @@ public struct AlertFilter: Sendable {
     public var states: Set<AlertState>
     /// Only this app key, when set.
     public var appKey: String?
+    /// Only alerts last received at or before this time (epoch seconds), when set.
+    public var lastReceivedAtMost: Int64?
+    /// Whether to read each alert's current payload; without it `payloadText` is empty.
+    public var payloads = true
 
     /// Creates a filter.
     public init(states: Set<AlertState>, appKey: String? = nil) {

@@ -29,25 +29,58 @@ extension SQLiteLedger: SweepQueries {
         )
     }
 
+    /// The columns `readAlert` reads, without the payload (an empty text in its place) and so without
+    /// the join: every alert's current event exists, so the rows are the same.
+    static let alertColumnsWithoutPayload = """
+        SELECT a.id, a.identity, a.display, a.app_key, a.state, a.current_event_id, a.last_received,
+               a.max_timestamp, '', a.bigpanda_alert_id, a.adopted, a.resolved_by, a.resolved_at
+        FROM alerts a
+        """
+
+    /// The `WHERE` clause for one state under `filter`, and its values.
+    private static func condition(_ state: AlertState, _ filter: AlertFilter) -> (String, [SQLiteValue]) {
+        var sql = " WHERE a.state = ?"
+        var values: [SQLiteValue] = [.text(state.rawValue)]
+        if let appKey = filter.appKey {
+            sql += " AND a.app_key = ?"
+            values.append(.text(appKey))
+        }
+        if let cutoff = filter.lastReceivedAtMost {
+            sql += " AND a.last_received <= ?"
+            values.append(.integer(cutoff))
+        }
+        return (sql, values)
+    }
+
+    private static func states(_ filter: AlertFilter) -> [AlertState] {
+        filter.states.isEmpty ? AlertState.allCases : AlertState.allCases.filter(filter.states.contains)
+    }
+
     public func forEachAlert(_ filter: AlertFilter, _ body: (LedgerAlert) throws -> Void) throws {
-        let states = filter.states.isEmpty ? AlertState.allCases : AlertState.allCases.filter(filter.states.contains)
         // One statement per state keeps each scan on the (state, app_key, id) index.
-        for state in states {
-            var sql = Self.alertColumns + " WHERE a.state = ?"
-            var values: [SQLiteValue] = [.text(state.rawValue)]
-            if let appKey = filter.appKey {
-                sql += " AND a.app_key = ?"
-                values.append(.text(appKey))
-            }
+        for state in Self.states(filter) {
+            let (condition, values) = Self.condition(state, filter)
             // The (state, app_key, id) index's own order: no sort of payload rows into a temp file.
-            sql += " ORDER BY a.app_key, a.id"
-            let statement = try database.statement(sql)
+            let columns = filter.payloads ? Self.alertColumns : Self.alertColumnsWithoutPayload
+            let statement = try database.statement(columns + condition + " ORDER BY a.app_key, a.id")
             try statement.bind(values)
             defer { statement.reset() }
             while try statement.step() {
                 try body(try readAlert(statement))
             }
         }
+    }
+
+    public func countAlerts(_ filter: AlertFilter) throws -> Int {
+        var total = 0
+        for state in Self.states(filter) {
+            let (condition, values) = Self.condition(state, filter)
+            let statement = try database.statement("SELECT count(*) FROM alerts a" + condition)
+            try statement.bind(values)
+            defer { statement.reset() }
+            if try statement.step() { total += Int(statement.int64(0)) }
+        }
+        return total
     }
 
     public func alerts(ids: [Int64]) throws -> [LedgerAlert] {

@@ -3,6 +3,9 @@ public protocol SweepQueries: LedgerRole {
     /// Calls `body` for each alert matching `filter`, streaming rows in id order.
     func forEachAlert(_ filter: AlertFilter, _ body: (LedgerAlert) throws -> Void) throws
 
+    /// How many alerts match `filter`, without reading them.
+    func countAlerts(_ filter: AlertFilter) throws -> Int
+
     /// The alerts with these ids, for building `ok` events in batches.
     func alerts(ids: [Int64]) throws -> [LedgerAlert]
 
