@@ -84,17 +84,18 @@ extension SQLiteLedger: SweepQueries {
     }
 
     public func alerts(ids: [Int64]) throws -> [LedgerAlert] {
-        let statement = try database.statement(Self.alertColumns + " WHERE a.id = ?")
-        var result: [LedgerAlert] = []
-        result.reserveCapacity(ids.count)
+        // One statement for the whole batch: the ids go in as one JSON array.
+        let statement = try database.statement(
+            Self.alertColumns + " WHERE a.id IN (SELECT value FROM json_each(?))")
+        try statement.bind([.text("[" + ids.map(String.init).joined(separator: ",") + "]")])
         defer { statement.reset() }
-        for id in ids {
-            statement.reset()
-            try statement.bind([.integer(id)])
-            if try statement.step() { result.append(try readAlert(statement)) }
+        var byID: [Int64: LedgerAlert] = [:]
+        byID.reserveCapacity(ids.count)
+        while try statement.step() {
+            let alert = try readAlert(statement)
+            byID[alert.id] = alert
         }
-        statement.reset()
-        return result
+        return ids.compactMap { byID[$0] }
     }
 
     public func apply(_ records: [SendRecord]) throws -> [AppliedOutcome] {

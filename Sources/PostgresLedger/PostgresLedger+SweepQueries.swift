@@ -93,13 +93,19 @@ extension PostgresLedger: SweepQueries {
     }
 
     public func alerts(ids: [Int64]) throws -> [LedgerAlert] {
-        var result: [LedgerAlert] = []
-        result.reserveCapacity(ids.count)
-        for id in ids {
-            let found = try guarded { try connection.query(Self.alertColumns + " WHERE a.id = $1", [.integer(id)]) }
-            if found.count > 0 { result.append(try readAlert(found, 0)) }
+        // One query for the whole batch: the ids go in as one array.
+        let result = try guarded {
+            try connection.query(
+                Self.alertColumns + " WHERE a.id = ANY($1::bigint[])",
+                [.text("{" + ids.map(String.init).joined(separator: ",") + "}")])
         }
-        return result
+        var byID: [Int64: LedgerAlert] = [:]
+        byID.reserveCapacity(ids.count)
+        for row in 0..<result.count {
+            let alert = try readAlert(result, row)
+            byID[alert.id] = alert
+        }
+        return ids.compactMap { byID[$0] }
     }
 
     public func apply(_ records: [SendRecord]) throws -> [AppliedOutcome] {

@@ -52,6 +52,12 @@ import Testing
             #expect(bare.map(\.currentEventID) == full.map(\.currentEventID))
             #expect(bare.map(\.display) == full.map(\.display))
             #expect(bare.allSatisfy { $0.payloadText.isEmpty })
+            // The batch re-read returns the asked ids in the asked order, with payloads, missing ones left out.
+            let ids = [full[7].id, full[2].id, 999_999, full[5].id]
+            let read = try ledger.alerts(ids: ids)
+            #expect(read.map(\.id) == [full[7].id, full[2].id, full[5].id])
+            #expect(read.map(\.payloadText) == [full[7].payloadText, full[2].payloadText, full[5].payloadText])
+            #expect(try ledger.alerts(ids: []).isEmpty)
         }
     }
 }
