@@ -119,13 +119,7 @@ extension SQLiteLedger: SweepQueries {
                     ).run([.integer(record.sentAt), .integer(record.alertID), .integer(record.eventID)])
                     outcome = database.changes == 1 ? .resolved : .fenced
                 case .delivered:
-                    try database.statement(
-                        """
-                        UPDATE alerts SET state = 'resolved', resolved_at = ?1, resolved_by = 'ok', rejected_runs = 0,
-                            max_timestamp = max(max_timestamp, ?2)
-                        WHERE id = ?3 AND current_event_id = ?4 AND state = 'open'
-                        """
-                    ).run([
+                    try database.statement(.resolveDelivered).run([
                         .integer(record.sentAt), .integer(record.timestamp), .integer(record.alertID),
                         .integer(record.eventID),
                     ])
@@ -153,22 +147,10 @@ extension SQLiteLedger: SweepQueries {
                     try raiseFloor(record, in: database)
                     outcome = .failed
                 }
-                try database.statement(
-                    """
-                    INSERT INTO resolutions
-                        (alert_id, event_id, sent_at, timestamp, rule, reason, http_status, attempts, outcome, error,
-                         method)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-                ).run([
-                    .integer(record.alertID), .integer(record.eventID), .integer(record.sentAt),
-                    .integer(record.timestamp), .text(record.rule), .text(record.reason),
-                    .optional(record.httpStatus.map(Int64.init)), .integer(Int64(max(1, record.attempts))),
-                    .text(outcome.rawValue), .optional(record.error), .text(record.method.rawValue),
-                ])
                 counts.add(outcome, for: record)
                 outcomes.append(outcome)
             }
+            try insertResolutions(records, outcomes, in: database)
             // One counter update per series and batch, not per alert.
             for (name, labels, value) in counts.series {
                 try addMetric(name, labels: labels, value: value, in: database)
@@ -179,8 +161,31 @@ extension SQLiteLedger: SweepQueries {
 
     /// Every ok that left raises the timestamp floor for the next one, delivered or not.
     private func raiseFloor(_ record: SendRecord, in database: SQLiteDatabase) throws {
-        try database.statement("UPDATE alerts SET max_timestamp = max(max_timestamp, ?) WHERE id = ?")
-            .run([.integer(record.timestamp), .integer(record.alertID)])
+        try database.statement(.raiseFloor).run([.integer(record.timestamp), .integer(record.alertID)])
+    }
+
+    /// The audit rows, in order: whole chunks in one statement each, the rest one by one.
+    private func insertResolutions(
+        _ records: [SendRecord], _ outcomes: [AppliedOutcome], in database: SQLiteDatabase
+    ) throws {
+        func values(_ index: Int) -> [SQLiteValue] {
+            let record = records[index]
+            return [
+                .integer(record.alertID), .integer(record.eventID), .integer(record.sentAt),
+                .integer(record.timestamp), .text(record.rule), .text(record.reason),
+                .optional(record.httpStatus.map(Int64.init)), .integer(Int64(max(1, record.attempts))),
+                .text(outcomes[index].rawValue), .optional(record.error), .text(record.method.rawValue),
+            ]
+        }
+        let chunk = SQLiteHotStatement.resolutionChunk
+        var start = 0
+        while records.count - start >= chunk {
+            try database.statement(.insertResolutions).run((start..<start + chunk).flatMap(values))
+            start += chunk
+        }
+        for index in start..<records.count {
+            try database.statement(.insertResolution).run(values(index))
+        }
     }
 
     private func state(of alertID: Int64, in database: SQLiteDatabase) throws -> AlertState? {
