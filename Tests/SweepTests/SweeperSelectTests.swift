@@ -88,3 +88,27 @@ import Testing
         #expect(report.stale == 0)
     }
 }
+
+/// Building a batch's `ok`s, which a child task does off the ledger's task.
+@Suite struct SweeperBodyTests {
+    @Test func anUnreadablePayloadIsLeftOutAndNamed() throws {
+        let good = #"{"app_key":"k1","status":"critical","host":"a","check":"cpu"}"#
+        let batch = Sweeper.Batch(
+            index: 0, appKey: "k1",
+            sources: [
+                .init(payloadText: "{not json", timestamp: 10, reason: "stale", lastReceived: 1),
+                .init(payloadText: good, timestamp: 20, reason: "stale", lastReceived: 2),
+            ],
+            entries: [(0, 10), (1, 20)])
+        let built = Sweeper.body(for: batch)
+        #expect(built.unreadable == [0])
+        let object = try JSONParser.parse(built.body).objectValue
+        guard case .array(let alerts)? = object?["alerts"] else {
+            Issue.record("no alerts array")
+            return
+        }
+        #expect(alerts.count == 1)
+        #expect(alerts.first?.objectValue?["host"]?.stringValue == "a")
+        #expect(alerts.first?.objectValue?["timestamp"] == .integer(20))
+    }
+}
