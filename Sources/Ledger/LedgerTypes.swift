@@ -257,7 +257,12 @@ public struct MetricSample: Sendable, Equatable {
     /// Prometheus label text for pairs, with values escaped.
     public static func labelText(_ pairs: [(String, String)]) -> String {
         pairs.map { key, value in
-            let escaped = value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n")
+            // Most values need no escaping: skip the three searches then.
+            let plain = !value.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == 10 }
+            let escaped =
+                plain
+                ? value
+                : value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n")
             return "\(key)=\"\(escaped)\""
         }.joined(separator: ",")
     }
