@@ -21,6 +21,8 @@ public final class EmptyLedger: LedgerBackend {
 
     public func forEachAlert(_ filter: AlertFilter, _ body: (LedgerAlert) throws -> Void) throws {}
 
+    public func countAlerts(_ filter: AlertFilter) throws -> Int { 0 }
+
     public func alerts(ids: [Int64]) throws -> [LedgerAlert] { [] }
 
     public func apply(_ records: [SendRecord]) throws -> [AppliedOutcome] { throw readOnly() }

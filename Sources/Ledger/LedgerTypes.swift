@@ -109,6 +109,10 @@ public struct AlertFilter: Sendable {
     public var states: Set<AlertState>
     /// Only this app key, when set.
     public var appKey: String?
+    /// Only alerts last received at or before this time (epoch seconds), when set.
+    public var lastReceivedAtMost: Int64?
+    /// Whether to read each alert's current payload; without it `payloadText` is empty.
+    public var payloads = true
 
     /// Creates a filter.
     public init(states: Set<AlertState>, appKey: String? = nil) {
@@ -253,7 +257,12 @@ public struct MetricSample: Sendable, Equatable {
     /// Prometheus label text for pairs, with values escaped.
     public static func labelText(_ pairs: [(String, String)]) -> String {
         pairs.map { key, value in
-            let escaped = value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n")
+            // Most values need no escaping: skip the three searches then.
+            let plain = !value.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == 10 }
+            let escaped =
+                plain
+                ? value
+                : value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n")
             return "\(key)=\"\(escaped)\""
         }.joined(separator: ",")
     }

@@ -16,8 +16,10 @@ public struct OutcomeCounts: Sendable {
             }
         guard let name else { return }
         let key = name + "\u{0}" + record.appKey + "\u{0}" + record.rule
-        let labels = MetricSample.labelText([("app_key", record.appKey), ("rule", record.rule)])
-        counts[key, default: (name, labels, 0)].value += 1
+        // The label text only for a new series (the default is an autoclosure), not for every send.
+        counts[
+            key, default: (name, MetricSample.labelText([("app_key", record.appKey), ("rule", record.rule)]), 0)
+        ].value += 1
     }
 
     /// Each series with the amount to add.

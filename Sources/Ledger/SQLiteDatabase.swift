@@ -9,6 +9,7 @@ final class SQLiteDatabase {
     let path: String
     private(set) var handle: OpaquePointer?
     private var statements: [String: SQLiteStatement] = [:]
+    private var hot: [SQLiteStatement?] = Array(repeating: nil, count: SQLiteHotStatement.allCases.count)
 
     /// Opens (and with `create`, creates with mode 0600) the database file. With `immutable`, it is
     /// opened read-only as a file nothing changes: no locks, and no `-wal` or `-shm` file is made.
@@ -117,6 +118,17 @@ final class SQLiteDatabase {
         let statement = SQLiteStatement(stmt: stmt, database: self)
         statements[sql] = statement
         return statement
+    }
+
+    /// A hot statement, prepared on first use and reset for reuse.
+    func statement(_ which: SQLiteHotStatement) throws(LedgerError) -> SQLiteStatement {
+        if let prepared = hot[which.rawValue] {
+            prepared.reset()
+            return prepared
+        }
+        let prepared = try statement(which.sql)
+        hot[which.rawValue] = prepared
+        return prepared
     }
 
     /// Runs `body` in an immediate transaction, committing on success and rolling back on error.

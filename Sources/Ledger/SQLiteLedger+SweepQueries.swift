@@ -29,19 +29,40 @@ extension SQLiteLedger: SweepQueries {
         )
     }
 
+    /// The columns `readAlert` reads, without the payload (an empty text in its place) and so without
+    /// the join: every alert's current event exists, so the rows are the same.
+    static let alertColumnsWithoutPayload = """
+        SELECT a.id, a.identity, a.display, a.app_key, a.state, a.current_event_id, a.last_received,
+               a.max_timestamp, '', a.bigpanda_alert_id, a.adopted, a.resolved_by, a.resolved_at
+        FROM alerts a
+        """
+
+    /// The `WHERE` clause for one state under `filter`, and its values.
+    private static func condition(_ state: AlertState, _ filter: AlertFilter) -> (String, [SQLiteValue]) {
+        var sql = " WHERE a.state = ?"
+        var values: [SQLiteValue] = [.text(state.rawValue)]
+        if let appKey = filter.appKey {
+            sql += " AND a.app_key = ?"
+            values.append(.text(appKey))
+        }
+        if let cutoff = filter.lastReceivedAtMost {
+            sql += " AND a.last_received <= ?"
+            values.append(.integer(cutoff))
+        }
+        return (sql, values)
+    }
+
+    private static func states(_ filter: AlertFilter) -> [AlertState] {
+        filter.states.isEmpty ? AlertState.allCases : AlertState.allCases.filter(filter.states.contains)
+    }
+
     public func forEachAlert(_ filter: AlertFilter, _ body: (LedgerAlert) throws -> Void) throws {
-        let states = filter.states.isEmpty ? AlertState.allCases : AlertState.allCases.filter(filter.states.contains)
         // One statement per state keeps each scan on the (state, app_key, id) index.
-        for state in states {
-            var sql = Self.alertColumns + " WHERE a.state = ?"
-            var values: [SQLiteValue] = [.text(state.rawValue)]
-            if let appKey = filter.appKey {
-                sql += " AND a.app_key = ?"
-                values.append(.text(appKey))
-            }
+        for state in Self.states(filter) {
+            let (condition, values) = Self.condition(state, filter)
             // The (state, app_key, id) index's own order: no sort of payload rows into a temp file.
-            sql += " ORDER BY a.app_key, a.id"
-            let statement = try database.statement(sql)
+            let columns = filter.payloads ? Self.alertColumns : Self.alertColumnsWithoutPayload
+            let statement = try database.statement(columns + condition + " ORDER BY a.app_key, a.id")
             try statement.bind(values)
             defer { statement.reset() }
             while try statement.step() {
@@ -50,18 +71,31 @@ extension SQLiteLedger: SweepQueries {
         }
     }
 
-    public func alerts(ids: [Int64]) throws -> [LedgerAlert] {
-        let statement = try database.statement(Self.alertColumns + " WHERE a.id = ?")
-        var result: [LedgerAlert] = []
-        result.reserveCapacity(ids.count)
-        defer { statement.reset() }
-        for id in ids {
-            statement.reset()
-            try statement.bind([.integer(id)])
-            if try statement.step() { result.append(try readAlert(statement)) }
+    public func countAlerts(_ filter: AlertFilter) throws -> Int {
+        var total = 0
+        for state in Self.states(filter) {
+            let (condition, values) = Self.condition(state, filter)
+            let statement = try database.statement("SELECT count(*) FROM alerts a" + condition)
+            try statement.bind(values)
+            defer { statement.reset() }
+            if try statement.step() { total += Int(statement.int64(0)) }
         }
-        statement.reset()
-        return result
+        return total
+    }
+
+    public func alerts(ids: [Int64]) throws -> [LedgerAlert] {
+        // One statement for the whole batch: the ids go in as one JSON array.
+        let statement = try database.statement(
+            Self.alertColumns + " WHERE a.id IN (SELECT value FROM json_each(?))")
+        try statement.bind([.text("[" + ids.map(String.init).joined(separator: ",") + "]")])
+        defer { statement.reset() }
+        var byID: [Int64: LedgerAlert] = [:]
+        byID.reserveCapacity(ids.count)
+        while try statement.step() {
+            let alert = try readAlert(statement)
+            byID[alert.id] = alert
+        }
+        return ids.compactMap { byID[$0] }
     }
 
     public func apply(_ records: [SendRecord]) throws -> [AppliedOutcome] {
@@ -85,13 +119,7 @@ extension SQLiteLedger: SweepQueries {
                     ).run([.integer(record.sentAt), .integer(record.alertID), .integer(record.eventID)])
                     outcome = database.changes == 1 ? .resolved : .fenced
                 case .delivered:
-                    try database.statement(
-                        """
-                        UPDATE alerts SET state = 'resolved', resolved_at = ?1, resolved_by = 'ok', rejected_runs = 0,
-                            max_timestamp = max(max_timestamp, ?2)
-                        WHERE id = ?3 AND current_event_id = ?4 AND state = 'open'
-                        """
-                    ).run([
+                    try database.statement(.resolveDelivered).run([
                         .integer(record.sentAt), .integer(record.timestamp), .integer(record.alertID),
                         .integer(record.eventID),
                     ])
@@ -119,22 +147,10 @@ extension SQLiteLedger: SweepQueries {
                     try raiseFloor(record, in: database)
                     outcome = .failed
                 }
-                try database.statement(
-                    """
-                    INSERT INTO resolutions
-                        (alert_id, event_id, sent_at, timestamp, rule, reason, http_status, attempts, outcome, error,
-                         method)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-                ).run([
-                    .integer(record.alertID), .integer(record.eventID), .integer(record.sentAt),
-                    .integer(record.timestamp), .text(record.rule), .text(record.reason),
-                    .optional(record.httpStatus.map(Int64.init)), .integer(Int64(max(1, record.attempts))),
-                    .text(outcome.rawValue), .optional(record.error), .text(record.method.rawValue),
-                ])
                 counts.add(outcome, for: record)
                 outcomes.append(outcome)
             }
+            try insertResolutions(records, outcomes, in: database)
             // One counter update per series and batch, not per alert.
             for (name, labels, value) in counts.series {
                 try addMetric(name, labels: labels, value: value, in: database)
@@ -145,8 +161,31 @@ extension SQLiteLedger: SweepQueries {
 
     /// Every ok that left raises the timestamp floor for the next one, delivered or not.
     private func raiseFloor(_ record: SendRecord, in database: SQLiteDatabase) throws {
-        try database.statement("UPDATE alerts SET max_timestamp = max(max_timestamp, ?) WHERE id = ?")
-            .run([.integer(record.timestamp), .integer(record.alertID)])
+        try database.statement(.raiseFloor).run([.integer(record.timestamp), .integer(record.alertID)])
+    }
+
+    /// The audit rows, in order: whole chunks in one statement each, the rest one by one.
+    private func insertResolutions(
+        _ records: [SendRecord], _ outcomes: [AppliedOutcome], in database: SQLiteDatabase
+    ) throws {
+        func values(_ index: Int) -> [SQLiteValue] {
+            let record = records[index]
+            return [
+                .integer(record.alertID), .integer(record.eventID), .integer(record.sentAt),
+                .integer(record.timestamp), .text(record.rule), .text(record.reason),
+                .optional(record.httpStatus.map(Int64.init)), .integer(Int64(max(1, record.attempts))),
+                .text(outcomes[index].rawValue), .optional(record.error), .text(record.method.rawValue),
+            ]
+        }
+        let chunk = SQLiteHotStatement.resolutionChunk
+        var start = 0
+        while records.count - start >= chunk {
+            try database.statement(.insertResolutions).run((start..<start + chunk).flatMap(values))
+            start += chunk
+        }
+        for index in start..<records.count {
+            try database.statement(.insertResolution).run(values(index))
+        }
     }
 
     private func state(of alertID: Int64, in database: SQLiteDatabase) throws -> AlertState? {

@@ -3,7 +3,10 @@ public protocol SweepQueries: LedgerRole {
     /// Calls `body` for each alert matching `filter`, streaming rows in id order.
     func forEachAlert(_ filter: AlertFilter, _ body: (LedgerAlert) throws -> Void) throws
 
-    /// The alerts with these ids, for building `ok` events in batches.
+    /// How many alerts match `filter`, without reading them.
+    func countAlerts(_ filter: AlertFilter) throws -> Int
+
+    /// The alerts with these ids, in that order (missing ids left out), for building `ok` events in batches.
     func alerts(ids: [Int64]) throws -> [LedgerAlert]
 
     /// Writes the audit trail for a batch of sends and applies their outcomes, fenced on the event id.

@@ -35,25 +35,41 @@ extension PostgresLedger: SweepQueries {
         )
     }
 
+    /// The columns `readAlert` reads, without the payload (an empty text in its place) and so without
+    /// the join: every alert's current event exists, so the rows are the same.
+    static let alertColumnsWithoutPayload = """
+        SELECT a.id, a.identity, a.display, a.app_key, a.state, a.current_event_id, a.last_received,
+               a.max_timestamp, '' AS payload, a.bigpanda_alert_id, a.adopted, a.resolved_by, a.resolved_at
+        FROM alerts a
+        """
+
+    /// The filter's conditions after the state (`$1`): app key (`$2`) and last-received bound (`$3`).
+    static let filterCondition = """
+         WHERE a.state = $1 AND ($2::text IS NULL OR a.app_key = $2::text)
+          AND ($3::bigint IS NULL OR a.last_received <= $3::bigint)
+        """
+
+    private static func states(_ filter: AlertFilter) -> [AlertState] {
+        filter.states.isEmpty ? AlertState.allCases : AlertState.allCases.filter(filter.states.contains)
+    }
+
     public func forEachAlert(_ filter: AlertFilter, _ body: (LedgerAlert) throws -> Void) throws {
-        let states = filter.states.isEmpty ? AlertState.allCases : AlertState.allCases.filter(filter.states.contains)
         // One scan per state, in the (state, app_key, id) index's order, a page at a time.
         let sql =
-            Self.alertColumns
+            (filter.payloads ? Self.alertColumns : Self.alertColumnsWithoutPayload) + Self.filterCondition
                 + """
-                 WHERE a.state = $1 AND ($2::text IS NULL OR a.app_key = $2::text)
-                  AND (a.app_key, a.id) > ($3::text, $4::bigint)
-                ORDER BY a.app_key, a.id LIMIT $5
+                  AND (a.app_key, a.id) > ($4::text, $5::bigint)
+                ORDER BY a.app_key, a.id LIMIT $6
                 """
-        for state in states {
+        for state in Self.states(filter) {
             var after: (appKey: String, id: Int64) = ("", .min)
             while true {
                 let result = try guarded {
                     try connection.query(
                         sql,
                         [
-                            .text(state.rawValue), .optional(filter.appKey), .text(after.appKey), .integer(after.id),
-                            .integer(Int64(Self.alertPage)),
+                            .text(state.rawValue), .optional(filter.appKey), .optional(filter.lastReceivedAtMost),
+                            .text(after.appKey), .integer(after.id), .integer(Int64(Self.alertPage)),
                         ])
                 }
                 for row in 0..<result.count { try body(try readAlert(result, row)) }
@@ -63,14 +79,33 @@ extension PostgresLedger: SweepQueries {
         }
     }
 
-    public func alerts(ids: [Int64]) throws -> [LedgerAlert] {
-        var result: [LedgerAlert] = []
-        result.reserveCapacity(ids.count)
-        for id in ids {
-            let found = try guarded { try connection.query(Self.alertColumns + " WHERE a.id = $1", [.integer(id)]) }
-            if found.count > 0 { result.append(try readAlert(found, 0)) }
+    public func countAlerts(_ filter: AlertFilter) throws -> Int {
+        var total = 0
+        for state in Self.states(filter) {
+            let result = try guarded {
+                try connection.query(
+                    "SELECT count(*) FROM alerts a" + Self.filterCondition,
+                    [.text(state.rawValue), .optional(filter.appKey), .optional(filter.lastReceivedAtMost)])
+            }
+            if result.count > 0 { total += Int(result.int64(0, 0)) }
         }
-        return result
+        return total
+    }
+
+    public func alerts(ids: [Int64]) throws -> [LedgerAlert] {
+        // One query for the whole batch: the ids go in as one array.
+        let result = try guarded {
+            try connection.query(
+                Self.alertColumns + " WHERE a.id = ANY($1::bigint[])",
+                [.text("{" + ids.map(String.init).joined(separator: ",") + "}")])
+        }
+        var byID: [Int64: LedgerAlert] = [:]
+        byID.reserveCapacity(ids.count)
+        for row in 0..<result.count {
+            let alert = try readAlert(result, row)
+            byID[alert.id] = alert
+        }
+        return ids.compactMap { byID[$0] }
     }
 
     public func apply(_ records: [SendRecord]) throws -> [AppliedOutcome] {

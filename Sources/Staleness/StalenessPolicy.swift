@@ -64,6 +64,15 @@ public struct StalenessPolicy: Sendable, Equatable {
         return (fixed + fallbacks).max() ?? 0
     }
 
+    /// The shortest finite `stale_after` among the default and the rules, or nil when all are `never`.
+    /// No alert silent for less than this is stale, unless a rule is `auto` (see `usesAuto`).
+    public var shortestFiniteStaleAfter: Int64? {
+        ([defaultStaleAfter] + rules.map(\.staleAfter)).compactMap { staleAfter -> Int64? in
+            if case .seconds(let seconds) = staleAfter { return seconds }
+            return nil
+        }.min()
+    }
+
     /// Decides whether an open alert is stale at `now`.
     ///
     /// - Parameters:

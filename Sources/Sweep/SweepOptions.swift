@@ -22,6 +22,9 @@ public struct SweepOptions: Sendable {
     public var maxResolvesPerRun = 500
     /// Hold when at least 20 are open and more than this fraction is stale.
     public var maxResolveFraction = 0.5
+    /// Whether the report lists the alerts kept open (for `--json` and `--dry-run`). Without them the
+    /// sweep reads only the alerts that can be stale, and counts the rest.
+    public var reportKept = true
 
     /// Creates options.
     public init(now: Int64, policy: StalenessPolicy) {

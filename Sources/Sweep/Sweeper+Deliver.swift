@@ -4,13 +4,25 @@ import Ledger
 import Logging
 
 extension Sweeper {
-    /// A batch ready to send: the candidates still current, and their `ok` timestamps.
+    /// A batch ready to build and send: the candidates still current, and their `ok` timestamps.
     struct Batch: Sendable {
+        /// What one `ok` is built from.
+        struct Source: Sendable {
+            var payloadText: String
+            var timestamp: Int64
+            var reason: String
+            var lastReceived: Int64
+        }
+
         var index: Int
         var appKey: String
-        var body: [UInt8]
+        var sources: [Source]
         var entries: [(candidateIndex: Int, timestamp: Int64)]
     }
+
+    /// What a child task hands back: the batch, the positions left out as unreadable, and the delivery
+    /// (nil when nothing was left to send).
+    typealias Sent = (batch: Batch, unreadable: [Int], result: DeliveryResult?)
 
     /// The deliver stage: batches go through `client`, at most `maxInFlight` at once (the first alone),
     /// and each outcome is recorded as it comes back.
@@ -20,9 +32,19 @@ extension Sweeper {
         var failure: (any Error)?
         var errorLines: [String] = []
         var done = 0
-        await withTaskGroup(of: (Batch, DeliveryResult).self) { group in
+        await withTaskGroup(of: Sent.self) { group in
             var inFlight = 0
-            func finish(_ batch: Batch, _ result: DeliveryResult) {
+            func finish(_ sent: Sent) {
+                var batch = sent.batch
+                if !sent.unreadable.isEmpty {
+                    let dropped = Set(sent.unreadable)
+                    for position in sent.unreadable {
+                        let candidate = candidates[batch.entries[position].candidateIndex]
+                        report.actions.append(action(candidate, .kept, reason: Self.changedDuringSweep))
+                    }
+                    batch.entries = batch.entries.indices.filter { !dropped.contains($0) }.map { batch.entries[$0] }
+                }
+                guard let result = sent.result else { return }
                 do {
                     try record(batch, result, candidates, into: &report)
                 } catch {
@@ -38,9 +60,9 @@ extension Sweeper {
             for (chunkIndex, chunk) in chunks.enumerated() {
                 // The first batch goes alone: a refused token then costs one request, not maxInFlight.
                 let limit = sentBatches == 1 ? 1 : options.maxInFlight
-                while inFlight >= limit, let done = await group.next() {
+                while inFlight >= limit, let sent = await group.next() {
                     inFlight -= 1
-                    finish(done.0, done.1)
+                    finish(sent)
                 }
                 if failure != nil || stopRequested() || client.stopReason != nil {
                     let why =
@@ -68,12 +90,18 @@ extension Sweeper {
                 if batch.entries.isEmpty { continue }
                 logger.info(
                     "sending a batch", metadata: ["app_key": "\(batch.appKey)", "batch.size": "\(batch.entries.count)"])
-                group.addTask { (batch, await client.send(body: batch.body)) }
+                // Building and serializing the oks is pure: a child task does it, on the other core,
+                // while this task goes on with the ledger.
+                group.addTask {
+                    let built = Self.body(for: batch)
+                    if built.unreadable.count == batch.entries.count { return (batch, built.unreadable, nil) }
+                    return (batch, built.unreadable, await client.send(body: built.body))
+                }
                 inFlight += 1
                 sentBatches += 1
             }
-            while let done = await group.next() {
-                finish(done.0, done.1)
+            while let sent = await group.next() {
+                finish(sent)
             }
         }
         report.errors = errorLines

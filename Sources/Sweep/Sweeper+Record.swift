@@ -4,7 +4,8 @@ import Ledger
 import Logging
 
 extension Sweeper {
-    /// Re-reads the chosen alerts, drops any that changed since the decision, and builds the batch.
+    /// Re-reads the chosen alerts, drops any that changed since the decision, and gathers what their
+    /// `ok`s are built from; `body(for:)` builds them, off the task that talks to the ledger.
     func prepare(
         chunkIndex: Int, appKey: String, indices: [Int], _ candidates: [Candidate], into report: inout SweepReport
     ) throws -> Batch {
@@ -12,26 +13,45 @@ extension Sweeper {
         var byID: [Int64: LedgerAlert] = [:]
         for row in rows { byID[row.id] = row }
         let wall = wallClock()
-        var alerts: [[UInt8]] = []
+        var sources: [Batch.Source] = []
         var entries: [(candidateIndex: Int, timestamp: Int64)] = []
         for index in indices {
             let candidate = candidates[index]
-            guard let row = byID[candidate.alertID], row.state == .open, row.currentEventID == candidate.eventID,
-                let payload = try? RawJSONObject(Array(row.payloadText.utf8))
+            guard let row = byID[candidate.alertID], row.state == .open, row.currentEventID == candidate.eventID
             else {
-                report.actions.append(
-                    action(candidate, .kept, reason: "a new event arrived during the sweep; left as it is"))
+                report.actions.append(action(candidate, .kept, reason: Self.changedDuringSweep))
                 continue
             }
             let timestamp = OKEvent.timestamp(wallClock: wall, maxTimestamp: row.maxTimestamp)
-            alerts.append(
-                OKEvent.build(
-                    payload: payload, timestamp: timestamp, reason: candidate.reason, lastReceived: row.lastReceived))
+            sources.append(
+                Batch.Source(
+                    payloadText: row.payloadText, timestamp: timestamp, reason: candidate.reason,
+                    lastReceived: row.lastReceived))
             entries.append((index, timestamp))
         }
-        return Batch(
-            index: chunkIndex, appKey: appKey, body: WireFormat.batchBody(appKey: appKey, serializedAlerts: alerts),
-            entries: entries)
+        return Batch(index: chunkIndex, appKey: appKey, sources: sources, entries: entries)
+    }
+
+    /// Why an alert chosen for an `ok` was left out of its batch.
+    static let changedDuringSweep = "a new event arrived during the sweep; left as it is"
+
+    /// The request body for `batch`, and the positions of its entries whose stored payload cannot be
+    /// read (left out of the body). Pure, so a child task runs it.
+    static func body(for batch: Batch) -> (body: [UInt8], unreadable: [Int]) {
+        var alerts: [[UInt8]] = []
+        alerts.reserveCapacity(batch.sources.count)
+        var unreadable: [Int] = []
+        for (position, source) in batch.sources.enumerated() {
+            guard let payload = try? RawJSONObject(Array(source.payloadText.utf8)) else {
+                unreadable.append(position)
+                continue
+            }
+            alerts.append(
+                OKEvent.build(
+                    payload: payload, timestamp: source.timestamp, reason: source.reason,
+                    lastReceived: source.lastReceived))
+        }
+        return (WireFormat.batchBody(appKey: batch.appKey, serializedAlerts: alerts), unreadable)
     }
 
     /// Writes a batch's outcome to the ledger and the report.

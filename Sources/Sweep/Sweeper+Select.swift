@@ -5,18 +5,31 @@ import Staleness
 
 extension Sweeper {
     /// The select stage: every open alert in scope, each kept (with why) or a candidate for an `ok`.
+    ///
+    /// When the report need not list the kept alerts, only those that can be stale are read (see
+    /// `candidateCutoff`) and the others are counted.
     func select() throws -> (SweepReport, [Candidate]) {
         var report = SweepReport()
         var candidates: [Candidate] = []
         let evaluator = AlertEvaluator(policy: options.policy, feed: feed, auto: auto)
         let forwarding = try ledger.alertsWithPendingForward()
-        try ledger.forEachAlert(AlertFilter(states: [.open], appKey: options.appKey)) { alert in
-            report.open += 1
+        var filter = AlertFilter(states: [.open], appKey: options.appKey)
+        // The payload is read only when a rule matches on its fields; the batch re-read takes it anyway.
+        filter.payloads = !options.policy.matchFields.isEmpty
+        let counted = candidateCutoff()
+        if let cutoff = counted {
+            report.open = try ledger.countAlerts(filter)
+            filter.lastReceivedAtMost = cutoff
+        }
+        func keep(_ alert: LedgerAlert, _ rule: String, _ reason: String) {
+            guard options.reportKept else { return }
+            report.actions.append(
+                SweepAction(identity: alert.display, appKey: alert.appKey, action: .kept, rule: rule, reason: reason))
+        }
+        try ledger.forEachAlert(filter) { alert in
+            if counted == nil { report.open += 1 }
             if forwarding.contains(alert.id) {
-                report.actions.append(
-                    SweepAction(
-                        identity: alert.display, appKey: alert.appKey, action: .kept, rule: "-",
-                        reason: "its last event is still waiting in the relay's outbox to be forwarded"))
+                keep(alert, "-", "its last event is still waiting in the relay's outbox to be forwarded")
                 return
             }
             let decision: StalenessDecision
@@ -24,9 +37,7 @@ extension Sweeper {
             case .decided(let decided):
                 decision = decided
             case .unreadable(let reason):
-                report.actions.append(
-                    SweepAction(identity: alert.display, appKey: alert.appKey, action: .kept, rule: "-", reason: reason)
-                )
+                keep(alert, "-", reason)
                 return
             }
             if options.all {
@@ -43,12 +54,22 @@ extension Sweeper {
                         rule: decision.rule, reason: decision.reason, adopted: alert.adopted,
                         bigPandaAlertID: alert.bigPandaAlertID))
             } else {
-                report.actions.append(
-                    SweepAction(
-                        identity: alert.display, appKey: alert.appKey, action: .kept, rule: decision.rule,
-                        reason: decision.reason))
+                keep(alert, decision.rule, decision.reason)
             }
         }
         return (report, candidates)
+    }
+
+    /// The latest last-received time an alert can have and still be stale now, when the sweep may read
+    /// only those: not for `--all` or a report of kept alerts, nor under `stale_after: auto` (whose
+    /// value comes from the definitions, or is "stale now"). Observed silence (heartbeats) never
+    /// exceeds the time since the last event, so the shortest finite `stale_after` is a safe bound.
+    func candidateCutoff() -> Int64? {
+        if options.all || options.reportKept || options.policy.usesAuto { return nil }
+        // Every rule is `never`: nothing can be stale.
+        guard let shortest = options.policy.shortestFiniteStaleAfter else { return .min }
+        let (cutoff, overflow) = options.now.subtractingReportingOverflow(shortest)
+        guard shortest > 0, !overflow else { return nil }
+        return cutoff
     }
 }

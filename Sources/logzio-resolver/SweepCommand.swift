@@ -231,6 +231,8 @@ struct SweepCommand: AsyncParsableCommand {
         options.appKey = appKey
         options.dryRun = dryRun
         options.force = force
+        // Only --json and --dry-run show the alerts kept open; without them the sweep reads only the candidates.
+        options.reportKept = json || dryRun
         options.batchSize = config.batchSize
         options.maxResolvesPerRun = config.maxResolvesPerRun
         options.maxResolveFraction = config.maxResolveFraction

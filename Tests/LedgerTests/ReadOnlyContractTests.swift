@@ -11,6 +11,7 @@ import Testing
             try ledger.forEachAlert(AlertFilter(states: [])) { _ in alerts += 1 }
             #expect(alerts == 0)
             #expect(try ledger.alerts(ids: [1, 2]).isEmpty)
+            #expect(try ledger.countAlerts(AlertFilter(states: [])) == 0)
             #expect(try ledger.alertsWithPendingForward().isEmpty)
             let summary = try ledger.openSummary()
             #expect(summary.open == 0)

@@ -61,4 +61,37 @@ import Testing
         // Read-only opening now accepts it.
         #expect(try allAlerts(try SQLiteLedger(path: file.path, mode: .readOnly)).count == 2)
     }
+
+    @Test func aBatchOfOutcomesWritesEveryAuditRowInOrder() throws {
+        let temp = TemporaryLedger()
+        let ledger = try SQLiteLedger(path: temp.path)
+        // More than one chunk of audit rows, and a remainder written one by one.
+        let count = SQLiteHotStatement.resolutionChunk * 2 + 3
+        try ledger.record((0..<count).map { try event("critical", host: "h\($0)", at: 100) }, recordedAt: 100)
+        let alerts = try allAlerts(ledger)
+        let records = alerts.enumerated().map { index, alert in
+            SendRecord(
+                alertID: alert.id, appKey: alert.appKey, eventID: alert.currentEventID, sentAt: 200,
+                timestamp: 200 + Int64(index), rule: "r\(index)", reason: "why \(index)",
+                httpStatus: index % 3 == 0 ? nil : 201, attempts: 1, kind: index % 3 == 0 ? .failed : .delivered,
+                error: index % 3 == 0 ? "e\(index)" : nil)
+        }
+        let outcomes = try ledger.apply(records)
+        #expect(outcomes == records.map { $0.kind == .failed ? .failed : .resolved })
+        let rows = try SQLiteDatabase(path: temp.path, readOnly: true, create: false).statement(
+            "SELECT alert_id, timestamp, rule, reason, http_status, outcome, error FROM resolutions ORDER BY id")
+        var seen: [String] = []
+        while try rows.step() {
+            seen.append(
+                "\(rows.int64(0)) \(rows.int64(1)) \(rows.text(2)) \(rows.text(3)) "
+                    + "\(rows.optionalInt64(4).map(String.init) ?? "-") \(rows.text(5)) \(rows.optionalText(6) ?? "-")")
+        }
+        rows.reset()
+        #expect(
+            seen
+                == zip(records, outcomes).map { record, outcome in
+                    "\(record.alertID) \(record.timestamp) \(record.rule) \(record.reason) "
+                        + "\(record.httpStatus.map(String.init) ?? "-") \(outcome.rawValue) \(record.error ?? "-")"
+                })
+    }
 }
