@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func aBatchOfOutcomesWritesEveryAuditRowInOrder() throws {
-        let temp = TemporaryLedger()
+        let temp = try TemporaryLedger()
         let ledger = try SQLiteLedger(path: temp.path)
         // More than one chunk of audit rows, and a remainder written one by one.
         let count = SQLiteHotStatement.resolutionChunk * 2 + 3
