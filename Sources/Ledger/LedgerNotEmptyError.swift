@@ -1,4 +1,4 @@
-/// A copy refused because its target ledger already holds rows.
+/// A copy refused because its target ledger already holds alerts (or rows that belong to alerts).
 public struct LedgerNotEmptyError: Error, Sendable, CustomStringConvertible {
     /// The target ledger's location (a path, or host, port and database).
     public var location: String
@@ -12,6 +12,14 @@ public struct LedgerNotEmptyError: Error, Sendable, CustomStringConvertible {
         self.location = location
         self.table = table
         self.count = count
+    }
+
+    /// The refusal for a target with these row counts, or nil when it holds no alerts and nothing that
+    /// belongs to one (events, sent oks, outbox rows): such a target may be copied into.
+    public static func refusal(location: String, counts: [LedgerTable: Int]) -> LedgerNotEmptyError? {
+        let held: [LedgerTable] = [.alerts, .events, .resolutions, .outbox]
+        guard let table = held.first(where: { counts[$0, default: 0] > 0 }) else { return nil }
+        return LedgerNotEmptyError(location: location, table: table, count: counts[table, default: 0])
     }
 
     public var description: String {

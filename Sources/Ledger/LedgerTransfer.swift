@@ -7,8 +7,9 @@ public protocol LedgerTransfer: LedgerRole {
     func exportRows(_ body: (LedgerRow) throws -> Void) throws -> [LedgerTable: Int]
 
     /// Writes the rows `source` passes to its `write` (in `LedgerTable.allCases` order) into this ledger
-    /// in one transaction, keeping their ids. Throws `LedgerNotEmptyError` when any table already holds
-    /// rows; on any failure nothing is written.
+    /// in one transaction, keeping their ids. Throws `LedgerNotEmptyError` when it already holds alerts;
+    /// what a ledger without alerts holds (counters, heartbeats, definitions) is replaced. On any
+    /// failure nothing is written.
     func importRows(_ source: (_ write: (LedgerRow) throws -> Void) throws -> Void) throws
 
     /// Each table's row count.

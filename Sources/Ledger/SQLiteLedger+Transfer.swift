@@ -24,8 +24,11 @@ extension SQLiteLedger: LedgerTransfer {
         let database = try writable()
         try database.transaction {
             let counts = try rowCounts()
-            if let table = LedgerTable.allCases.first(where: { counts[$0, default: 0] > 0 }) {
-                throw LedgerNotEmptyError(location: location, table: table, count: counts[table, default: 0])
+            if let refusal = LedgerNotEmptyError.refusal(location: location, counts: counts) { throw refusal }
+            // A ledger without alerts may hold what runs on it left (counters, heartbeats, definitions):
+            // the copy replaces them with the source's.
+            for table in LedgerTable.allCases.reversed() where counts[table, default: 0] > 0 {
+                try database.execute("DELETE FROM \(table.sqlName)")
             }
             try source { row in
                 let table = row.table

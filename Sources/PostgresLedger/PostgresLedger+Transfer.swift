@@ -70,8 +70,11 @@ extension PostgresLedger: LedgerTransfer {
             try connection.execute(
                 "LOCK TABLE \(LedgerTable.allCases.map(\.sqlName).joined(separator: ", ")) IN EXCLUSIVE MODE")
             let counts = try rowCounts(on: connection)
-            if let table = LedgerTable.allCases.first(where: { counts[$0, default: 0] > 0 }) {
-                throw LedgerNotEmptyError(location: location, table: table, count: counts[table, default: 0])
+            if let refusal = LedgerNotEmptyError.refusal(location: location, counts: counts) { throw refusal }
+            // A ledger without alerts may hold what runs on it left (counters, heartbeats, definitions):
+            // the copy replaces them with the source's.
+            for table in LedgerTable.allCases.reversed() where counts[table, default: 0] > 0 {
+                try connection.execute("DELETE FROM \(table.sqlName)")
             }
             var batch: [LedgerRow] = []
             // Errors leave as ledger errors naming this ledger, not the source the rows come from.

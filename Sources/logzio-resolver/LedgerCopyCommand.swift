@@ -14,7 +14,7 @@ struct LedgerCopyCommand: ParsableCommand {
         discussion: """
             Copies alerts, events, sent oks, counters, heartbeats, definitions and the outbox, keeping \
             their ids. The source is only read. The target is written in one transaction: on a failure \
-            it is left as it was. A target that holds anything is refused (exit 64). Stop relays and \
+            it is left as it was. A target that holds alerts is refused (exit 64). Stop relays and \
             sweeps on the source first. Prints one line per table: `alerts: source N, target N`.
             """
     )

@@ -71,14 +71,30 @@ import Testing
     }
 
     @Test(arguments: LedgerBackends.all)
-    func aTargetHoldingRowsIsRefusedAndLeftAsItWas(_ backend: LedgerBackendFactory) throws {
+    func aTargetHoldingAlertsIsRefusedAndLeftAsItWas(_ backend: LedgerBackendFactory) throws {
         try backend.withFresh { fresh in
+            try fresh.ledger.record([try event("critical", host: "held", at: 5)], recordedAt: 5)
             try fresh.ledger.heartbeat(runID: "only", at: 5)
             let before = try rows(fresh.ledger)
             #expect(throws: LedgerNotEmptyError.self) {
                 try fresh.ledger.importRows { write in try write(before[0]) }
             }
             #expect(try rows(fresh.ledger) == before)
+        }
+    }
+
+    @Test(arguments: LedgerBackends.all)
+    func aTargetWithoutAlertsIsTakenAndWhatItHeldIsReplaced(_ backend: LedgerBackendFactory) throws {
+        try LedgerBackends.sqlite.withFresh { source in
+            try fill(source.ledger)
+            let expected = try rows(source.ledger)
+            try backend.withFresh { target in
+                // What runs on an empty ledger leave behind: a heartbeat and a counter.
+                try target.ledger.heartbeat(runID: "target-only", at: 5)
+                try target.ledger.add(to: "logzio_resolver_target_only_total", labels: "", value: 1)
+                try target.ledger.importRows { write in try source.ledger.exportRows(write) }
+                #expect(try rows(target.ledger) == expected)
+            }
         }
     }
 
