@@ -1,4 +1,4 @@
-import BigPanda
+public import BigPanda
 import Foundation
 import Ledger
 import Logging
@@ -15,12 +15,12 @@ extension LedgerWorker {
         (error as? LedgerError)?.isUnreachable ?? false
     }
 
-    /// How reconnection waits: the clients' backoff, 0.5 s doubling to 30 s with full jitter (so relays
-    /// that lost one database do not return to it in step), and no end.
-    static let reconnection = RetryPolicy(baseSeconds: 0.5, capSeconds: 30, limit: .forever)
+    /// How the relay waits between reconnection attempts: the clients' backoff, 0.5 s doubling to 30 s
+    /// with full jitter (so relays that lost one database do not return to it in step), and no end.
+    public static let reconnection = RetryPolicy(baseSeconds: 0.5, capSeconds: 30, limit: .forever)
 
     /// The delay in seconds before reconnection attempt `attempt` (from 0).
-    static func backoff(attempt: Int) -> Double {
+    func backoff(attempt: Int) -> Double {
         RetryPolicy.seconds(reconnection.delay(attempt: attempt + 1, retryAfter: nil))
     }
 
@@ -29,7 +29,7 @@ extension LedgerWorker {
         guard ledger != nil else { return }
         ledger = nil
         reconnectAttempts = 0
-        nextAttempt = Date().addingTimeInterval(Self.backoff(attempt: 0))
+        nextAttempt = Date().addingTimeInterval(backoff(attempt: 0))
         let cause = (error as? LedgerError) ?? unreachableNow
         condition.lock()
         unreachable = LedgerError(location: location, message: cause.message, isUnreachable: true)
@@ -52,7 +52,7 @@ extension LedgerWorker {
             logger.warning("regained the ledger's database", metadata: ["ledger": "\(location)"])
         } catch {
             reconnectAttempts += 1
-            nextAttempt = Date().addingTimeInterval(Self.backoff(attempt: reconnectAttempts))
+            nextAttempt = Date().addingTimeInterval(backoff(attempt: reconnectAttempts))
             let message = (error as? LedgerError)?.message ?? "\(error)"
             condition.lock()
             unreachable = LedgerError(location: location, message: message, isUnreachable: true)

@@ -1,3 +1,4 @@
+public import BigPanda
 import Foundation
 public import Ledger
 public import Logging
@@ -32,6 +33,8 @@ public final class LedgerWorker: @unchecked Sendable {
 
     let location: String
     let reopen: @Sendable () throws -> any LedgerStore
+    /// How long to wait between reconnection attempts.
+    let reconnection: RetryPolicy
     let clock: @Sendable () -> Int64
     let logger: Logger
     /// How many times the worker has connected; a heartbeat run starts anew after a reconnection.
@@ -54,13 +57,16 @@ public final class LedgerWorker: @unchecked Sendable {
     ///   - initial: the ledger opened at start, or why it could not be reached; the worker then
     ///     connects in the background.
     ///   - reopen: opens the ledger again after its database was lost.
+    ///   - reconnection: the waits between reconnection attempts.
     public init(
         location: String, initial: Result<any LedgerStore, LedgerError>,
-        reopen: @escaping @Sendable () throws -> any LedgerStore, clock: @escaping @Sendable () -> Int64,
+        reopen: @escaping @Sendable () throws -> any LedgerStore,
+        reconnection: RetryPolicy = LedgerWorker.reconnection, clock: @escaping @Sendable () -> Int64,
         logger: Logger
     ) {
         self.location = location
         self.reopen = reopen
+        self.reconnection = reconnection
         self.clock = clock
         self.logger = logger
         switch initial {
@@ -69,7 +75,7 @@ public final class LedgerWorker: @unchecked Sendable {
             connections.store(1, ordering: .relaxed)
         case .failure(let error):
             unreachable = error
-            nextAttempt = Date().addingTimeInterval(Self.backoff(attempt: 0))
+            nextAttempt = Date().addingTimeInterval(backoff(attempt: 0))
             logger.error(
                 "the ledger's database is unreachable; answering 503 and reconnecting in the background",
                 metadata: ["ledger": "\(location)", "error": "\(error.message)"])

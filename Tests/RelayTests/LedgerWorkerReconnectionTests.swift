@@ -1,4 +1,5 @@
 import Alerts
+import BigPanda
 import Foundation
 import Ledger
 import Logging
@@ -18,6 +19,9 @@ import Testing
 /// the worker reconnects in the background.
 @Suite struct LedgerWorkerReconnectionTests {
     static let now: Int64 = 1_795_773_600
+    /// Reconnection waits short enough that attempts made while the test was slow never push the next
+    /// one past its patience (the relay's own waits grow to 30 s).
+    static let quickly = RetryPolicy(baseSeconds: 0.02, capSeconds: 0.2, limit: .forever)
 
     static func events(_ host: String) throws -> [IncomingEvent] {
         try AlertsIntake.parse(
@@ -57,7 +61,7 @@ import Testing
                     throw LedgerError(location: path, message: "refused", isUnreachable: true)
                 }
                 return try SQLiteLedger(path: path)
-            }, clock: { Self.now }, logger: Logger(label: "test"))
+            }, reconnection: Self.quickly, clock: { Self.now }, logger: Logger(label: "test"))
         defer { worker.stop() }
         await #expect(throws: LedgerError.self) { try await worker.record(try Self.events("early")) }
         #expect(worker.unreachableError?.isUnreachable == true)
@@ -77,7 +81,8 @@ import Testing
         let string = try PostgresConnectionString(conninfo)
         let worker = LedgerWorker(
             location: string.target, initial: .success(try PostgresLedger(string)),
-            reopen: { try PostgresLedger(string) }, clock: { Self.now }, logger: Logger(label: "test"))
+            reopen: { try PostgresLedger(string) }, reconnection: Self.quickly, clock: { Self.now },
+            logger: Logger(label: "test"))
         defer { worker.stop() }
         try await worker.record(try Self.events("before"))
         // The server ends the worker's session, as a restart or a failover would.
