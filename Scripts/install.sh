@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PREFIX="${PREFIX:-/usr/local}"
 
 missing=()
-for package in libcurl4-openssl-dev libsqlite3-dev pkg-config; do
+for package in libcurl4-openssl-dev libsqlite3-dev libpq-dev pkg-config; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -23,4 +23,4 @@ install -m 0755 "$bin" "$PREFIX/bin/logzio-resolver"
 install -m 0644 README.md cron.example "$PREFIX/share/doc/logzio-resolver/"
 install -m 0644 contrib/systemd/* "$PREFIX/share/logzio-resolver/systemd/"
 echo "installed $PREFIX/bin/logzio-resolver ($("$PREFIX/bin/logzio-resolver" --version))"
-echo "runtime needs: libcurl4 libsqlite3-0 (apt-get install -y libcurl4 libsqlite3-0)"
+echo "runtime needs: libcurl4 libsqlite3-0 libpq5 (apt-get install -y libcurl4 libsqlite3-0 libpq5)"

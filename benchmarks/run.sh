@@ -46,7 +46,8 @@ if [ -n "${LOGZIO_RESOLVER_BIN:-}" ]; then
     fi
 else
     # The build users install (Scripts/install.sh): the Swift runtime linked in.
-    swift build -c release --static-swift-stdlib 2>&1 | tail -n 3
+    swift build -c release --static-swift-stdlib --product logzio-resolver 2>&1 | tail -n 3
+    swift build -c release --static-swift-stdlib --product relay-load 2>&1 | tail -n 1
     bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/logzio-resolver"
 fi
 
