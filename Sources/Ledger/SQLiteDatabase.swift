@@ -133,20 +133,17 @@ final class SQLiteDatabase {
 
     /// Runs `body` in an immediate transaction, committing on success and rolling back on error.
     func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
+        try inTransaction("BEGIN IMMEDIATE", body)
     }
 
     /// Runs `body` in a read transaction: everything it reads comes from one snapshot.
     func readTransaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN DEFERRED")
+        try inTransaction("BEGIN DEFERRED", body)
+    }
+
+    /// Runs `body` between `begin` and a commit, rolling back on error.
+    private func inTransaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
+        try execute(begin)
         do {
             let result = try body()
             try execute("COMMIT")

@@ -60,7 +60,9 @@ import Testing
 
     @Test func fiftyConsecutive429sThenSuccessAreSurvivedWithinTheDeadline() async throws {
         let log = Log()
-        let fixture = try FastFixture(deadline: 20) { _ in
+        // The deadline and the bound leave room for a loaded 2-core machine (51 loopback requests take well
+        // under a second on an idle one).
+        let fixture = try FastFixture(deadline: 60) { _ in
             log.next() <= 50
                 ? .respond(
                     status: 429, headers: [HeaderField("Retry-After", "0")], body: Array(#"{"error":"rate"}"#.utf8))
@@ -72,13 +74,13 @@ import Testing
         #expect(result.outcome == .delivered)
         #expect(result.attempts == 51)
         #expect(result.httpStatus == 201)
-        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(ContinuousClock.now - started < .seconds(60))
         #expect(log.times.count == 51)
     }
 
     @Test func retryAfterIsHonouredAndAHugeOneEndsTheRunAtOnce() async throws {
         let log = Log()
-        let fixture = try FastFixture(deadline: 10) { _ in
+        let fixture = try FastFixture(deadline: 60) { _ in
             log.next() == 1
                 ? .respond(status: 503, headers: [HeaderField("Retry-After", "1")], body: []) : .json(201, "{}")
         }
@@ -91,7 +93,7 @@ import Testing
 
         // A Retry-After beyond the deadline: no retry, and no waiting for it either.
         let hugeLog = Log()
-        let huge = try FastFixture(deadline: 3) { _ in
+        let huge = try FastFixture(deadline: 30) { _ in
             _ = hugeLog.next()
             return .respond(status: 429, headers: [HeaderField("Retry-After", "86400")], body: Array("later".utf8))
         }
@@ -100,7 +102,7 @@ import Testing
         huge.stop()
         #expect(refused.outcome == .failed)
         #expect(refused.attempts == 1)
-        #expect(ContinuousClock.now - started < .milliseconds(2900), "ended at once, not at the 3 s deadline")
+        #expect(ContinuousClock.now - started < .seconds(20), "ended at once, not at the 30 s deadline")
         #expect(refused.message?.contains("HTTP 429: later") == true, "\(refused.message ?? "")")
     }
 

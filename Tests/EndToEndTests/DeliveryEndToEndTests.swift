@@ -64,7 +64,8 @@ import Testing
         let result = try await scenario.run(["sweep"])
         #expect(result.code == 1)
         #expect(result.stderr.contains("HTTP 503: maintenance"))
-        #expect(Date().timeIntervalSince(started) < 10)
+        // Ends after the 2 s deadline, not after the 4 min default; the slack is for a loaded machine.
+        #expect(Date().timeIntervalSince(started) < 30)
         #expect(try await scenario.list("open").count == 1)
     }
 }
