@@ -57,7 +57,7 @@ pause | resume)
     else
         port="$(cat "$dir/port")"
         "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-            -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start \
+            -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=${LR_TEST_POSTGRES_FSYNC:-off} -c max_connections=200" start \
             </dev/null >"$dir/pg_ctl.log" 2>&1 || {
             cat "$dir/pg_ctl.log" "$dir/server.log" >&2
             exit 1
