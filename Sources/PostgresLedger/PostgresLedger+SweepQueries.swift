@@ -110,33 +110,115 @@ extension PostgresLedger: SweepQueries {
 
     public func apply(_ records: [SendRecord]) throws -> [AppliedOutcome] {
         try writing { connection in
+            // Each statement is a round trip to the server: a batch's delivered oks are fenced in one
+            // statement, and its audit rows written in one, instead of two per alert.
+            let fenced = try fenceDelivered(records, in: connection)
             var outcomes: [AppliedOutcome] = []
             outcomes.reserveCapacity(records.count)
             var counts = OutcomeCounts()
-            for record in records {
-                let outcome = try applyOutcome(record, in: connection)
-                try connection.query(
-                    """
-                    INSERT INTO resolutions
-                        (alert_id, event_id, sent_at, timestamp, rule, reason, http_status, attempts, outcome, error,
-                         method)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                    """,
-                    [
-                        .integer(record.alertID), .integer(record.eventID), .integer(record.sentAt),
-                        .integer(record.timestamp), .text(record.rule), .text(record.reason),
-                        .optional(record.httpStatus.map(Int64.init)), .integer(Int64(max(1, record.attempts))),
-                        .text(outcome.rawValue), .optional(record.error), .text(record.method.rawValue),
-                    ])
+            for (index, record) in records.enumerated() {
+                let outcome = try fenced[index] ?? applyOutcome(record, in: connection)
                 counts.add(outcome, for: record)
                 outcomes.append(outcome)
             }
+            try insertResolutions(records, outcomes, in: connection)
             // One counter update per series and batch, not per alert.
             for (name, labels, value) in counts.series {
                 try addMetric(name, labels: labels, value: value, in: connection)
             }
             return outcomes
         }
+    }
+
+    /// Fences the batch's delivered oks (closes by id excepted) in one `UPDATE`: each alert whose current
+    /// event is still the one decided on is resolved; the others only raise their timestamp floor, in one
+    /// more statement. Returns the outcome by record index; nil for records it did not handle (fewer than
+    /// two, or an alert named twice, are left to `applyOutcome`).
+    private func fenceDelivered(_ records: [SendRecord], in connection: PostgresConnection) throws -> [Int:
+        AppliedOutcome]
+    {
+        let indices = records.indices.filter { records[$0].kind == .delivered && records[$0].method != .id }
+        guard indices.count > 1, Set(indices.map { records[$0].alertID }).count == indices.count else { return [:] }
+        var values: [PostgresValue] = []
+        values.reserveCapacity(indices.count * 4)
+        for index in indices {
+            let record = records[index]
+            values += [
+                .integer(record.alertID), .integer(record.eventID), .integer(record.sentAt), .integer(record.timestamp),
+            ]
+        }
+        let rows = Self.valuesList(rows: indices.count, columns: 4, types: ["bigint", "bigint", "bigint", "bigint"])
+        let resolved = try connection.query(
+            """
+            UPDATE alerts AS a SET state = 'resolved', resolved_at = b.sent_at, resolved_by = 'ok', rejected_runs = 0,
+                max_timestamp = GREATEST(a.max_timestamp, b.ts)
+            FROM (VALUES \(rows)) AS b(id, event_id, sent_at, ts)
+            WHERE a.id = b.id AND a.current_event_id = b.event_id AND a.state = 'open'
+            RETURNING a.id
+            """, values)
+        let resolvedIDs = Set((0..<resolved.count).map { resolved.int64($0, 0) })
+        var outcomes: [Int: AppliedOutcome] = [:]
+        var floors: [PostgresValue] = []
+        for index in indices {
+            let record = records[index]
+            if resolvedIDs.contains(record.alertID) {
+                outcomes[index] = .resolved
+            } else {
+                outcomes[index] = .fenced
+                floors += [.integer(record.alertID), .integer(record.timestamp)]
+            }
+        }
+        if !floors.isEmpty {
+            let floorRows = Self.valuesList(rows: floors.count / 2, columns: 2, types: ["bigint", "bigint"])
+            try connection.query(
+                """
+                UPDATE alerts AS a SET max_timestamp = GREATEST(a.max_timestamp, b.ts)
+                FROM (VALUES \(floorRows)) AS b(id, ts) WHERE a.id = b.id
+                """, floors)
+        }
+        return outcomes
+    }
+
+    /// Writes the batch's audit rows, one `INSERT` for up to 200 rows.
+    private func insertResolutions(
+        _ records: [SendRecord], _ outcomes: [AppliedOutcome], in connection: PostgresConnection
+    ) throws {
+        let types = [
+            "bigint", "bigint", "bigint", "bigint", "text", "text", "bigint", "bigint", "text", "text", "text",
+        ]
+        var start = 0
+        while start < records.count {
+            let end = min(records.count, start + 200)
+            var values: [PostgresValue] = []
+            values.reserveCapacity((end - start) * types.count)
+            for index in start..<end {
+                let record = records[index]
+                values += [
+                    .integer(record.alertID), .integer(record.eventID), .integer(record.sentAt),
+                    .integer(record.timestamp), .text(record.rule), .text(record.reason),
+                    .optional(record.httpStatus.map(Int64.init)), .integer(Int64(max(1, record.attempts))),
+                    .text(outcomes[index].rawValue), .optional(record.error), .text(record.method.rawValue),
+                ]
+            }
+            try connection.query(
+                """
+                INSERT INTO resolutions
+                    (alert_id, event_id, sent_at, timestamp, rule, reason, http_status, attempts, outcome, error, method)
+                VALUES \(Self.valuesList(rows: end - start, columns: types.count, types: types))
+                """, values)
+            start = end
+        }
+    }
+
+    /// `($1::t1, $2::t2, …), (…)`: a `VALUES` list of numbered parameters, typed so a whole column of
+    /// NULLs still has one.
+    static func valuesList(rows: Int, columns: Int, types: [String]) -> String {
+        (0..<rows).map { row in
+            "("
+                + (0..<columns).map { column in "$\(row * columns + column + 1)::\(types[column])" }.joined(
+                    separator: ", ")
+                + ")"
+        }.joined(separator: ", ")
     }
 
     /// Applies one send's outcome. The state changes only if the alert's current event is still the one

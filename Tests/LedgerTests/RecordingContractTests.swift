@@ -88,6 +88,11 @@ import Testing
             #expect(after.allSatisfy { $0.maxTimestamp >= 300 })
             let resolved = try ledger.metricSamples().filter { $0.name == LedgerMetricName.resolved }
             #expect(resolved.map(\.value) == [1], "a fenced ok is not counted")
+            // One audit row per send, in the batch's order, with its outcome.
+            var audit: [[LedgerValue]] = []
+            try ledger.exportRows { row in if row.table == .resolutions { audit.append(row.values) } }
+            #expect(audit.map { $0[1] } == open.map { .integer($0.id) })
+            #expect(audit.map { $0[9] } == [.text("resolved"), .text("fenced")])
         }
     }
 
