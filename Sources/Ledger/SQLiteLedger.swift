@@ -98,19 +98,8 @@ public final class SQLiteLedger: LedgerRole {
     }
 
     private func checkMigrated(_ database: SQLiteDatabase) throws {
-        let applied = try appliedMigrations(database)
-        let known = Set(Migrations.all.map(\.name))
-        if applied.isEmpty || !known.isSubset(of: applied) {
-            throw LedgerError(
-                location: location,
-                message:
-                    "the ledger's schema is not up to date; run a command that writes (record, sweep) to migrate it"
-            )
-        }
-        if !applied.isSubset(of: known) {
-            throw LedgerError(
-                location: location, message: "the ledger was written by a newer logzio-resolver; upgrade this one")
-        }
+        try SchemaCheck.requireCurrent(
+            applied: try appliedMigrations(database), known: Set(Migrations.all.map(\.name)), location: location)
     }
 
     private func appliedMigrations(_ database: SQLiteDatabase) throws -> Set<String> {

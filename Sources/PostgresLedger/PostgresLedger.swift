@@ -126,19 +126,8 @@ public final class PostgresLedger: LedgerRole {
     }
 
     private func checkMigrated() throws {
-        let applied = try appliedMigrations()
-        let known = Set(PostgresMigrations.all.map(\.name))
-        if applied.isEmpty || !known.isSubset(of: applied) {
-            throw LedgerError(
-                location: location,
-                message:
-                    "the ledger's schema is not up to date; run a command that writes (record, sweep) to migrate it"
-            )
-        }
-        if !applied.isSubset(of: known) {
-            throw LedgerError(
-                location: location, message: "the ledger was written by a newer logzio-resolver; upgrade this one")
-        }
+        try SchemaCheck.requireCurrent(
+            applied: try appliedMigrations(), known: Set(PostgresMigrations.all.map(\.name)), location: location)
     }
 
     /// Adds to a counter inside the caller's transaction; shared by recording (refires), sweep outcomes
