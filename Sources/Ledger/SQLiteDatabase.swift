@@ -136,6 +136,26 @@ final class SQLiteDatabase {
         try inTransaction("BEGIN IMMEDIATE", body)
     }
 
+    /// Runs `body` with the schema's CHECK constraints not evaluated, and evaluated again afterwards.
+    ///
+    /// Only for writes whose checked columns take literals or typed values (an enum's raw value), so
+    /// the checks cannot fail: SQLite evaluates each `IN (…)` check by building a temporary b-tree per
+    /// row, two thirds of a sweep's fenced `UPDATE` (BENCHMARKS.md). Turning the pragma on or off
+    /// expires the prepared statements; they are prepared again on their next use.
+    func withoutCheckConstraints<T>(_ body: () throws -> T) throws -> T {
+        try execute("PRAGMA ignore_check_constraints = ON")
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            try? execute("PRAGMA ignore_check_constraints = OFF")
+            throw error
+        }
+        // Throws rather than leave the connection without its checks.
+        try execute("PRAGMA ignore_check_constraints = OFF")
+        return result
+    }
+
     /// Runs `body` in a read transaction: everything it reads comes from one snapshot.
     func readTransaction<T>(_ body: () throws -> T) throws -> T {
         try inTransaction("BEGIN DEFERRED", body)

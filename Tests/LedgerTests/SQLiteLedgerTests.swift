@@ -94,4 +94,27 @@ import Testing
                         + "\(record.httpStatus.map(String.init) ?? "-") \(outcome.rawValue) \(record.error ?? "-")"
                 })
     }
+
+    /// The sweep's writes skip the schema's CHECK constraints (their values are typed); every other
+    /// write on the connection still has them, after an apply that succeeded and after one that failed.
+    @Test func checksAreBackOnAfterAnApplyWhetherItCommittedOrNot() throws {
+        let temp = try TemporaryLedger()
+        let ledger = try SQLiteLedger(path: temp.path)
+        try ledger.record([try event("critical", host: "a", at: 100)], recordedAt: 100)
+        let alert = try #require(try allAlerts(ledger).first)
+        func record(alertID: Int64) -> SendRecord {
+            SendRecord(
+                alertID: alertID, appKey: alert.appKey, eventID: alert.currentEventID, sentAt: 200, timestamp: 200,
+                rule: "r", reason: "why", httpStatus: 201, attempts: 1, kind: .delivered, error: nil)
+        }
+        func breaksACheck() -> Bool {
+            (try? ledger.database.execute("UPDATE alerts SET state = 'bogus' WHERE id = \(alert.id)")) == nil
+        }
+        #expect(try ledger.apply([record(alertID: alert.id)]) == [.resolved])
+        #expect(breaksACheck(), "a CHECK constraint refuses an unknown state after a committed apply")
+        // An audit row for an alert that does not exist breaks a foreign key: the apply rolls back.
+        #expect(throws: LedgerError.self) { try ledger.apply([record(alertID: alert.id + 99)]) }
+        #expect(breaksACheck(), "and after one that rolled back")
+        #expect(try allAlerts(ledger).map(\.state) == [.resolved])
+    }
 }
