@@ -161,7 +161,7 @@ var package = Package(
         .testTarget(
             name: "SweepTests",
             dependencies: [
-                "Sweep", "Alerts", "BigPanda", "Ledger", "Staleness", "TestSupport",
+                "Sweep", "Alerts", "BigPanda", "Ledger", "Staleness",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

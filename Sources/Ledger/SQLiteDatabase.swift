@@ -13,8 +13,7 @@ final class SQLiteDatabase {
 
     /// Opens (and with `create`, creates with mode 0600) the database file. With `immutable`, it is
     /// opened read-only as a file nothing changes: no locks, and no `-wal` or `-shm` file is made.
-    init(path: String, readOnly: Bool, create: Bool, immutable: Bool = false) throws(LedgerError) {
-        self.path = path
+    convenience init(path: String, readOnly: Bool, create: Bool, immutable: Bool = false) throws(LedgerError) {
         if create, !readOnly {
             // Create the file ourselves so it is 0600 from the first byte; SQLite gives the
             // -wal and -shm files the database file's mode.
@@ -30,8 +29,26 @@ final class SQLiteDatabase {
         }
         var flags = (readOnly || immutable ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
         if immutable { flags |= SQLITE_OPEN_URI }
+        try self.init(location: path, filename: immutable ? Self.immutableURI(path) : path, flags: flags)
+    }
+
+    /// Opens the in-memory database `name` in SQLite's `memdb` VFS, creating it when no connection in
+    /// this process has it open. Every connection to the same name shares one database, with the
+    /// usual locks (a writer waits for `busy_timeout`), and SQLite frees it as the last one closes.
+    /// No file is made: the journal lives in memory too.
+    convenience init(memoryNamed name: String, readOnly: Bool) throws(LedgerError) {
+        let flags =
+            (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_URI
+            | SQLITE_OPEN_NOMUTEX
+        let uri = Self.memoryURI(name)
+        try self.init(location: uri, filename: uri, flags: flags)
+    }
+
+    /// Opens `filename` with `flags`; `location` names the database in errors.
+    private init(location: String, filename: String, flags: Int32) throws(LedgerError) {
+        path = location
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(immutable ? Self.immutableURI(path) : path, &db, flags, nil)
+        let rc = sqlite3_open_v2(filename, &db, flags, nil)
         handle = db
         guard rc == SQLITE_OK else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
@@ -47,6 +64,17 @@ final class SQLiteDatabase {
 
     /// A `file:` URI for `path` with `immutable=1`; every byte but unreserved ones and `/` is escaped.
     static func immutableURI(_ path: String) -> String {
+        fileURI(path) + "?immutable=1"
+    }
+
+    /// The `file:` URI of the shared in-memory database `name`: a path that starts with `/` is what
+    /// makes `memdb` share it between connections.
+    static func memoryURI(_ name: String) -> String {
+        fileURI("/" + name) + "?vfs=memdb"
+    }
+
+    /// A `file:` URI for `path` with no query; every byte but unreserved ones and `/` is escaped.
+    private static func fileURI(_ path: String) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var uri = Array("file:".utf8)
         for byte in path.utf8 {
@@ -59,7 +87,7 @@ final class SQLiteDatabase {
                 uri += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
             }
         }
-        return String(decoding: uri, as: UTF8.self) + "?immutable=1"
+        return String(decoding: uri, as: UTF8.self)
     }
 
     deinit {

@@ -1,5 +1,5 @@
 extension SQLiteLedger: SweepClaims {
     public func claimSweep() throws -> (any SweepClaim)? {
-        try FileLockClaim(path: location + ".lock")
+        isInMemory ? InProcessClaim(name: location) : try FileLockClaim(path: location + ".lock")
     }
 }

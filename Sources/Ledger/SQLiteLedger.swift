@@ -2,12 +2,15 @@
     import Glibc
 #endif
 
-/// The SQLite ledger: one file in WAL mode, created 0600, migrated on open.
+/// The SQLite ledger: one file in WAL mode, created 0600, migrated on open; or, for tests, a shared
+/// in-memory database.
 public final class SQLiteLedger: LedgerRole {
     public let location: String
     /// The open database.
     let database: SQLiteDatabase
     private let readOnly: Bool
+    /// Whether the ledger is a shared in-memory database rather than a file.
+    let isInMemory: Bool
     /// Whether this read-only open found no `-wal` file, so that any it leaves behind is its own.
     private let tidiesWAL: Bool
     /// How commits reach the disk; the outbox relaxes it for one commit and restores it.
@@ -46,13 +49,32 @@ public final class SQLiteLedger: LedgerRole {
     }
 
     /// Opens the ledger at `path`; read only, the file must exist.
-    public init(path: String, mode: Mode = .readWrite, durability: Durability = .full) throws {
-        location = path
-        readOnly = mode != .readWrite
-        tidiesWAL = mode == .readOnly && access(path + "-wal", F_OK) != 0
-        self.durability = durability
+    public convenience init(path: String, mode: Mode = .readWrite, durability: Durability = .full) throws {
+        let readOnly = mode != .readWrite
+        let tidiesWAL = mode == .readOnly && access(path + "-wal", F_OK) != 0
         let database = try SQLiteDatabase(
             path: path, readOnly: readOnly, create: !readOnly, immutable: mode == .readOnlyImmutable)
+        try self.init(
+            database: database, readOnly: readOnly, isInMemory: false, tidiesWAL: tidiesWAL, durability: durability)
+    }
+
+    /// Opens the in-memory ledger `name`, created and migrated when no handle in this process has it
+    /// open. Every handle opened with the same name shares it (a write on one is seen by the others),
+    /// its sweep claim is held in this process, and it is gone when its last handle closes. Nothing
+    /// is written to disk; for tests, and read only, another handle must hold it open.
+    public convenience init(memoryNamed name: String, readOnly: Bool = false) throws {
+        let database = try SQLiteDatabase(memoryNamed: name, readOnly: readOnly)
+        try self.init(database: database, readOnly: readOnly, isInMemory: true, tidiesWAL: false, durability: .full)
+    }
+
+    private init(
+        database: SQLiteDatabase, readOnly: Bool, isInMemory: Bool, tidiesWAL: Bool, durability: Durability
+    ) throws {
+        location = database.path
+        self.readOnly = readOnly
+        self.isInMemory = isInMemory
+        self.tidiesWAL = tidiesWAL
+        self.durability = durability
         self.database = database
         try database.execute("PRAGMA busy_timeout = 10000")
         // A modest page cache. No mmap: mapped pages count towards the process's RSS, and a sweep
@@ -64,8 +86,11 @@ public final class SQLiteLedger: LedgerRole {
         }
         // Only takes effect on a new, empty file: lets sweeps that apply `retention` shrink it bit by bit.
         if try database.isEmpty() { try database.execute("PRAGMA auto_vacuum = INCREMENTAL") }
-        try database.execute("PRAGMA journal_mode = WAL")
-        try database.execute(durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        // In memory there is no disk to sync, and `memdb` keeps its journal in memory (it has no WAL).
+        if !isInMemory {
+            try database.execute("PRAGMA journal_mode = WAL")
+            try database.execute(durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        }
         try database.execute("PRAGMA foreign_keys = ON")
         try migrate(database)
     }

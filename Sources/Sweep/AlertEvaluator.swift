@@ -43,14 +43,60 @@ public struct AlertEvaluator: Sendable {
 }
 
 extension AlertEvaluator.Evaluation {
-    /// The decision to show: an unreadable payload is kept, under no rule, with the reason.
-    public var decision: StalenessDecision {
+    /// The rule that applied (`default` when none matched); nil for an unreadable payload, which no
+    /// rule was read for.
+    public var rule: String? {
         switch self {
-        case .decided(let decision): decision
-        case .unreadable(let reason):
-            StalenessDecision(
-                rule: "-", staleAfter: .never, silence: 0, isStale: false, staleAt: nil, reason: "kept: \(reason)",
-                effectiveStaleAfter: nil, source: "unreadable payload")
+        case .decided(let decision): decision.rule
+        case .unreadable: nil
+        }
+    }
+
+    /// Whether the alert is stale; an unreadable payload is kept, never resolved.
+    public var isStale: Bool {
+        switch self {
+        case .decided(let decision): decision.isStale
+        case .unreadable: false
+        }
+    }
+
+    /// Why, in words.
+    public var reason: String {
+        switch self {
+        case .decided(let decision): decision.reason
+        case .unreadable(let reason): "kept: \(reason)"
+        }
+    }
+
+    /// The rule's `stale_after`; `never` for an unreadable payload.
+    public var staleAfter: StaleAfter {
+        switch self {
+        case .decided(let decision): decision.staleAfter
+        case .unreadable: .never
+        }
+    }
+
+    /// When the alert goes stale if nothing arrives; nil if stale or never.
+    public var staleAt: Int64? {
+        switch self {
+        case .decided(let decision): decision.staleAt
+        case .unreadable: nil
+        }
+    }
+
+    /// The `stale_after` that applied, in seconds; nil for never and for an unreadable payload.
+    public var effectiveStaleAfter: Int64? {
+        switch self {
+        case .decided(let decision): decision.effectiveStaleAfter
+        case .unreadable: nil
+        }
+    }
+
+    /// Where that `stale_after` came from.
+    public var source: String {
+        switch self {
+        case .decided(let decision): decision.source
+        case .unreadable: "unreadable payload"
         }
     }
 }

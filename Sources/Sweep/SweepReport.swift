@@ -39,8 +39,9 @@ public struct SweepAction: Sendable, Equatable {
     public var appKey: String
     /// What was done.
     public var action: Kind
-    /// The rule that applied (`default` when none matched).
-    public var rule: String
+    /// The rule that applied (`default` when none matched); nil when the alert was kept before any rule
+    /// was read: its last event still waits to be forwarded, or its payload cannot be read.
+    public var rule: String?
     /// Why, in words.
     public var reason: String
     /// The HTTP status of the last attempt, if one was sent.
@@ -52,7 +53,7 @@ public struct SweepAction: Sendable, Equatable {
 
     /// Creates an action.
     public init(
-        identity: String, appKey: String, action: Kind, rule: String, reason: String, httpStatus: Int? = nil,
+        identity: String, appKey: String, action: Kind, rule: String?, reason: String, httpStatus: Int? = nil,
         attempts: Int = 0
     ) {
         self.identity = identity

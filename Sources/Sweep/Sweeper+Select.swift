@@ -21,7 +21,7 @@ extension Sweeper {
             report.open = try ledger.countAlerts(filter)
             filter.lastReceivedAtMost = cutoff
         }
-        func keep(_ alert: LedgerAlert, _ rule: String, _ reason: String) {
+        func keep(_ alert: LedgerAlert, _ rule: String?, _ reason: String) {
             guard options.reportKept else { return }
             report.actions.append(
                 SweepAction(identity: alert.display, appKey: alert.appKey, action: .kept, rule: rule, reason: reason))
@@ -29,7 +29,7 @@ extension Sweeper {
         try ledger.forEachAlert(filter) { alert in
             if counted == nil { report.open += 1 }
             if forwarding.contains(alert.id) {
-                keep(alert, "-", "its last event is still waiting in the relay's outbox to be forwarded")
+                keep(alert, nil, "its last event is still waiting in the relay's outbox to be forwarded")
                 return
             }
             let decision: StalenessDecision
@@ -37,7 +37,7 @@ extension Sweeper {
             case .decided(let decided):
                 decision = decided
             case .unreadable(let reason):
-                keep(alert, "-", reason)
+                keep(alert, nil, reason)
                 return
             }
             if options.all {

@@ -88,23 +88,23 @@ struct CheckCommand: AsyncParsableCommand {
             var warnings: [String] = []
             try ledger.forEachAlert(AlertFilter(states: [.open])) { alert in
                 let payload = (try? alert.payload()) ?? JSONObject()
-                let decision = evaluator.evaluate(alert, now: now).decision
-                if decision.staleAfter == .auto {
-                    let shown = decision.effectiveStaleAfter.map { DurationText.format($0) } ?? "none"
-                    derivations.append("  \(alert.display): stale_after \(shown), \(decision.source)")
+                let evaluation = evaluator.evaluate(alert, now: now)
+                if evaluation.staleAfter == .auto {
+                    let shown = evaluation.effectiveStaleAfter.map { DurationText.format($0) } ?? "none"
+                    derivations.append("  \(alert.display): stale_after \(shown), \(evaluation.source)")
                     if AlertDefinition.usableID(payload[policy.definitionField]) == nil {
                         warnings.append(
                             "warning: \(alert.display) has no usable Logz.io alert id in \(policy.definitionField); it takes the fallback or is kept"
                         )
-                    } else if decision.source.contains("unknown id") {
-                        warnings.append("warning: \(alert.display): \(decision.source)")
+                    } else if evaluation.source.contains("unknown id") {
+                        warnings.append("warning: \(alert.display): \(evaluation.source)")
                     }
                 }
                 let when: String =
-                    if decision.isStale { "stale now" } else if let at = decision.staleAt {
+                    if evaluation.isStale { "stale now" } else if let at = evaluation.staleAt {
                         "stale at \(EpochTime.iso8601(at)) (in \(DurationText.format(at - now)))"
                     } else { "never" }
-                lines.append([alert.appKey, alert.display, decision.rule, when])
+                lines.append([alert.appKey, alert.display, Output.rule(evaluation.rule), when])
             }
             Output.line(
                 "open alerts: \(lines.count)\(feed == nil ? "" : " (observed silence: the relay has written heartbeats)")"

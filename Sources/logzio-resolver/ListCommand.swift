@@ -60,20 +60,19 @@ struct ListCommand: AsyncParsableCommand {
             try ledger.forEachAlert(AlertFilter(states: states, appKey: appKey)) { alert in
                 let payload = (try? alert.payload()) ?? JSONObject()
                 let evaluation = evaluator.evaluate(alert, now: evaluateAt)
-                let decision = evaluation.decision
-                let stale = alert.state == .open && decision.isStale
+                let stale = alert.state == .open && evaluation.isStale
                 if state == .stale, !stale { return }
                 if json {
                     let element = JSONObject([
                         ("state", .string(alert.state.rawValue)),
                         ("stale", .bool(stale)),
                         ("last_received", .string(EpochTime.iso8601(alert.lastReceived))),
-                        ("rule", .string(decision.rule)),
+                        ("rule", .string(Output.rule(evaluation.rule))),
                         ("app_key", .string(alert.appKey)),
                         ("identity", .string(alert.display)),
-                        ("reason", .string(alert.state == .open ? decision.reason : alert.state.rawValue)),
-                        ("stale_after", decision.effectiveStaleAfter.map { .integer($0) } ?? .null),
-                        ("stale_after_source", .string(decision.source)),
+                        ("reason", .string(alert.state == .open ? evaluation.reason : alert.state.rawValue)),
+                        ("stale_after", evaluation.effectiveStaleAfter.map { .integer($0) } ?? .null),
+                        ("stale_after_source", .string(evaluation.source)),
                         ("alert", .object(payload)),
                     ])
                     Output.stdout((first ? "\n" : ",\n") + element.serialized())
@@ -81,7 +80,7 @@ struct ListCommand: AsyncParsableCommand {
                 } else {
                     rows.append([
                         alert.state.rawValue, stale ? "yes" : "no", EpochTime.iso8601(alert.lastReceived),
-                        decision.rule,
+                        Output.rule(evaluation.rule),
                         alert.appKey, alert.display,
                     ])
                 }

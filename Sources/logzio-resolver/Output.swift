@@ -13,6 +13,12 @@ enum Output {
         text.withUTF8 { buffer in writeAll(1, buffer) }
     }
 
+    /// A rule as text and JSON show it: its name, or `-` when no rule applied (an alert kept before
+    /// any rule was read). The one place that spelling lives.
+    static func rule(_ name: String?) -> String {
+        name ?? "-"
+    }
+
     /// Writes one line to stdout.
     static func line(_ text: String) {
         stdout(text + "\n")

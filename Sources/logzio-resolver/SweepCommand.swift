@@ -325,7 +325,7 @@ enum SweepJSON {
                     ("identity", .string(action.identity)),
                     ("app_key", .string(action.appKey)),
                     ("action", .string(action.action.rawValue)),
-                    ("rule", .string(action.rule)),
+                    ("rule", .string(Output.rule(action.rule))),
                     ("reason", .string(action.reason)),
                     ("http_status", action.httpStatus.map { .integer(Int64($0)) } ?? .null),
                     ("attempts", .integer(Int64(action.attempts))),

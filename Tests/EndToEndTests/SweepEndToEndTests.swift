@@ -215,6 +215,51 @@ import Testing
         #expect(scenario.standIn.received.count == 1)
     }
 
+    @Test func anAlertKeptBeforeAnyRuleIsReadShowsRuleDash() async throws {
+        let scenario = try Scenario(
+            config: "rules:\n  - name: web\n    match: { host: \"web-*\" }\n    stale_after: 1h\n")
+        let old = nowSeconds() - 7200
+        try await scenario.record(host: "web-1", at: old)
+        try await scenario.record(host: "unreadable", at: old)
+        // An alert whose last event still waits in the relay's outbox.
+        do {
+            let ledger = try SQLiteLedger(path: scenario.ledger)
+            let alert = try Alert.validate(
+                try JSONParser.parse(
+                    #"{"app_key":"\#(Scenario.appKey)","status":"critical","host":"waiting","check":"cpu"}"#),
+                defaultAppKey: nil)
+            try ledger.record([IncomingEvent(alert: alert, receivedAt: old, forward: "{}")], recordedAt: old)
+        }
+        _ = try await RelayBehaviourTests.sql(
+            scenario,
+            "UPDATE events SET payload = '{not json' WHERE alert_id = (SELECT id FROM alerts WHERE display = 'host=unreadable check=cpu')"
+        )
+
+        let sweep = try await scenario.run(["sweep", "--dry-run", "--json"])
+        #expect(sweep.code == 0, "\(sweep.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(sweep.stdout.utf8)) as? [String: Any])
+        let actions = try #require(object["actions"] as? [[String: Any]])
+        let rules = Dictionary(
+            uniqueKeysWithValues: actions.map { ($0["identity"] as? String ?? "", $0["rule"] as? String ?? "?") })
+        #expect(
+            rules == ["host=web-1 check=cpu": "web", "host=unreadable check=cpu": "-", "host=waiting check=cpu": "-"])
+        #expect(
+            sweep.stdout.contains(
+                #""identity":"host=waiting check=cpu","app_key":"\#(Scenario.appKey)","action":"kept","rule":"-""#))
+
+        let list = try await scenario.list()
+        let listed = Dictionary(
+            uniqueKeysWithValues: list.map { ($0["identity"] as? String ?? "", $0["rule"] as? String ?? "?") })
+        #expect(listed["host=unreadable check=cpu"] == "-", "list --json shows no rule as -")
+        #expect(listed["host=web-1 check=cpu"] == "web")
+        let text = try await scenario.run(["list"])
+        let row = text.stdout.split(separator: "\n").first { $0.contains("host=unreadable") }
+        #expect(row?.split(separator: " ").contains("-") == true, "list shows no rule as -: \(text.stdout)")
+        let check = try await scenario.run(["check"])
+        let checked = check.stdout.split(separator: "\n").first { $0.contains("host=unreadable") }
+        #expect(checked?.split(separator: " ").contains("-") == true, "check shows no rule as -: \(check.stdout)")
+    }
+
     @Test func aBadConfigNamesKeyAndLineWithExit78() async throws {
         let scenario = try Scenario()
         try scenario.writeConfig(

@@ -1,4 +1,5 @@
 import Alerts
+import Foundation
 import Ledger
 import Postgres
 import PostgresLedger
@@ -52,6 +53,16 @@ enum LedgerBackends {
         }
     }
 
+    /// A shared in-memory SQLite database per test: the same SQL, with no file.
+    static let sqliteInMemory = LedgerBackendFactory(name: "SQLite in memory") { body in
+        let name = "contract-\(UUID().uuidString)"
+        try body(
+            FreshLedger(
+                ledger: try SQLiteLedger(memoryNamed: name),
+                another: { try SQLiteLedger(memoryNamed: name) },
+                readOnly: { try SQLiteLedger(memoryNamed: name, readOnly: true) }))
+    }
+
     /// A new database on the tests' PostgreSQL server per test; outside CI without a server, the test
     /// prints why and passes without running.
     static let postgres = LedgerBackendFactory(name: "PostgreSQL") { body in
@@ -64,7 +75,7 @@ enum LedgerBackends {
                 readOnly: { try PostgresLedger(string, readOnly: true) }))
     }
 
-    static let all = [sqlite, postgres]
+    static let all = [sqlite, sqliteInMemory, postgres]
 
     /// Read-only handles on empty stores: each backend's, the empty ledger itself, and what opening a
     /// missing SQLite file for reading gives.

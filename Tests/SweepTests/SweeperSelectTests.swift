@@ -1,9 +1,9 @@
 import Alerts
-import Ledger
 import Logging
 import Staleness
 import Testing
 
+@testable import Ledger
 @testable import Sweep
 
 /// The select stage without a report of kept alerts reads only the alerts that can be stale, and
@@ -86,6 +86,52 @@ import Testing
         let report = try await run(fixture, reportKept: false, policy: StalenessPolicy(defaultStaleAfter: .never))
         #expect(report.open == 20)
         #expect(report.stale == 0)
+    }
+}
+
+/// An alert kept before any rule is read carries no rule (nil), never a rule's name.
+@Suite struct SweeperKeptWithoutRuleTests {
+    @Test func aPendingForwardAndAnUnreadablePayloadAreKeptUnderNoRule() async throws {
+        let fixture = try SweepFixture()
+        try fixture.record(host: "web-stale", ago: 7200)
+        try fixture.record(host: "web-fresh", ago: 60)
+        try fixture.record(host: "unreadable", ago: 7200)
+        let waiting = try Alert.validate(
+            try JSONParser.parse(#"{"app_key":"k1","status":"critical","host":"waiting","check":"cpu"}"#),
+            defaultAppKey: nil)
+        try fixture.ledger.record(
+            [IncomingEvent(alert: waiting, receivedAt: SweepFixture.now - 7200, forward: "{}")],
+            recordedAt: SweepFixture.now - 7200)
+        try fixture.ledger.database.execute(
+            """
+            UPDATE events SET payload = '{not json'
+            WHERE alert_id = (SELECT id FROM alerts WHERE display = 'host=unreadable check=cpu')
+            """)
+        // A rule that reads `host`, so the payload is parsed.
+        var options = SweepOptions(
+            now: SweepFixture.now,
+            policy: StalenessPolicy(
+                defaultStaleAfter: .seconds(3600),
+                rules: [Rule(name: "web", match: [("host", try GlobPattern("web-*"))], staleAfter: .seconds(3600))]))
+        options.dryRun = true
+        options.reportKept = true
+        let report = try await Sweeper(
+            ledger: fixture.ledger, options: options, client: nil, logger: Logger(label: "test"),
+            wallClock: { SweepFixture.now }
+        ).run()
+        let byHost = Dictionary(uniqueKeysWithValues: report.actions.map { ($0.identity, $0) })
+        #expect(byHost.count == 4)
+        #expect(byHost["host=web-stale check=cpu"]?.action == .wouldResolve)
+        #expect(byHost["host=web-stale check=cpu"]?.rule == "web")
+        #expect(byHost["host=web-fresh check=cpu"]?.action == .kept)
+        #expect(byHost["host=web-fresh check=cpu"]?.rule == "web")
+        for host in ["waiting", "unreadable"] {
+            let action = try #require(byHost["host=\(host) check=cpu"])
+            #expect(action.action == .kept)
+            #expect(action.rule == nil, "\(host) is kept before any rule is read")
+        }
+        #expect(byHost["host=waiting check=cpu"]?.reason.contains("outbox") == true)
+        #expect(byHost["host=unreadable check=cpu"]?.reason.contains("cannot be read") == true)
     }
 }
 

@@ -5,7 +5,6 @@ import Ledger
 import Logging
 import Staleness
 import Synchronization
-import TestSupport
 import Testing
 
 @testable import Sweep
@@ -66,21 +65,17 @@ final class FakeSender: AlertsSender {
     }
 }
 
-/// A temporary ledger with alerts received at fixed times.
+/// An in-memory ledger (the real SQLite ledger, with no file) with alerts received at fixed times.
+///
+/// The test target does not depend on TestSupport, so it has no temporary directory to reach for.
 final class SweepFixture {
     static let now: Int64 = 1_800_000_000
-    let directory: String
-    private let temporary: TemporaryDirectory
+    /// The in-memory ledger's name: another handle opened with it sees the same alerts.
+    let name = "sweeper-\(UUID().uuidString)"
     let ledger: SQLiteLedger
 
     init() throws {
-        temporary = try TemporaryDirectory(prefix: "sweeper")
-        directory = temporary.path
-        ledger = try SQLiteLedger(path: directory + "/ledger.sqlite")
-    }
-
-    deinit {
-        temporary.remove()
+        ledger = try SQLiteLedger(memoryNamed: name)
     }
 
     func record(host: String, appKey: String = "k1", ago: Int64) throws {
@@ -145,10 +140,10 @@ final class SweepFixture {
     @Test func anEventDuringTheSendFencesTheAlertOpen() async throws {
         let fixture = try SweepFixture()
         try fixture.record(host: "racing", ago: 7200)
-        let ledgerPath = fixture.directory + "/ledger.sqlite"
+        let ledgerName = fixture.name
         let sender = FakeSender(whileSending: { _ in
-            // Another process records a new event for the alert while its ok is in flight.
-            guard let other = try? SQLiteLedger(path: ledgerPath),
+            // Another handle (a relay) records a new event for the alert while its ok is in flight.
+            guard let other = try? SQLiteLedger(memoryNamed: ledgerName),
                 let alert = try? Alert.validate(
                     try JSONParser.parse(#"{"app_key":"k1","status":"critical","host":"racing","check":"cpu"}"#),
                     defaultAppKey: nil)
@@ -190,6 +185,31 @@ final class SweepFixture {
         #expect(report.resolved == 2, "the batch in flight is recorded")
         #expect(report.failed == 6)
         #expect(report.errors.contains("not sent: the sweep was stopped by a signal"))
+    }
+
+    @Test func aSweepOnTheFixtureWritesNoFile() async throws {
+        let fixture = try SweepFixture()
+        try fixture.record(host: "old", ago: 7200)
+        let report = try await fixture.sweeper(FakeSender()).run()
+        #expect(report.resolved == 1)
+        #expect(try fixture.states()["host=old check=cpu"] == .resolved)
+        #expect(try fixture.ledger.claimSweep() != nil, "the sweep released its in-process claim")
+        for directory in [FileManager.default.currentDirectoryPath, NSTemporaryDirectory(), "/"] {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            #expect(!entries.contains { $0.contains(fixture.name) }, "\(directory) holds a file of the fixture")
+        }
+    }
+
+    @Test func aSecondSweepWhileTheClaimIsHeldSendsNothing() async throws {
+        let fixture = try SweepFixture()
+        try fixture.record(host: "old", ago: 7200)
+        let other = try SQLiteLedger(memoryNamed: fixture.name)
+        let claim = try #require(try other.claimSweep())
+        let sender = FakeSender()
+        await #expect(throws: SweepError.self) { try await fixture.sweeper(sender).run() }
+        #expect(sender.batches.isEmpty)
+        claim.release()
+        #expect(try await fixture.sweeper(sender).run().resolved == 1)
     }
 
     @Test func aDryRunSendsAndWritesNothing() async throws {
