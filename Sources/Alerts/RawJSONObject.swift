@@ -123,17 +123,24 @@ public struct RawJSONObject: Sendable {
         mutating func skipString() throws(JSONParseError) -> Range<Int> {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string") }
             let start = index
-            index += 1
-            while index < bytes.count {
-                switch bytes[index] {
-                case UInt8(ascii: "\\"): index += 2
-                case UInt8(ascii: "\""):
-                    index += 1
-                    return start..<index
-                default: index += 1
+            // Stored payloads are mostly string bytes: scan them without a bounds check per byte.
+            let end = bytes.withUnsafeBufferPointer { buffer -> Int? in
+                var position = start + 1
+                while position < buffer.count {
+                    switch buffer[position] {
+                    case UInt8(ascii: "\\"): position += 2
+                    case UInt8(ascii: "\""): return position + 1
+                    default: position += 1
+                    }
                 }
+                return nil
             }
-            throw error("an unterminated string")
+            guard let end else {
+                index = bytes.count
+                throw error("an unterminated string")
+            }
+            index = end
+            return start..<end
         }
 
         mutating func skipValue() throws(JSONParseError) {

@@ -20,7 +20,8 @@ public enum OKEvent {
     /// fixed order.
     public static func build(payload: RawJSONObject, timestamp: Int64, reason: String, lastReceived: Int64) -> [UInt8] {
         var description = "resolved by logzio-resolver: \(reason)"
-        if description.count > maxDescription {
+        // A character is at least one UTF-8 byte: count characters only when the bytes could exceed.
+        if description.utf8.count > maxDescription, description.count > maxDescription {
             description = String(description.prefix(maxDescription - 1)) + "…"
         }
         let replaced: [(key: String, value: JSONValue)] = [
@@ -28,7 +29,7 @@ public enum OKEvent {
             ("timestamp", .integer(timestamp)),
             ("description", .string(description)),
             ("resolved_by", .string("logzio-resolver")),
-            ("resolve_reason", .string(String(reason.prefix(maxTag)))),
+            ("resolve_reason", .string(reason.utf8.count <= maxTag ? reason : String(reason.prefix(maxTag)))),
             ("last_received", .string(EpochTime.iso8601(lastReceived))),
         ]
         let kept = WireFormat.keptAsReceived(

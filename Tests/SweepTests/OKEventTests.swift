@@ -82,6 +82,17 @@ import Testing
         #expect(ok.keys.firstIndex(of: "description") == 3, "an existing description is replaced in place")
     }
 
+    /// The limits count characters, not bytes: a reason of two-byte characters under the limit is whole.
+    @Test(arguments: [400, 512, 513, 3000])
+    func limitsCountCharacters(length: Int) throws {
+        let reason = String(repeating: "é", count: length)
+        let ok = try build(#"{"app_key":"k","status":"critical","host":"h"}"#, reason: reason)
+        #expect(ok["resolve_reason"]?.stringValue == String(reason.prefix(512)))
+        let description = "resolved by logzio-resolver: " + reason
+        let expected = description.count > 2048 ? String(description.prefix(2047)) + "…" : description
+        #expect(ok["description"]?.stringValue == expected)
+    }
+
     @Test func timestampIsLaterThanEverythingSeen() {
         #expect(OKEvent.timestamp(wallClock: 100, maxTimestamp: 50) == 100)
         #expect(OKEvent.timestamp(wallClock: 100, maxTimestamp: 100) == 101)
