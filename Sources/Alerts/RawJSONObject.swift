@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A JSON object's top-level members as raw byte ranges, found without decoding the values.
 ///
 /// The sweep reads thousands of stored payloads per run; it needs a few fields to match rules and
@@ -123,15 +129,19 @@ public struct RawJSONObject: Sendable {
         mutating func skipString() throws(JSONParseError) -> Range<Int> {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string") }
             let start = index
-            // Stored payloads are mostly string bytes: scan them without a bounds check per byte.
+            // Stored payloads are mostly string bytes: find each quote with `memchr`, and take the first
+            // one not escaped, that is, after an even run of backslashes. No UTF-8 sequence holds either byte.
             let end = bytes.withUnsafeBufferPointer { buffer -> Int? in
+                guard let base = buffer.baseAddress else { return nil }
                 var position = start + 1
                 while position < buffer.count {
-                    switch buffer[position] {
-                    case UInt8(ascii: "\\"): position += 2
-                    case UInt8(ascii: "\""): return position + 1
-                    default: position += 1
-                    }
+                    guard let found = memchr(base + position, Int32(UInt8(ascii: "\"")), buffer.count - position)
+                    else { return nil }
+                    let quote = position + (UnsafeRawPointer(found) - UnsafeRawPointer(base + position))
+                    var before = quote - 1
+                    while before > start, base[before] == UInt8(ascii: "\\") { before -= 1 }
+                    if (quote - 1 - before) % 2 == 0 { return quote + 1 }
+                    position = quote + 1
                 }
                 return nil
             }

@@ -111,7 +111,26 @@ import Testing
         #expect(try raw.subset(["a", "zz"]) == JSONObject([("a", .number("1"))]))
     }
 
-    @Test(arguments: ["", "[]", "{", #"{"a"}"#, #"{"a":}"#, #"{"a":1"#, #"{"a":"x}"#])
+    /// Strings dense in backslashes and quotes, as keys and values: every member is found whole.
+    @Test func findsStringsWhateverTheirEscapes() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        let alphabet: [String] = ["\\", "\"", "a", "é", "\n", "/", "\u{1}"]
+        for _ in 0..<300 {
+            let members = (0..<(1 + next() % 6)).map { index in
+                let text = (0..<(next() % 12)).map { _ in alphabet[next() % alphabet.count] }.joined()
+                return ("\(index)\(text)", JSONValue.string(text))
+            }
+            let raw = try RawJSONObject(Array(JSONObject(members).serialized().utf8))
+            #expect(raw.members.map(\.key) == members.map(\.0))
+            for (key, value) in members { #expect(try raw.value(key) == value) }
+        }
+    }
+
+    @Test(arguments: ["", "[]", "{", #"{"a"}"#, #"{"a":}"#, #"{"a":1"#, #"{"a":"x}"#, #"{"a":"x\"}"#, #"{"\"#])
     func refusesWhatIsNotAnObject(text: String) {
         #expect(throws: JSONParseError.self) { try RawJSONObject(Array(text.utf8)) }
     }
