@@ -22,8 +22,11 @@ public enum WireFormat {
     ///
     /// This is the one flattener: the relay's forwards (`flattenedText`) and the sweep's `ok` events both
     /// write their members through it, so the same fields go out as the same bytes.
-    public static func writeFlattenedValue(_ text: ArraySlice<UInt8>, kept: Bool, to out: inout [UInt8]) {
-        if !kept, RawJSONObject.isNested(text) {
+    /// `kept` is asked only for a nested value, so a payload without one costs no lookups.
+    public static func writeFlattenedValue(
+        _ text: ArraySlice<UInt8>, kept: @autoclosure () -> Bool, to out: inout [UInt8]
+    ) {
+        if RawJSONObject.isNested(text), !kept() {
             JSONValue.writeString(String(decoding: text, as: UTF8.self), to: &out)
         } else {
             out.append(contentsOf: text)

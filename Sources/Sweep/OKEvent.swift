@@ -32,13 +32,21 @@ public enum OKEvent {
             ("resolve_reason", .string(reason.utf8.count <= maxTag ? reason : String(reason.prefix(maxTag)))),
             ("last_received", .string(EpochTime.iso8601(lastReceived))),
         ]
-        let kept = WireFormat.keptAsReceived(
-            primaryProperty: (try? payload.value("primary_property"))?.stringValue,
-            secondaryProperty: (try? payload.value("secondary_property"))?.stringValue)
+        // Found only when a nested value needs it.
+        var kept: Set<String>?
+        func isKept(_ key: String) -> Bool {
+            let fields =
+                kept
+                ?? WireFormat.keptAsReceived(
+                    primaryProperty: (try? payload.value("primary_property"))?.stringValue,
+                    secondaryProperty: (try? payload.value("secondary_property"))?.stringValue)
+            kept = fields
+            return fields.contains(key)
+        }
         var out: [UInt8] = []
         out.reserveCapacity(payload.bytes.count + 512)
         out.append(UInt8(ascii: "{"))
-        var written = Set<String>()
+        var written = [Bool](repeating: false, count: replaced.count)
         func member(_ key: String) {
             if out.count > 1 { out.append(UInt8(ascii: ",")) }
             JSONValue.writeString(key, to: &out)
@@ -46,14 +54,14 @@ public enum OKEvent {
         }
         for (key, range) in payload.members {
             member(key)
-            if let replacement = replaced.first(where: { $0.key == key }) {
-                replacement.value.write(to: &out)
-                written.insert(key)
+            if let position = replaced.firstIndex(where: { $0.key == key }) {
+                replaced[position].value.write(to: &out)
+                written[position] = true
             } else {
-                WireFormat.writeFlattenedValue(payload.raw(range), kept: kept.contains(key), to: &out)
+                WireFormat.writeFlattenedValue(payload.raw(range), kept: isKept(key), to: &out)
             }
         }
-        for (key, value) in replaced where !written.contains(key) {
+        for (position, (key, value)) in replaced.enumerated() where !written[position] {
             member(key)
             value.write(to: &out)
         }
