@@ -119,6 +119,7 @@ public final class Reconciler {
             }
         }
 
+        let closeGrace = options.closeGrace.wholeSeconds
         for (index, item) in known.enumerated() {
             let alert = item.alert
             if let remote = activeMatch[index] {
@@ -128,7 +129,7 @@ public final class Reconciler {
                     add(.tracked, alert, remote, .none, into: &plan)
                 case .resolved:
                     if let by = alert.resolvedBy, by.isOurs {
-                        if now - (alert.resolvedAt ?? 0) < options.closeGrace {
+                        if now - (alert.resolvedAt ?? 0) < closeGrace {
                             add(.pending, alert, remote, .none, into: &plan)
                         } else {
                             let entry = add(

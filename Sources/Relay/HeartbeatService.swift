@@ -7,13 +7,13 @@ public import ServiceLifecycle
 public struct HeartbeatService: Service {
     let worker: LedgerWorker
     let runID: String
-    let period: Double
+    let period: Duration
     let clock: @Sendable () -> Int64
     let logger: Logger
 
     /// Creates the service; the relay writes the first and last heartbeats itself.
     public init(
-        worker: LedgerWorker, runID: String, period: Double, clock: @escaping @Sendable () -> Int64, logger: Logger
+        worker: LedgerWorker, runID: String, period: Duration, clock: @escaping @Sendable () -> Int64, logger: Logger
     ) {
         self.worker = worker
         self.runID = runID
@@ -26,16 +26,16 @@ public struct HeartbeatService: Service {
         await cancelWhenGracefulShutdown {
             // Ticks at most a second apart: a period after the last beat, or at once after the worker
             // (re)connected, so a run starts as soon as the ledger is there.
-            let tick = min(period, 1)
+            let tick = min(period, .seconds(1))
             var beatenConnection = worker.connectionCount
-            var sinceBeat = 0.0
+            var sinceBeat = Duration.zero
             while !Task.isCancelled {
-                if (try? await Task.sleep(for: .seconds(tick))) == nil { return }
+                if (try? await Task.sleep(for: tick)) == nil { return }
                 sinceBeat += tick
                 let connection = worker.connectionCount
                 guard sinceBeat >= period || connection != beatenConnection else { continue }
                 if await beat() { beatenConnection = connection }
-                sinceBeat = 0
+                sinceBeat = .zero
             }
         }
     }

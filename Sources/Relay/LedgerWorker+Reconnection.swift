@@ -1,3 +1,4 @@
+import Alerts
 public import BigPanda
 import Foundation
 import Ledger
@@ -17,11 +18,11 @@ extension LedgerWorker {
 
     /// How the relay waits between reconnection attempts: the clients' backoff, 0.5 s doubling to 30 s
     /// with full jitter (so relays that lost one database do not return to it in step), and no end.
-    public static let reconnection = RetryPolicy(baseSeconds: 0.5, capSeconds: 30, limit: .forever)
+    public static let reconnection = RetryPolicy(base: .milliseconds(500), cap: .seconds(30), limit: .forever)
 
     /// The delay in seconds before reconnection attempt `attempt` (from 0).
     func backoff(attempt: Int) -> Double {
-        RetryPolicy.seconds(reconnection.delay(attempt: attempt + 1, retryAfter: nil))
+        reconnection.delay(attempt: attempt + 1, retryAfter: nil).inSeconds
     }
 
     /// Drops a ledger whose connection is gone; logs once, and schedules the first reconnection.

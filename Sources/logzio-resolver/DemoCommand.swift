@@ -119,7 +119,7 @@ struct DemoCommand: AsyncParsableCommand {
         defer { curl.shutdown() }
         var clientOptions = AlertsClientOptions(alertsURL: alertsURL, token: Secret(Self.token))
         clientOptions.requestsPerSecond = 0
-        clientOptions.deadline = 10
+        clientOptions.deadline = .seconds(10)
         let client = AlertsClient(options: clientOptions, curl: curl, logger: logger)
         var options = SweepOptions(now: now, policy: policy)
         options.maxResolveFraction = 1
@@ -179,7 +179,7 @@ struct DemoCommand: AsyncParsableCommand {
         var incidentOptions = IncidentsClientOptions(
             apiURL: apiURL, apiKey: Secret(Self.apiKey), environmentID: standIn.environmentID)
         incidentOptions.requestsPerSecond = 0
-        incidentOptions.deadline = 10
+        incidentOptions.deadline = .seconds(10)
         let incidents = IncidentsClient(options: incidentOptions, curl: curl, logger: logger)
         var options = ReconcileOptions(sourceSystem: scope)
         options.adopt = true

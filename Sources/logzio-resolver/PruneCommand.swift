@@ -41,7 +41,7 @@ struct PruneCommand: ParsableCommand {
                 )
             }
         } else if let retention = config.retention {
-            keep = retention
+            keep = retention.wholeSeconds
         } else {
             throw CLIError.usage("give --older-than DURATION (e.g. 30d), or set retention in the config")
         }

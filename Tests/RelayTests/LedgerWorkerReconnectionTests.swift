@@ -21,7 +21,7 @@ import Testing
     static let now: Int64 = 1_795_773_600
     /// Reconnection waits short enough that attempts made while the test was slow never push the next
     /// one past its patience (the relay's own waits grow to 30 s).
-    static let quickly = RetryPolicy(baseSeconds: 0.02, capSeconds: 0.2, limit: .forever)
+    static let quickly = RetryPolicy(base: .milliseconds(20), cap: .milliseconds(200), limit: .forever)
 
     static func events(_ host: String) throws -> [IncomingEvent] {
         try AlertsIntake.parse(

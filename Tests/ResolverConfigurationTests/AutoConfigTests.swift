@@ -13,7 +13,7 @@ import Testing
         let config = ResolverConfig()
         #expect(config.logzioAPIURL == "https://api.logz.io")
         #expect(config.logzioTokenFile == nil)
-        #expect(config.logzioCacheMaxAge == 86_400)
+        #expect(config.logzioCacheMaxAge == .seconds(86_400))
         #expect(config.policy.definitionField == "alert_definition_id")
         #expect(config.policy.defaultAuto == AutoParameters(factor: 3, minimum: 900, fallback: nil))
     }
@@ -47,7 +47,7 @@ import Testing
         #expect(config.policy.definitionField == "logzio_alert")
         #expect(config.logzioAPIURL == "https://api-eu.logz.io")
         #expect(config.logzioTokenFile == "/etc/logzio.token")
-        #expect(config.logzioCacheMaxAge == 21_600)
+        #expect(config.logzioCacheMaxAge == .seconds(21_600))
         let fromEnvironment = try ConfigLoader.load(
             path: nil, environment: ["LOGZIO_API_URL": "https://api-uk.logz.io", "LOGZIO_API_TOKEN_FILE": "/run/t"])
         #expect(fromEnvironment.logzioAPIURL == "https://api-uk.logz.io")
