@@ -15,8 +15,8 @@ struct AlertsHandler: Sendable {
     let clock: @Sendable () -> Int64
     let logger: Logger
 
-    /// The `Retry-After` seconds of a 503 while the ledger is unreachable.
-    static let unreachableRetryAfter = 5
+    /// The `Retry-After` of a 503 while the ledger is unreachable, sent in whole seconds.
+    static let unreachableRetryAfter: Duration = .seconds(5)
 
     func handle(_ request: Request) async -> Response {
         let response = await respond(to: request)
@@ -66,7 +66,7 @@ struct AlertsHandler: Sendable {
             // Nothing uncommitted is ever answered 202; the worker reconnects in the background.
             var response = Self.json(
                 .serviceUnavailable, failure: "the ledger is unreachable; the alert was not recorded, retry later")
-            response.headers[.retryAfter] = "\(Self.unreachableRetryAfter)"
+            response.headers[.retryAfter] = "\(Self.unreachableRetryAfter.wholeSeconds)"
             return response
         } catch {
             logger.error("cannot record alerts", metadata: ["error": "\(error)"])

@@ -20,7 +20,7 @@ public struct RelayOptions: Sendable {
     /// Whether `GET /metrics` is served without the token (`relay.public_metrics`), default false.
     public var publicMetrics = false
     /// The span between heartbeats: `FeedLiveness.heartbeatPeriod`, which sweeps assume.
-    public var heartbeatPeriod: Duration = .seconds(FeedLiveness.heartbeatPeriod)
+    public var heartbeatPeriod = FeedLiveness.heartbeatPeriod
     /// How long to wait before retrying after BigPanda refused the token.
     public var unauthorizedPause: Duration = .seconds(60)
 
