@@ -12,7 +12,7 @@ struct AlertsHandler: Sendable {
     let options: RelayOptions
     let worker: LedgerWorker
     let state: RelayState
-    let clock: @Sendable () -> Int64
+    let wallClock: WallClock
     let logger: Logger
 
     /// The `Retry-After` of a 503 while the ledger is unreachable, sent in whole seconds.
@@ -51,7 +51,7 @@ struct AlertsHandler: Sendable {
         } catch {
             return Self.json(.badRequest, failure: "cannot read the body: \(error)")
         }
-        let receivedAt = clock()
+        let receivedAt = wallClock()
         let events: [IncomingEvent]
         do {
             events = try AlertsIntake.parse(
@@ -104,7 +104,7 @@ struct AlertsHandler: Sendable {
             return response
         }
         do {
-            let now = clock()
+            let now = wallClock()
             let (stored, summary, outbox) = try await worker.perform { ledger in
                 (try ledger.metricSamples(), try ledger.openSummary(), try ledger.outboxCounts())
             }

@@ -1,3 +1,4 @@
+public import Alerts
 import Ledger
 public import Logging
 public import ServiceLifecycle
@@ -8,17 +9,17 @@ public struct HeartbeatService: Service {
     let worker: LedgerWorker
     let runID: String
     let period: Duration
-    let clock: @Sendable () -> Int64
+    let wallClock: WallClock
     let logger: Logger
 
     /// Creates the service; the relay writes the first and last heartbeats itself.
     public init(
-        worker: LedgerWorker, runID: String, period: Duration, clock: @escaping @Sendable () -> Int64, logger: Logger
+        worker: LedgerWorker, runID: String, period: Duration, wallClock: @escaping WallClock, logger: Logger
     ) {
         self.worker = worker
         self.runID = runID
         self.period = period
-        self.clock = clock
+        self.wallClock = wallClock
         self.logger = logger
     }
 
@@ -48,7 +49,7 @@ public struct HeartbeatService: Service {
     public func beat() async -> Bool {
         let connection = worker.connectionCount
         let runID = connection > 1 ? "\(self.runID).\(connection)" : self.runID
-        let now = clock()
+        let now = wallClock()
         do {
             try await worker.perform { try $0.heartbeat(runID: runID, at: now) }
             return true

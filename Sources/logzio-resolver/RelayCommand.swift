@@ -83,7 +83,7 @@ struct RelayCommand: AsyncParsableCommand {
         do {
             try await RelayServer.run(
                 options: options, location: ledger.location, ledger: ledger.initial, reopen: ledger.reopen,
-                client: connection?.client, logger: logger, clock: wallClock
+                client: connection?.client, logger: logger, wallClock: wallClock
             ) { port in
                 logger.info("relay listening", metadata: ["relay.address": "\(address.host):\(port)"])
             }
