@@ -141,7 +141,7 @@ struct YAMLReader {
         }
         config.policy = StalenessPolicy(
             defaultStaleAfter: staleAfter, rules: rules, defaultAuto: topAuto, definitionField: definitionField)
-        if let retention = config.retention, retention <= .seconds(config.policy.longestFiniteStaleAfter) {
+        if let retention = config.retention, retention <= config.policy.longestFiniteStaleAfter {
             throw ConfigError(
                 file: file, key: "retention",
                 message:

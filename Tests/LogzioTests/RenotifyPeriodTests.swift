@@ -75,10 +75,10 @@ import Testing
         let definition = AlertDefinition(
             id: 1, searchTimeFrameMinutes: 15, suppressNotificationsMinutes: 60, cronExpression: "0 0 */2 ? * *")
         let period = try RenotifyPeriod(definition: definition, now: Self.now)
-        #expect(period.timeFrame == 900)
-        #expect(period.wait == 3_600)
-        #expect(period.scheduleGap == 7_200)
-        #expect(period.seconds == 7_200)
+        #expect(period.timeFrame == .seconds(900))
+        #expect(period.wait == .seconds(3_600))
+        #expect(period.scheduleGap == .seconds(7_200))
+        #expect(period.length == .seconds(7_200))
     }
 
     @Test func aDefinitionWithoutTimingHasNoPeriod() {

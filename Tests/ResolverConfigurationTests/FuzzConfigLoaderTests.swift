@@ -144,7 +144,7 @@ import Testing
             expected.maxResolveFraction = value
         }
         if random.chance(0.3) {
-            let seconds = expected.policy.longestFiniteStaleAfter + 86_400
+            let seconds = Int64(expected.policy.longestFiniteStaleAfter / .seconds(1)) + 86_400
             lines.append("retention: \(seconds)s")
             expected.retention = .seconds(seconds)
         }

@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func longestFiniteStaleAfterIgnoresNever() throws {
-        #expect(try policy().longestFiniteStaleAfter == 3 * 3600)
+        #expect(try policy().longestFiniteStaleAfter == .seconds(3 * 3600))
     }
 
     @Test func observedSilenceCountsOnlyWhileTheFeedWasAlive() throws {
