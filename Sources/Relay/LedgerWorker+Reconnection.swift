@@ -20,9 +20,9 @@ extension LedgerWorker {
     /// with full jitter (so relays that lost one database do not return to it in step), and no end.
     public static let reconnection = RetryPolicy(base: .milliseconds(500), cap: .seconds(30), limit: .forever)
 
-    /// The delay in seconds before reconnection attempt `attempt` (from 0).
-    func backoff(attempt: Int) -> Double {
-        reconnection.delay(attempt: attempt + 1, retryAfter: nil).inSeconds
+    /// The wait before reconnection attempt `attempt` (from 0).
+    func backoff(attempt: Int) -> Duration {
+        reconnection.delay(attempt: attempt + 1, retryAfter: nil)
     }
 
     /// Drops a ledger whose connection is gone; logs once, and schedules the first reconnection.
@@ -30,7 +30,7 @@ extension LedgerWorker {
         guard ledger != nil else { return }
         ledger = nil
         reconnectAttempts = 0
-        nextAttempt = Date().addingTimeInterval(backoff(attempt: 0))
+        nextAttempt = Date().addingTimeInterval(backoff(attempt: 0).inSeconds)
         let cause = (error as? LedgerError) ?? unreachableNow
         condition.lock()
         unreachable = LedgerError(location: location, message: cause.message, isUnreachable: true)
@@ -53,7 +53,7 @@ extension LedgerWorker {
             logger.warning("regained the ledger's database", metadata: ["ledger": "\(location)"])
         } catch {
             reconnectAttempts += 1
-            nextAttempt = Date().addingTimeInterval(backoff(attempt: reconnectAttempts))
+            nextAttempt = Date().addingTimeInterval(backoff(attempt: reconnectAttempts).inSeconds)
             let message = (error as? LedgerError)?.message ?? "\(error)"
             condition.lock()
             unreachable = LedgerError(location: location, message: message, isUnreachable: true)

@@ -76,7 +76,7 @@ public final class LedgerWorker: @unchecked Sendable {
             connections.store(1, ordering: .relaxed)
         case .failure(let error):
             unreachable = error
-            nextAttempt = Date().addingTimeInterval(backoff(attempt: 0))
+            nextAttempt = Date().addingTimeInterval(backoff(attempt: 0).inSeconds)
             logger.error(
                 "the ledger's database is unreachable; answering 503 and reconnecting in the background",
                 metadata: ["ledger": "\(location)", "error": "\(error.message)"])

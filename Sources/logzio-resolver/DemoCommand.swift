@@ -85,7 +85,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         try ledger.record(events, recordedAt: now)
         // BigPanda knows what was forwarded, and two alerts forwarded before logzio-resolver was installed.
-        standIn.setResolveDelay(0.5)
+        standIn.setResolveDelay(.milliseconds(500))
         standIn.seed(events.enumerated().map { index, event in standInAlert(event, id: String(101 + index)) })
         standIn.seed([
             demoRemote("201", host: "web-9", check: "Heap usage high", ago: 26 * 3600),
