@@ -141,7 +141,7 @@ public struct Replay {
         switch auto?(payload, parameters) ?? .undecided(reason: "no definitions") {
         case .staleAfter(let seconds, _): return (index, .seconds(seconds))
         case .staleNow: return (index, .seconds(0))
-        case .undecided: return (index, parameters.fallback.map { .seconds($0) } ?? .never)
+        case .undecided: return (index, parameters.fallback.map { .seconds($0.wholeSeconds) } ?? .never)
         }
     }
 

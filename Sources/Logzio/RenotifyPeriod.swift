@@ -53,9 +53,10 @@ public struct RenotifyPeriod: Sendable, Equatable {
         }
         let formulaText = "\(settings.factorText) × \(DurationText.format(period)) + 2m"
         let head = "auto: Logz.io alert \(definitionID), \(parts.joined(separator: ", ")) → "
-        if settings.minimum > formula {
+        let minimum = settings.minimum.wholeSeconds
+        if minimum > formula {
             return AutoStaleAfter(
-                seconds: settings.minimum,
+                seconds: minimum,
                 source: head + "auto_min \(DurationText.format(settings.minimum)) "
                     + "(\(formulaText) is only \(DurationText.format(formula)))")
         }

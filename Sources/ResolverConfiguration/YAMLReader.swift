@@ -111,8 +111,8 @@ struct YAMLReader {
             case "stale_after": staleAfter = try self.staleAfter(value, key)
             case "rules": (rules, ruleAuto) = try self.rules(value)
             case "auto_factor": topAuto.factor = try number(value, key, 1...1_000, "from 1 to 1000")
-            case "auto_min": topAuto.minimum = try duration(value, key)
-            case "fallback": topAuto.fallback = try duration(value, key)
+            case "auto_min": topAuto.minimum = try span(value, key)
+            case "fallback": topAuto.fallback = try span(value, key)
             case "logzio": try readLogzio(value, into: &config, definitionField: &definitionField)
             case "max_resolves_per_run": config.maxResolvesPerRun = try integer(value, key, minimum: 1)
             case "max_resolve_fraction":
@@ -162,8 +162,8 @@ struct YAMLReader {
     /// A rule's own `auto_factor`, `auto_min` and `fallback`, before the top level's fill the gaps.
     struct RuleAuto {
         var factor: Double?
-        var minimum: Int64?
-        var fallback: Int64?
+        var minimum: Duration?
+        var fallback: Duration?
     }
 
     private func rules(_ node: Node) throws(ConfigError) -> ([Rule], [RuleAuto]) {
@@ -188,10 +188,10 @@ struct YAMLReader {
                     auto.factor = try number(value, "\(prefix).auto_factor", 1...1_000, "from 1 to 1000")
                     autoKey = (key, keyNode)
                 case "auto_min":
-                    auto.minimum = try duration(value, "\(prefix).auto_min")
+                    auto.minimum = try span(value, "\(prefix).auto_min")
                     autoKey = (key, keyNode)
                 case "fallback":
-                    auto.fallback = try duration(value, "\(prefix).fallback")
+                    auto.fallback = try span(value, "\(prefix).fallback")
                     autoKey = (key, keyNode)
                 case "match":
                     var pairs: [(field: String, pattern: GlobPattern)] = []

@@ -56,7 +56,7 @@ public struct StalenessPolicy: Sendable, Equatable {
     /// The longest finite `stale_after` among the default and the rules (and their fallbacks);
     /// an auto value is not known in advance.
     public var longestFiniteStaleAfter: Duration {
-        let fallbacks = ([defaultAuto] + rules.map(\.auto)).compactMap(\.fallback)
+        let fallbacks = ([defaultAuto] + rules.map(\.auto)).compactMap { $0.fallback?.wholeSeconds }
         let fixed = ([defaultStaleAfter] + rules.map(\.staleAfter)).compactMap { staleAfter -> Int64? in
             if case .seconds(let seconds) = staleAfter { return seconds }
             return nil
@@ -116,7 +116,7 @@ public struct StalenessPolicy: Sendable, Equatable {
                     reason: "\(reason) (\(ruleText), stale_after auto)", effectiveStaleAfter: 0,
                     source: "auto: \(reason)")
             case .undecided(let reason):
-                guard let fallback = parameters.fallback else {
+                guard let fallback = parameters.fallback?.wholeSeconds else {
                     return StalenessDecision(
                         rule: name, staleAfter: staleAfter, silence: silence, isStale: false, staleAt: nil,
                         reason: "\(ruleText) is auto, but \(reason); kept, as it has no fallback",

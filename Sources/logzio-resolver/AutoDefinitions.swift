@@ -162,7 +162,7 @@ struct AutoDefinitions: Sendable {
         struct Key: Hashable {
             var id: Int64?
             var factor: Double
-            var minimum: Int64
+            var minimum: Duration
         }
 
         private let values = Mutex<[Key: AutoResolution]>([:])

@@ -15,7 +15,7 @@ import Testing
         #expect(config.logzioTokenFile == nil)
         #expect(config.logzioCacheMaxAge == .seconds(86_400))
         #expect(config.policy.definitionField == "alert_definition_id")
-        #expect(config.policy.defaultAuto == AutoParameters(factor: 3, minimum: 900, fallback: nil))
+        #expect(config.policy.defaultAuto == AutoParameters(factor: 3, minimum: .seconds(900), fallback: nil))
     }
 
     @Test func rulesTakeTheTopLevelsFactorAndMinimumButKeepTheirOwnFallback() throws {
@@ -41,9 +41,11 @@ import Testing
               cache_max_age: 6h
             """)
         #expect(config.policy.defaultStaleAfter == .auto)
-        #expect(config.policy.defaultAuto == AutoParameters(factor: 4, minimum: 1200, fallback: 7200))
-        #expect(config.policy.rules[0].auto == AutoParameters(factor: 2, minimum: 1200, fallback: 1800))
-        #expect(config.policy.rules[1].auto == AutoParameters(factor: 4, minimum: 1200, fallback: nil))
+        #expect(
+            config.policy.defaultAuto == AutoParameters(factor: 4, minimum: .seconds(1200), fallback: .seconds(7200)))
+        #expect(
+            config.policy.rules[0].auto == AutoParameters(factor: 2, minimum: .seconds(1200), fallback: .seconds(1800)))
+        #expect(config.policy.rules[1].auto == AutoParameters(factor: 4, minimum: .seconds(1200), fallback: nil))
         #expect(config.policy.definitionField == "logzio_alert")
         #expect(config.logzioAPIURL == "https://api-eu.logz.io")
         #expect(config.logzioTokenFile == "/etc/logzio.token")
