@@ -30,22 +30,16 @@ final class Stats: Sendable {
 
 final class RequestCounter: Sendable {
     private let value = Mutex(0)
-    func next() -> Int {
-        value.withLock {
-            $0 += 1; return $0
-        }
-    }
+    func next() -> Int { value.withLock { $0 += 1; return $0 } }
 }
 
 func body(_ index: Int) -> [UInt8] {
-    let text =
-        #"{"app_key":"bench-app","status":"critical","service":"logzio","check":"load \#(index % 500)","#
+    let text = #"{"app_key":"bench-app","status":"critical","service":"logzio","check":"load \#(index % 500)","#
         + #""description":"benchmark alert","severity":"HIGH","alert_event_samples":"\#(String(repeating: "x", count: 900))"}"#
     return Array(text.utf8)
 }
 
-let client = try CurlClient(
-    options: CurlClientOptions(userAgent: "relay-load", maxConnectionsPerHost: max(concurrency, 1)))
+let client = try CurlClient(options: CurlClientOptions(userAgent: "relay-load", maxConnectionsPerHost: max(concurrency, 1)))
 let stats = Stats()
 let started = ContinuousClock.now
 let end = started + .seconds(seconds)
@@ -114,7 +108,6 @@ func fixed(_ value: Double) -> String {
 let accepted = result.statuses[202] ?? 0
 let statusText = result.statuses.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
 var line = "offered_rate=\(rate) seconds=\(fixed(wall)) requests=\(sorted.count + result.errors) accepted=\(accepted)"
-line +=
-    " accepted_per_s=\(fixed(Double(accepted) / wall)) p50_ms=\(fixed(percentile(50))) p99_ms=\(fixed(percentile(99)))"
+line += " accepted_per_s=\(fixed(Double(accepted) / wall)) p50_ms=\(fixed(percentile(50))) p99_ms=\(fixed(percentile(99)))"
 line += " max_ms=\(fixed(sorted.last ?? 0)) errors=\(result.errors) statuses=\(statusText)"
 print(line)
