@@ -27,8 +27,8 @@ extension AlertsStandIn {
     public var activeAlerts: [StandInAlert] { bigPandaAlerts.filter(\.active) }
 
     /// Sets how long batch resolution takes to apply (default 1 s).
-    public func setResolveDelay(_ seconds: Double) {
-        box.mutex.withLock { $0.incidents.resolveDelay = seconds }
+    public func setResolveDelay(_ delay: Duration) {
+        box.mutex.withLock { $0.incidents.resolveDelay = delay.inSeconds }
     }
 
     /// Limits how many incidents one search can read (BigPanda: 10,000), to test truncation.

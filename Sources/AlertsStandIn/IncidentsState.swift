@@ -69,7 +69,7 @@ struct IncidentsState {
     var scheduled: [(due: Double, ids: [String])] = []
     /// Monotonic time of the last accepted batch resolution, for the one-per-second limit.
     var lastResolve: Double?
-    /// Options tests set.
+    /// Options tests set; the resolve delay in monotonic seconds, as `scheduled` counts.
     var resolveDelay = 1.0
     var maxResults = 10_000
     var keepOpen: Set<String> = []

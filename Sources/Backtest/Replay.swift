@@ -141,7 +141,7 @@ public struct Replay {
         switch auto?(payload, parameters) ?? .undecided(reason: "no definitions") {
         case .staleAfter(let seconds, _): return (index, .seconds(seconds))
         case .staleNow: return (index, .seconds(0))
-        case .undecided: return (index, parameters.fallback.map { .seconds($0) } ?? .never)
+        case .undecided: return (index, parameters.fallback.map { .seconds($0.wholeSeconds) } ?? .never)
         }
     }
 
@@ -152,7 +152,8 @@ public struct Replay {
         guard let rule = start.rule else { return }
         // Only a re-notification makes a resolve premature: an `ok` or the end of the history means the
         // alert did end.
-        let prematureIfResolved = nextAt.map { !nextIsOK && $0 - start.receivedAt < window.refireWindow } ?? false
+        let prematureIfResolved =
+            nextAt.map { !nextIsOK && window.isWithinRefireWindow(from: start.receivedAt, to: $0) } ?? false
         var resolved = false
         if case .seconds(let limit) = rule.staleAfter,
             let sweep = firstStaleSweep(silenceFrom: start.receivedAt, limit: limit, before: nextAt)

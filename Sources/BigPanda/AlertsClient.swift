@@ -31,7 +31,7 @@ public final class AlertsClient: Sendable {
     /// Starts a new run on this client: its deadline counts from now, and a refused token of an earlier
     /// run no longer stops sending. A client used for a single run need not call it.
     public func startRun() {
-        let deadline = ContinuousClock.now + .seconds(options.deadline)
+        let deadline = ContinuousClock.now + options.deadline
         runDeadline.withLock { $0 = deadline }
         stopped.withLock { $0 = nil }
     }
@@ -41,7 +41,7 @@ public final class AlertsClient: Sendable {
         let now = ContinuousClock.now
         return runDeadline.withLock { deadline in
             if let deadline { return deadline }
-            let started = now + .seconds(options.deadline)
+            let started = now + options.deadline
             deadline = started
             return started
         }
@@ -52,9 +52,9 @@ public final class AlertsClient: Sendable {
         "not sent: the run's deadline (\(Self.durationText(options.deadline))) had passed"
     }
 
-    /// Seconds as `4m`, `30s` or `1m30s`, as the config file writes them.
-    static func durationText(_ seconds: Double) -> String {
-        let whole = Int(seconds.rounded(.up))
+    /// A span as `4m`, `30s` or `1m30s`, as the config file writes it; a fraction of a second counts as one.
+    static func durationText(_ span: Duration) -> String {
+        let whole = Int(span.inSeconds.rounded(.up))
         let hours = whole / 3_600
         let minutes = whole % 3_600 / 60
         let rest = whole % 60
@@ -130,7 +130,7 @@ public final class AlertsClient: Sendable {
             if let reason = stopReason {
                 return DeliveryResult(outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: reason)
             }
-            let retryAfter: Double?
+            let retryAfter: Duration?
             guard let answer = await attempt(body: body, within: policy) else {
                 return DeliveryResult(
                     outcome: .failed, httpStatus: lastStatus, attempts: attempts,
@@ -171,7 +171,7 @@ public final class AlertsClient: Sendable {
                 retryAfter = nil
                 lastMessage = message
             }
-            guard let delay = policy.nextDelay(attempt: attempts, retryAfter: retryAfter.map { .seconds($0) }) else {
+            guard let delay = policy.nextDelay(attempt: attempts, retryAfter: retryAfter) else {
                 return DeliveryResult(
                     outcome: .failed, httpStatus: lastStatus, attempts: attempts,
                     message:
@@ -182,7 +182,7 @@ public final class AlertsClient: Sendable {
                 "retrying a request",
                 metadata: [
                     "http.status": "\(lastStatus.map(String.init) ?? "none")", "retry.attempt": "\(attempts)",
-                    "retry.delay_seconds": "\(RetryPolicy.seconds(delay))", "error": "\(lastMessage ?? "")",
+                    "retry.delay_seconds": "\(delay.inSeconds)", "error": "\(lastMessage ?? "")",
                 ])
             do {
                 try await Task.sleep(for: delay)
@@ -195,7 +195,7 @@ public final class AlertsClient: Sendable {
 
     /// This client's backoff (its options' base and cap) under `limit`: a run's deadline, or `forever`.
     public func retryPolicy(limit: RetryPolicy.Limit) -> RetryPolicy {
-        RetryPolicy(baseSeconds: options.backoffBase, capSeconds: options.backoffCap, limit: limit)
+        RetryPolicy(base: options.backoffBase, cap: options.backoffCap, limit: limit)
     }
 
     private func redact(_ text: String) -> String {

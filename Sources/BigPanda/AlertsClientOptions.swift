@@ -6,18 +6,18 @@ public struct AlertsClientOptions: Sendable {
     public var token: Secret
     /// The pacing ceiling in requests per second; 0 means unpaced.
     public var requestsPerSecond: Double
-    /// Per-request timeout in seconds.
-    public var timeout: Double
-    /// Seconds from a run's first request after which no request starts, a first one included.
-    public var deadline: Double
+    /// Per-request timeout.
+    public var timeout: Duration
+    /// The span from a run's first request after which no request starts, a first one included.
+    public var deadline: Duration
     /// The most requests in flight at once.
     public var maxInFlight: Int
     /// A CA bundle for a private CA, or nil for the system's.
     public var caFile: String?
-    /// The first backoff ceiling in seconds; it doubles each attempt.
-    public var backoffBase: Double
-    /// The largest backoff ceiling in seconds.
-    public var backoffCap: Double
+    /// The first backoff ceiling; it doubles each attempt.
+    public var backoffBase: Duration
+    /// The largest backoff ceiling.
+    public var backoffCap: Duration
 
     /// The default Alerts API URL.
     public static let defaultAlertsURL = "https://api.bigpanda.io/data/v2/alerts"
@@ -27,12 +27,12 @@ public struct AlertsClientOptions: Sendable {
         alertsURL: String = AlertsClientOptions.defaultAlertsURL,
         token: Secret,
         requestsPerSecond: Double = 5,
-        timeout: Double = 10,
-        deadline: Double = 240,
+        timeout: Duration = .seconds(10),
+        deadline: Duration = .seconds(240),
         maxInFlight: Int = 4,
         caFile: String? = nil,
-        backoffBase: Double = 0.5,
-        backoffCap: Double = 30
+        backoffBase: Duration = .milliseconds(500),
+        backoffCap: Duration = .seconds(30)
     ) {
         self.alertsURL = alertsURL
         self.token = token

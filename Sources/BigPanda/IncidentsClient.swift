@@ -97,9 +97,7 @@ public final class IncidentsClient: Sendable {
 
     /// The backoff of one search or one resolution: its deadline counts from now.
     private func retryPolicy() -> RetryPolicy {
-        RetryPolicy(
-            baseSeconds: options.backoffBase, capSeconds: options.backoffCap,
-            limit: .deadline(.now + .seconds(options.deadline)))
+        RetryPolicy(base: options.backoffBase, cap: options.backoffCap, limit: .deadline(.now + options.deadline))
     }
 
     private var base: String {
@@ -128,7 +126,7 @@ public final class IncidentsClient: Sendable {
                 HTTPHeader("Accept", "application/json"),
             ]
             if method == "POST" { headers.append(HTTPHeader("Content-Type", "application/json")) }
-            let retryAfter: Double?
+            let retryAfter: Duration?
             let problem: String
             var status: Int?
             do {
@@ -156,7 +154,7 @@ public final class IncidentsClient: Sendable {
             } catch {
                 throw .failed(status: nil, message: options.apiKey.redact("\(error)"))
             }
-            guard let delay = policy.nextDelay(attempt: attempts, retryAfter: retryAfter.map { .seconds($0) }) else {
+            guard let delay = policy.nextDelay(attempt: attempts, retryAfter: retryAfter) else {
                 throw .failed(
                     status: status,
                     message:
@@ -167,7 +165,7 @@ public final class IncidentsClient: Sendable {
                 "retrying an Incidents API request",
                 metadata: [
                     "http.status": "\(status.map(String.init) ?? "none")", "retry.attempt": "\(attempts)",
-                    "retry.delay_seconds": "\(RetryPolicy.seconds(delay))", "error": "\(problem)",
+                    "retry.delay_seconds": "\(delay.inSeconds)", "error": "\(problem)",
                 ])
             do {
                 try await Task.sleep(for: delay)

@@ -11,14 +11,14 @@ public struct IncidentsClientOptions: Sendable {
     /// The pacing of batch resolution, which BigPanda limits to one request per second: 0.8 leaves
     /// a quarter second for the network's jitter, so two requests never land within one second.
     public var resolveRequestsPerSecond: Double
-    /// Per-request timeout in seconds.
-    public var timeout: Double
-    /// Seconds after the start of one search (or one resolution) after which no retry starts.
-    public var deadline: Double
-    /// The first backoff ceiling in seconds; it doubles each attempt.
-    public var backoffBase: Double
-    /// The largest backoff ceiling in seconds.
-    public var backoffCap: Double
+    /// Per-request timeout.
+    public var timeout: Duration
+    /// The span after the start of one search (or one resolution) after which no retry starts.
+    public var deadline: Duration
+    /// The first backoff ceiling; it doubles each attempt.
+    public var backoffBase: Duration
+    /// The largest backoff ceiling.
+    public var backoffCap: Duration
 
     /// The default Incidents API base URL.
     public static let defaultAPIURL = "https://api.bigpanda.io"
@@ -34,10 +34,10 @@ public struct IncidentsClientOptions: Sendable {
         environmentID: String,
         requestsPerSecond: Double = 2,
         resolveRequestsPerSecond: Double = 0.8,
-        timeout: Double = 10,
-        deadline: Double = 240,
-        backoffBase: Double = 0.5,
-        backoffCap: Double = 30
+        timeout: Duration = .seconds(10),
+        deadline: Duration = .seconds(240),
+        backoffBase: Duration = .milliseconds(500),
+        backoffCap: Duration = .seconds(30)
     ) {
         self.apiURL = apiURL
         self.apiKey = apiKey

@@ -2,8 +2,8 @@
 public enum ResponseClass: Sendable, Equatable {
     /// Any 2xx: delivered.
     case delivered
-    /// 429, 5xx, 408 or a transient network error: try again after a backoff, honouring `retryAfter` seconds.
-    case retry(retryAfter: Double?)
+    /// 429, 5xx, 408 or a transient network error: try again after a backoff, but not before `retryAfter`.
+    case retry(retryAfter: Duration?)
     /// 401 or 403: the token is refused; stop sending this run.
     case unauthorized
     /// Any other 4xx (and anything else unexpected): not retried this run.
@@ -20,9 +20,9 @@ public enum ResponseClass: Sendable, Equatable {
     }
 
     /// Parses a `Retry-After` given in seconds; HTTP dates are not used by the Alerts API and are ignored.
-    static func parseRetryAfter(_ text: String) -> Double? {
+    static func parseRetryAfter(_ text: String) -> Duration? {
         let trimmed = text.filter { $0 != " " }
         guard let seconds = Int(trimmed), seconds >= 0 else { return nil }
-        return Double(min(seconds, 3_600))
+        return .seconds(min(seconds, 3_600))
     }
 }

@@ -1,3 +1,5 @@
+import Alerts
+
 /// When to try a request again: full jitter under a ceiling that doubles per attempt up to a cap, never
 /// less than `Retry-After`, and no attempt at or after the limit.
 ///
@@ -27,11 +29,6 @@ public struct RetryPolicy: Sendable, Equatable {
         self.limit = limit
     }
 
-    /// Creates a policy from a base and a cap given in seconds, as the options and the config file give them.
-    public init(baseSeconds: Double, capSeconds: Double, limit: Limit) {
-        self.init(base: .seconds(baseSeconds), cap: .seconds(capSeconds), limit: limit)
-    }
-
     /// The most the wait after the `attempt`th failure (counting from 1) can be without `Retry-After`.
     public func ceiling(attempt: Int) -> Duration {
         let doubled = base * (1 << min(max(attempt, 1) - 1, 20))
@@ -42,7 +39,7 @@ public struct RetryPolicy: Sendable, Equatable {
     public func delay(
         attempt: Int, retryAfter: Duration?, using random: inout some RandomNumberGenerator
     ) -> Duration {
-        let jitter = Double.random(in: 0...Self.seconds(ceiling(attempt: attempt)), using: &random)
+        let jitter = Double.random(in: 0...ceiling(attempt: attempt).inSeconds, using: &random)
         return max(.seconds(jitter), retryAfter ?? .zero)
     }
 
@@ -74,11 +71,5 @@ public struct RetryPolicy: Sendable, Equatable {
     public func nextDelay(attempt: Int, retryAfter: Duration?) -> Duration? {
         var random = SystemRandomNumberGenerator()
         return nextDelay(attempt: attempt, retryAfter: retryAfter, now: .now, using: &random)
-    }
-
-    /// A duration in seconds, as the logs' `retry.delay_seconds` gives it.
-    public static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -9,8 +9,9 @@ struct ClientSettings: Sendable {
         guard RequestCheck.isFieldValue(options.userAgent) else {
             throw .invalidArgument("the user agent contains a line break or NUL")
         }
-        guard options.connectTimeout > 0 else {
-            throw .invalidArgument("connectTimeout must be a positive number of seconds, not \(options.connectTimeout)")
+        guard options.connectTimeout > .zero else {
+            throw .invalidArgument(
+                "connectTimeout must be a positive number of seconds, not \(options.connectTimeout / .seconds(1))")
         }
         if let caFile = options.caFile {
             guard !caFile.isEmpty, !caFile.utf8.contains(0) else {
@@ -26,8 +27,9 @@ struct ClientSettings: Sendable {
         maxConnectionsPerHost = options.maxConnectionsPerHost
     }
 
-    /// Converts positive seconds to whole milliseconds, rounding up so a short timeout never becomes 0 ("none").
-    static func milliseconds(_ seconds: Double) -> Int {
-        Int(max(1, min((seconds * 1000).rounded(.up), Double(Int32.max))))
+    /// Converts a positive span to the whole milliseconds libcurl takes, rounding up so a short timeout never
+    /// becomes 0 ("none").
+    static func milliseconds(_ span: Duration) -> Int {
+        Int(max(1, min((span / .milliseconds(1)).rounded(.up), Double(Int32.max))))
     }
 }

@@ -8,8 +8,8 @@ public struct HTTPRequest: Sendable {
     public var headers: [HTTPHeader]
     /// The request body, sent as is.
     public var body: [UInt8]
-    /// The limit in seconds for the whole transfer, from queueing to the last byte of the response.
-    public var timeout: Double
+    /// The limit for the whole transfer, from queueing to the last byte of the response.
+    public var timeout: Duration
 
     /// Creates a request; the method defaults to POST and the timeout to 10 seconds.
     public init(
@@ -17,7 +17,7 @@ public struct HTTPRequest: Sendable {
         url: String,
         headers: [HTTPHeader] = [],
         body: [UInt8] = [],
-        timeout: Double = 10
+        timeout: Duration = .seconds(10)
     ) {
         self.method = method
         self.url = url

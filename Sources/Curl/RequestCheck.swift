@@ -7,8 +7,9 @@ enum RequestCheck {
         guard !request.url.utf8.contains(0) else {
             throw .invalidArgument("the URL contains a NUL byte")
         }
-        guard request.timeout > 0 else {
-            throw .invalidArgument("the request timeout must be a positive number of seconds, not \(request.timeout)")
+        guard request.timeout > .zero else {
+            throw .invalidArgument(
+                "the request timeout must be a positive number of seconds, not \(request.timeout / .seconds(1))")
         }
         for header in request.headers {
             guard isToken(header.name) else {

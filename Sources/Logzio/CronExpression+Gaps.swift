@@ -1,8 +1,9 @@
+import Alerts
 import Foundation
 
 extension CronExpression {
     /// How far ahead of now fire times are looked at: a weekly schedule shows its whole cycle.
-    public static let gapWindow: Int64 = 7 * 86_400
+    public static let gapWindow: Duration = .seconds(7 * 86_400)
 
     /// The times a schedule can be evaluated at: 1900-01-01 up to 2101-01-01 (UTC), so that no
     /// `--now`, however odd, makes the arithmetic overflow; outside them nothing fires.
@@ -66,7 +67,7 @@ extension CronExpression {
         let zoneName = name.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 } ?? "UTC"
         guard Self.evaluableTimes.contains(now) else { throw .neverFires(expression: text, timeZone: zoneName) }
         var timeline = ZoneTimeline(zone: zone, origin: now - 2 * 86_400)
-        let windowEnd = now + Self.gapWindow
+        let windowEnd = now + Self.gapWindow.wholeSeconds
         let profile = dayProfile
         var local = now + timeline.offset(at: now)
         var previous: Int64?

@@ -1,3 +1,4 @@
+import Alerts
 import BigPanda
 public import Curl
 public import Logging
@@ -26,14 +27,13 @@ public final class LogzioClient: Sendable {
     /// - Throws: `LogzioError`: `.unauthorized` for 401 and 403, and otherwise an error naming the
     ///   HTTP status and Logz.io's error text, or the network error. No error holds the token.
     public func fetchDefinitions() async throws(LogzioError) -> DefinitionList {
-        let deadline = ContinuousClock.now + .seconds(options.retryBudget)
-        let policy = RetryPolicy(
-            baseSeconds: options.backoffBase, capSeconds: options.backoffCap, limit: .deadline(deadline))
+        let deadline = ContinuousClock.now + options.retryBudget
+        let policy = RetryPolicy(base: options.backoffBase, cap: options.backoffCap, limit: .deadline(deadline))
         var attempts = 0
         var previous: LogzioError?
         while true {
-            let remaining = RetryPolicy.seconds(deadline - ContinuousClock.now)
-            let retryAfter: Double?
+            let remaining = deadline - ContinuousClock.now
+            let retryAfter: Duration?
             var failure: LogzioError
             attempts += 1
             let cut = remaining < options.timeout
@@ -49,14 +49,14 @@ public final class LogzioClient: Sendable {
             // answered before it.
             if cut, failure.httpStatus == nil, let previous { failure = previous }
             previous = failure
-            guard let delay = policy.nextDelay(attempt: attempts, retryAfter: retryAfter.map { .seconds($0) }) else {
+            guard let delay = policy.nextDelay(attempt: attempts, retryAfter: retryAfter) else {
                 throw Self.counted(failure, attempts: attempts)
             }
             logger.info(
                 "retrying the Logz.io alert definitions request",
                 metadata: [
                     "http.status": "\(failure.httpStatus.map(String.init) ?? "none")", "retry.attempt": "\(attempts)",
-                    "retry.delay_seconds": "\(RetryPolicy.seconds(delay))", "error": "\(failure)",
+                    "retry.delay_seconds": "\(delay.inSeconds)", "error": "\(failure)",
                 ])
             do {
                 try await Task.sleep(for: delay)
@@ -69,15 +69,15 @@ public final class LogzioClient: Sendable {
     /// The result of one request.
     private enum Attempt {
         case success(DefinitionList)
-        case failure(LogzioError, retryable: Bool, retryAfter: Double?)
+        case failure(LogzioError, retryable: Bool, retryAfter: Duration?)
     }
 
-    private func attempt(timeout: Double) async -> Attempt {
+    private func attempt(timeout: Duration) async -> Attempt {
         let request = HTTPRequest(
             method: "GET",
             url: options.definitionsURL,
             headers: [HTTPHeader("X-API-TOKEN", options.token.value), HTTPHeader("Accept", "application/json")],
-            timeout: max(timeout, 0.001)
+            timeout: max(timeout, .milliseconds(1))
         )
         let response: HTTPResponse
         do {

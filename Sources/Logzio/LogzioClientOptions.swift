@@ -9,23 +9,23 @@ public struct LogzioClientOptions: Sendable {
     public var apiURL: String
     /// The Logz.io API token, sent as `X-API-TOKEN`.
     public var token: Secret
-    /// The per-request timeout in seconds (`bigpanda.timeout`); default 10.
-    public var timeout: Double
-    /// Seconds from the first request after which no retry starts, and no attempt runs past; default 30.
-    public var retryBudget: Double
-    /// The first backoff ceiling in seconds; it doubles each attempt; default 0.5.
-    public var backoffBase: Double
-    /// The largest backoff ceiling in seconds; default 8.
-    public var backoffCap: Double
+    /// The per-request timeout (`bigpanda.timeout`); default 10 s.
+    public var timeout: Duration
+    /// The span from the first request after which no retry starts, and no attempt runs past; default 30 s.
+    public var retryBudget: Duration
+    /// The first backoff ceiling; it doubles each attempt; default 0.5 s.
+    public var backoffBase: Duration
+    /// The largest backoff ceiling; default 8 s.
+    public var backoffCap: Duration
 
     /// Creates options with SPEC.md's defaults.
     public init(
         apiURL: String = LogzioClientOptions.defaultAPIURL,
         token: Secret,
-        timeout: Double = 10,
-        retryBudget: Double = 30,
-        backoffBase: Double = 0.5,
-        backoffCap: Double = 8
+        timeout: Duration = .seconds(10),
+        retryBudget: Duration = .seconds(30),
+        backoffBase: Duration = .milliseconds(500),
+        backoffCap: Duration = .seconds(8)
     ) {
         self.apiURL = apiURL
         self.token = token

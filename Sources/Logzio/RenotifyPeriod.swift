@@ -1,3 +1,4 @@
+import Alerts
 import Staleness
 
 /// How often a firing Logz.io alert can notify again, as its definition says: P in SPEC.md's
@@ -5,12 +6,12 @@ import Staleness
 public struct RenotifyPeriod: Sendable, Equatable {
     /// The definition's id.
     public var definitionID: Int64
-    /// `searchTimeFrameMinutes` in seconds, when present.
-    public var timeFrame: Int64?
-    /// `output.suppressNotificationsMinutes` in seconds, when present.
-    public var wait: Int64?
-    /// The schedule's longest gap in the 7 days after now, in seconds, when the alert has a schedule.
-    public var scheduleGap: Int64?
+    /// `searchTimeFrameMinutes`, when present.
+    public var timeFrame: Duration?
+    /// `output.suppressNotificationsMinutes`, when present.
+    public var wait: Duration?
+    /// The schedule's longest gap in the 7 days after now, when the alert has a schedule.
+    public var scheduleGap: Duration?
 
     /// Reads the period of an enabled or disabled definition at `now` (epoch seconds; it only
     /// matters for a schedule).
@@ -23,7 +24,8 @@ public struct RenotifyPeriod: Sendable, Equatable {
         wait = definition.suppressNotificationsMinutes.map(Self.minutesToSeconds)
         if let expression = definition.cronExpression {
             do {
-                scheduleGap = try CronExpression.longestGap(of: expression, timeZone: definition.timeZone, after: now)
+                scheduleGap = .seconds(
+                    try CronExpression.longestGap(of: expression, timeZone: definition.timeZone, after: now))
             } catch {
                 throw .unusableSchedule(definitionID: definition.id, error)
             }
@@ -33,27 +35,28 @@ public struct RenotifyPeriod: Sendable, Equatable {
         }
     }
 
-    /// P in seconds: the longer of the time frame and the wait, and at least the schedule's longest gap.
-    public var seconds: Int64 {
-        max(timeFrame ?? 0, wait ?? 0, scheduleGap ?? 0)
+    /// P: the longer of the time frame and the wait, and at least the schedule's longest gap.
+    public var length: Duration {
+        max(timeFrame ?? .zero, wait ?? .zero, scheduleGap ?? .zero)
     }
 
     /// `stale_after = max(auto_min, auto_factor × P + 2m)`, rounded up to whole seconds, with the
     /// derivation a person reads in `list --json` and `check`.
     public func staleAfter(_ settings: AutoSettings) -> AutoStaleAfter {
-        let period = seconds
-        let formula = Self.wholeSecondsAtLeast(settings.factor * Double(period) + 120)
+        let period = length
+        let formula = Self.wholeSecondsAtLeast(settings.factor * Double(period.wholeSeconds) + 120)
         var parts: [String] = []
         if let timeFrame { parts.append("time frame \(DurationText.format(timeFrame))") }
         if let wait { parts.append("wait \(DurationText.format(wait))") }
-        if let scheduleGap, scheduleGap > max(timeFrame ?? 0, wait ?? 0) {
+        if let scheduleGap, scheduleGap > max(timeFrame ?? .zero, wait ?? .zero) {
             parts.append("schedule gap \(DurationText.format(scheduleGap))")
         }
         let formulaText = "\(settings.factorText) × \(DurationText.format(period)) + 2m"
         let head = "auto: Logz.io alert \(definitionID), \(parts.joined(separator: ", ")) → "
-        if settings.minimum > formula {
+        let minimum = settings.minimum.wholeSeconds
+        if minimum > formula {
             return AutoStaleAfter(
-                seconds: settings.minimum,
+                seconds: minimum,
                 source: head + "auto_min \(DurationText.format(settings.minimum)) "
                     + "(\(formulaText) is only \(DurationText.format(formula)))")
         }
@@ -70,8 +73,9 @@ public struct RenotifyPeriod: Sendable, Equatable {
         return Int64(max(0, whole))
     }
 
-    private static func minutesToSeconds(_ minutes: Int64) -> Int64 {
+    /// Minutes as a span; an amount too large for Int64 seconds is as good as never.
+    private static func minutesToSeconds(_ minutes: Int64) -> Duration {
         let (seconds, overflow) = minutes.multipliedReportingOverflow(by: 60)
-        return overflow ? .max / 2 : seconds
+        return .seconds(overflow ? .max / 2 : seconds)
     }
 }

@@ -12,8 +12,8 @@ public struct ReconcileOptions: Sendable {
     public var dryRun = false
     /// Lift the blast-radius hold (`--force`); `sweep --all --verify` sets it too.
     public var force = false
-    /// Seconds after our close during which a still-active alert is pending, not drift.
-    public var closeGrace: Int64 = 120
+    /// The span after our close during which a still-active alert is pending, not drift.
+    public var closeGrace: Duration = .seconds(120)
     /// Hold when more drift than this would be closed.
     public var maxResolvesPerRun = 500
     /// Hold when at least 20 alerts are active and more than this fraction is drift.

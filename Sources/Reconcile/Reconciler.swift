@@ -1,4 +1,4 @@
-import Alerts
+public import Alerts
 public import BigPanda
 public import Ledger
 public import Logging
@@ -11,12 +11,12 @@ public final class Reconciler {
     private let incidents: IncidentsClient
     private let options: ReconcileOptions
     private let logger: Logger
-    private let wallClock: @Sendable () -> Int64
+    private let wallClock: WallClock
 
     /// Creates a reconcile run.
     public init(
         ledger: any SweepQueries & ReconcileStore, incidents: IncidentsClient, options: ReconcileOptions,
-        logger: Logger, wallClock: @escaping @Sendable () -> Int64
+        logger: Logger, wallClock: @escaping WallClock
     ) {
         self.ledger = ledger
         self.incidents = incidents
@@ -119,6 +119,7 @@ public final class Reconciler {
             }
         }
 
+        let closeGrace = options.closeGrace.wholeSeconds
         for (index, item) in known.enumerated() {
             let alert = item.alert
             if let remote = activeMatch[index] {
@@ -128,7 +129,7 @@ public final class Reconciler {
                     add(.tracked, alert, remote, .none, into: &plan)
                 case .resolved:
                     if let by = alert.resolvedBy, by.isOurs {
-                        if now - (alert.resolvedAt ?? 0) < options.closeGrace {
+                        if now - (alert.resolvedAt ?? 0) < closeGrace {
                             add(.pending, alert, remote, .none, into: &plan)
                         } else {
                             let entry = add(

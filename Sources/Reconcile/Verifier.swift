@@ -1,4 +1,4 @@
-import Alerts
+public import Alerts
 public import BigPanda
 public import Ledger
 public import Logging
@@ -12,7 +12,7 @@ public final class Verifier {
     private let sourceSystem: GlobPattern
     private let incidentQuery: String?
     private let logger: Logger
-    private let wallClock: @Sendable () -> Int64
+    private let wallClock: WallClock
 
     /// The wait before the first search and between searches (10 s).
     public var interval: Duration = .seconds(10)
@@ -51,7 +51,7 @@ public final class Verifier {
     /// Creates a verification.
     public init(
         ledger: any SweepQueries, incidents: IncidentsClient, sourceSystem: GlobPattern, incidentQuery: String?,
-        logger: Logger, wallClock: @escaping @Sendable () -> Int64
+        logger: Logger, wallClock: @escaping WallClock
     ) {
         self.ledger = ledger
         self.incidents = incidents

@@ -12,11 +12,11 @@ struct AlertsHandler: Sendable {
     let options: RelayOptions
     let worker: LedgerWorker
     let state: RelayState
-    let clock: @Sendable () -> Int64
+    let wallClock: WallClock
     let logger: Logger
 
-    /// The `Retry-After` seconds of a 503 while the ledger is unreachable.
-    static let unreachableRetryAfter = 5
+    /// The `Retry-After` of a 503 while the ledger is unreachable, sent in whole seconds.
+    static let unreachableRetryAfter: Duration = .seconds(5)
 
     func handle(_ request: Request) async -> Response {
         let response = await respond(to: request)
@@ -51,7 +51,7 @@ struct AlertsHandler: Sendable {
         } catch {
             return Self.json(.badRequest, failure: "cannot read the body: \(error)")
         }
-        let receivedAt = clock()
+        let receivedAt = wallClock()
         let events: [IncomingEvent]
         do {
             events = try AlertsIntake.parse(
@@ -66,7 +66,7 @@ struct AlertsHandler: Sendable {
             // Nothing uncommitted is ever answered 202; the worker reconnects in the background.
             var response = Self.json(
                 .serviceUnavailable, failure: "the ledger is unreachable; the alert was not recorded, retry later")
-            response.headers[.retryAfter] = "\(Self.unreachableRetryAfter)"
+            response.headers[.retryAfter] = "\(Self.unreachableRetryAfter.wholeSeconds)"
             return response
         } catch {
             logger.error("cannot record alerts", metadata: ["error": "\(error)"])
@@ -104,7 +104,7 @@ struct AlertsHandler: Sendable {
             return response
         }
         do {
-            let now = clock()
+            let now = wallClock()
             let (stored, summary, outbox) = try await worker.perform { ledger in
                 (try ledger.metricSamples(), try ledger.openSummary(), try ledger.outboxCounts())
             }

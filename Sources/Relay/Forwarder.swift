@@ -1,3 +1,4 @@
+import Alerts
 public import BigPanda
 import Ledger
 public import Logging
@@ -14,13 +15,13 @@ public struct Forwarder: Service {
     let state: RelayState
     let logger: Logger
     let batchSize: Int
-    let unauthorizedPause: Double
-    let idlePoll: Double
+    let unauthorizedPause: Duration
+    let idlePoll: Duration
 
     /// Creates a forwarder.
     public init(
         worker: LedgerWorker, client: AlertsClient, state: RelayState, logger: Logger, batchSize: Int,
-        unauthorizedPause: Double = 60, idlePoll: Double = 0.2
+        unauthorizedPause: Duration = .seconds(60), idlePoll: Duration = .milliseconds(200)
     ) {
         self.worker = worker
         self.client = client
@@ -39,7 +40,7 @@ public struct Forwarder: Service {
 
     private enum Step {
         case delivered
-        case retryLater(delay: Double)
+        case retryLater(delay: Duration)
     }
 
     func loop() async {
@@ -59,7 +60,7 @@ public struct Forwarder: Service {
             }
             guard let first = claim.rows.first else {
                 await release(claim)
-                if (try? await Task.sleep(for: .seconds(idlePoll))) == nil { return }
+                if (try? await Task.sleep(for: idlePoll)) == nil { return }
                 continue
             }
             // Oldest first: the oldest row's app key, and its rows in id order.
@@ -72,7 +73,7 @@ public struct Forwarder: Service {
                 failures = 0
             case .retryLater(let delay):
                 failures += 1
-                if (try? await Task.sleep(for: .seconds(delay))) == nil { return }
+                if (try? await Task.sleep(for: delay)) == nil { return }
             }
         }
     }
@@ -94,7 +95,7 @@ public struct Forwarder: Service {
     private func deliver(_ rows: [OutboxRow], claim: any OutboxClaim, failures: Int) async -> Step {
         switch await client.attempt(body: body(rows)) {
         case .cancelled:
-            return .retryLater(delay: 0)
+            return .retryLater(delay: .zero)
         case .answered(let status, let kind, let text):
             switch kind {
             case .delivered:
@@ -103,7 +104,7 @@ public struct Forwarder: Service {
                 return fail("BigPanda answered HTTP \(status): \(text)", failures: failures, retryAfter: retryAfter)
             case .unauthorized:
                 let message =
-                    "BigPanda refused the token (HTTP \(status): \(text)); forwarding paused, retrying every \(Int(unauthorizedPause))s"
+                    "BigPanda refused the token (HTTP \(status): \(text)); forwarding paused, retrying every \(unauthorizedPause.wholeSeconds)s"
                 state.setForwardError(message)
                 logger.error("forwarding paused", metadata: ["http.status": "\(status)", "error": "\(text)"])
                 return .retryLater(delay: unauthorizedPause)
@@ -123,13 +124,12 @@ public struct Forwarder: Service {
         }
     }
 
-    private func fail(_ message: String, failures: Int, retryAfter: Double?) -> Step {
+    private func fail(_ message: String, failures: Int, retryAfter: Duration?) -> Step {
         state.setForwardError(message)
-        let wait = client.retryPolicy(limit: .forever)
-            .delay(attempt: failures + 1, retryAfter: retryAfter.map { .seconds($0) })
-        let delay = RetryPolicy.seconds(wait)
+        let delay = client.retryPolicy(limit: .forever).delay(attempt: failures + 1, retryAfter: retryAfter)
         logger.warning(
-            "forwarding failed; retrying", metadata: ["error": "\(message)", "retry.delay_seconds": "\(delay)"])
+            "forwarding failed; retrying",
+            metadata: ["error": "\(message)", "retry.delay_seconds": "\(delay.inSeconds)"])
         return .retryLater(delay: delay)
     }
 
@@ -143,7 +143,7 @@ public struct Forwarder: Service {
         } catch {
             // Delivered but not yet removed: it will be sent again (at least once).
             logger.error("cannot remove delivered rows from the outbox", metadata: ["error": "\(error)"])
-            return .retryLater(delay: 1)
+            return .retryLater(delay: .seconds(1))
         }
     }
 
@@ -161,7 +161,7 @@ public struct Forwarder: Service {
             try await worker.perform { _ in try claim.reject(id: id, error: message) }
             return .delivered
         } catch {
-            return .retryLater(delay: 1)
+            return .retryLater(delay: .seconds(1))
         }
     }
 }

@@ -1,3 +1,4 @@
+public import Alerts
 import Ledger
 public import Logging
 public import ServiceLifecycle
@@ -7,18 +8,18 @@ public import ServiceLifecycle
 public struct HeartbeatService: Service {
     let worker: LedgerWorker
     let runID: String
-    let period: Double
-    let clock: @Sendable () -> Int64
+    let period: Duration
+    let wallClock: WallClock
     let logger: Logger
 
     /// Creates the service; the relay writes the first and last heartbeats itself.
     public init(
-        worker: LedgerWorker, runID: String, period: Double, clock: @escaping @Sendable () -> Int64, logger: Logger
+        worker: LedgerWorker, runID: String, period: Duration, wallClock: @escaping WallClock, logger: Logger
     ) {
         self.worker = worker
         self.runID = runID
         self.period = period
-        self.clock = clock
+        self.wallClock = wallClock
         self.logger = logger
     }
 
@@ -26,16 +27,16 @@ public struct HeartbeatService: Service {
         await cancelWhenGracefulShutdown {
             // Ticks at most a second apart: a period after the last beat, or at once after the worker
             // (re)connected, so a run starts as soon as the ledger is there.
-            let tick = min(period, 1)
+            let tick = min(period, .seconds(1))
             var beatenConnection = worker.connectionCount
-            var sinceBeat = 0.0
+            var sinceBeat = Duration.zero
             while !Task.isCancelled {
-                if (try? await Task.sleep(for: .seconds(tick))) == nil { return }
+                if (try? await Task.sleep(for: tick)) == nil { return }
                 sinceBeat += tick
                 let connection = worker.connectionCount
                 guard sinceBeat >= period || connection != beatenConnection else { continue }
                 if await beat() { beatenConnection = connection }
-                sinceBeat = 0
+                sinceBeat = .zero
             }
         }
     }
@@ -48,7 +49,7 @@ public struct HeartbeatService: Service {
     public func beat() async -> Bool {
         let connection = worker.connectionCount
         let runID = connection > 1 ? "\(self.runID).\(connection)" : self.runID
-        let now = clock()
+        let now = wallClock()
         do {
             try await worker.perform { try $0.heartbeat(runID: runID, at: now) }
             return true

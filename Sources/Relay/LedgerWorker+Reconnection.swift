@@ -1,3 +1,4 @@
+import Alerts
 public import BigPanda
 import Foundation
 import Ledger
@@ -17,11 +18,11 @@ extension LedgerWorker {
 
     /// How the relay waits between reconnection attempts: the clients' backoff, 0.5 s doubling to 30 s
     /// with full jitter (so relays that lost one database do not return to it in step), and no end.
-    public static let reconnection = RetryPolicy(baseSeconds: 0.5, capSeconds: 30, limit: .forever)
+    public static let reconnection = RetryPolicy(base: .milliseconds(500), cap: .seconds(30), limit: .forever)
 
-    /// The delay in seconds before reconnection attempt `attempt` (from 0).
-    func backoff(attempt: Int) -> Double {
-        RetryPolicy.seconds(reconnection.delay(attempt: attempt + 1, retryAfter: nil))
+    /// The wait before reconnection attempt `attempt` (from 0).
+    func backoff(attempt: Int) -> Duration {
+        reconnection.delay(attempt: attempt + 1, retryAfter: nil)
     }
 
     /// Drops a ledger whose connection is gone; logs once, and schedules the first reconnection.
@@ -29,7 +30,7 @@ extension LedgerWorker {
         guard ledger != nil else { return }
         ledger = nil
         reconnectAttempts = 0
-        nextAttempt = Date().addingTimeInterval(backoff(attempt: 0))
+        nextAttempt = Date().addingTimeInterval(backoff(attempt: 0).inSeconds)
         let cause = (error as? LedgerError) ?? unreachableNow
         condition.lock()
         unreachable = LedgerError(location: location, message: cause.message, isUnreachable: true)
@@ -52,7 +53,7 @@ extension LedgerWorker {
             logger.warning("regained the ledger's database", metadata: ["ledger": "\(location)"])
         } catch {
             reconnectAttempts += 1
-            nextAttempt = Date().addingTimeInterval(backoff(attempt: reconnectAttempts))
+            nextAttempt = Date().addingTimeInterval(backoff(attempt: reconnectAttempts).inSeconds)
             let message = (error as? LedgerError)?.message ?? "\(error)"
             condition.lock()
             unreachable = LedgerError(location: location, message: message, isUnreachable: true)

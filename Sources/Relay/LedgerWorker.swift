@@ -1,3 +1,4 @@
+public import Alerts
 public import BigPanda
 import Foundation
 public import Ledger
@@ -35,19 +36,19 @@ public final class LedgerWorker: @unchecked Sendable {
     let reopen: @Sendable () throws -> any LedgerStore
     /// How long to wait between reconnection attempts.
     let reconnection: RetryPolicy
-    let clock: @Sendable () -> Int64
+    let wallClock: WallClock
     let logger: Logger
     /// How many times the worker has connected; a heartbeat run starts anew after a reconnection.
     let connections = Atomic<Int>(0)
 
     /// Starts the worker thread with a ledger that is never lost (SQLite). The ledger is used only from
     /// that thread from now on.
-    public convenience init(ledger: any LedgerStore, clock: @escaping @Sendable () -> Int64) {
+    public convenience init(ledger: any LedgerStore, wallClock: @escaping WallClock) {
         let location = ledger.location
         self.init(
             location: location, initial: .success(ledger),
             reopen: { throw LedgerError(location: location, message: "the ledger cannot be reopened") },
-            clock: clock, logger: Logger(label: "logzio-resolver.relay"))
+            wallClock: wallClock, logger: Logger(label: "logzio-resolver.relay"))
     }
 
     /// Starts the worker thread.
@@ -61,13 +62,13 @@ public final class LedgerWorker: @unchecked Sendable {
     public init(
         location: String, initial: Result<any LedgerStore, LedgerError>,
         reopen: @escaping @Sendable () throws -> any LedgerStore,
-        reconnection: RetryPolicy = LedgerWorker.reconnection, clock: @escaping @Sendable () -> Int64,
+        reconnection: RetryPolicy = LedgerWorker.reconnection, wallClock: @escaping WallClock,
         logger: Logger
     ) {
         self.location = location
         self.reopen = reopen
         self.reconnection = reconnection
-        self.clock = clock
+        self.wallClock = wallClock
         self.logger = logger
         switch initial {
         case .success(let store):
@@ -75,7 +76,7 @@ public final class LedgerWorker: @unchecked Sendable {
             connections.store(1, ordering: .relaxed)
         case .failure(let error):
             unreachable = error
-            nextAttempt = Date().addingTimeInterval(backoff(attempt: 0))
+            nextAttempt = Date().addingTimeInterval(backoff(attempt: 0).inSeconds)
             logger.error(
                 "the ledger's database is unreachable; answering 503 and reconnecting in the background",
                 metadata: ["ledger": "\(location)", "error": "\(error.message)"])
@@ -198,7 +199,7 @@ public final class LedgerWorker: @unchecked Sendable {
     private func commit(
         _ records: [([IncomingEvent], CheckedContinuation<Void, any Error>)], on ledger: any LedgerStore
     ) {
-        let now = clock()
+        let now = wallClock()
         do {
             _ = try ledger.recordStream(recordedAt: now) { record in
                 for (events, _) in records {

@@ -19,10 +19,10 @@ public struct RelayOptions: Sendable {
     public var batchSize: Int
     /// Whether `GET /metrics` is served without the token (`relay.public_metrics`), default false.
     public var publicMetrics = false
-    /// Seconds between heartbeats: `FeedLiveness.heartbeatPeriod`, which sweeps assume.
-    public var heartbeatPeriod = Double(FeedLiveness.heartbeatPeriod)
-    /// Seconds to wait before retrying after BigPanda refused the token.
-    public var unauthorizedPause: Double = 60
+    /// The span between heartbeats: `FeedLiveness.heartbeatPeriod`, which sweeps assume.
+    public var heartbeatPeriod = FeedLiveness.heartbeatPeriod
+    /// How long to wait before retrying after BigPanda refused the token.
+    public var unauthorizedPause: Duration = .seconds(60)
 
     /// Creates options.
     public init(

@@ -1,3 +1,4 @@
+public import Alerts
 public import BigPanda
 import Foundation
 import Hummingbird
@@ -25,19 +26,21 @@ public enum RelayServer {
         reopen: @escaping @Sendable () throws -> any LedgerStore,
         client: AlertsClient?,
         logger: Logger,
-        clock: @escaping @Sendable () -> Int64,
+        wallClock: @escaping WallClock,
         onListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws {
-        let worker = LedgerWorker(location: location, initial: ledger, reopen: reopen, clock: clock, logger: logger)
+        let worker = LedgerWorker(
+            location: location, initial: ledger, reopen: reopen, wallClock: wallClock, logger: logger)
         defer { worker.stop() }
         let state = RelayState()
         let runID = runIdentifier()
         let heartbeat = HeartbeatService(
-            worker: worker, runID: runID, period: options.heartbeatPeriod, clock: clock, logger: logger)
+            worker: worker, runID: runID, period: options.heartbeatPeriod, wallClock: wallClock, logger: logger)
         await heartbeat.beat()
 
         let router = Router()
-        let handler = AlertsHandler(options: options, worker: worker, state: state, clock: clock, logger: logger)
+        let handler = AlertsHandler(
+            options: options, worker: worker, state: state, wallClock: wallClock, logger: logger)
         router.post("/data/v2/alerts") { request, _ in await handler.handle(request) }
         router.get("/healthz") { _, _ in await handler.health() }
         router.get("/metrics") { request, _ in await handler.metrics(request) }

@@ -18,18 +18,18 @@ public struct ResolverConfig: Sendable {
     public var requestsPerSecond: Double = 5
     /// The most alerts in one request (`bigpanda.batch_size`), default 100.
     public var batchSize = 100
-    /// The per-request timeout in seconds (`bigpanda.timeout`), default 10.
-    public var timeout: Int64 = 10
-    /// Seconds after which no retry starts in one run (`bigpanda.deadline`), default 240.
-    public var deadline: Int64 = 240
+    /// The per-request timeout (`bigpanda.timeout`), default 10s.
+    public var timeout: Duration = .seconds(10)
+    /// The span after which no retry starts in one run (`bigpanda.deadline`), default 4m.
+    public var deadline: Duration = .seconds(240)
     /// The default rule and the ordered rules (`stale_after`, `rules`).
     public var policy = StalenessPolicy()
     /// The most stale alerts one sweep may resolve before it holds (`max_resolves_per_run`), default 500.
     public var maxResolvesPerRun = 500
     /// The largest stale fraction of 20 or more open alerts before a sweep holds (`max_resolve_fraction`), default 0.5.
     public var maxResolveFraction = 0.5
-    /// Prune resolved history older than this many seconds (`retention`); nil keeps all.
-    public var retention: Int64?
+    /// Prune resolved history older than this (`retention`); nil keeps all.
+    public var retention: Duration?
     /// The Prometheus textfile to write after each sweep (`metrics_file`).
     public var metricsFile: String?
     /// The relay's listen address (`relay.listen`), default `127.0.0.1:8787`.
@@ -57,12 +57,11 @@ public struct ResolverConfig: Sendable {
     public var logzioAPIURL = "https://api.logz.io"
     /// A file holding the Logz.io API token (`logzio.token_file`, `LOGZIO_API_TOKEN_FILE`).
     public var logzioTokenFile: String?
-    /// How old fetched definitions may be, in seconds, when Logz.io cannot be reached
-    /// (`logzio.cache_max_age`), default 24h.
-    public var logzioCacheMaxAge: Int64 = 86_400
-    /// Seconds after a close during which a still-active alert is `pending`, not drift
-    /// (`bigpanda.close_grace`), default 120.
-    public var closeGrace: Int64 = 120
+    /// How old fetched definitions may be when Logz.io cannot be reached (`logzio.cache_max_age`), default 1d.
+    public var logzioCacheMaxAge: Duration = .seconds(86_400)
+    /// The span after a close during which a still-active alert is `pending`, not drift
+    /// (`bigpanda.close_grace`), default 2m.
+    public var closeGrace: Duration = .seconds(120)
     /// Whether the relay serves `GET /metrics` without its token (`relay.public_metrics`), default false.
     public var relayPublicMetrics = false
 
@@ -75,8 +74,8 @@ public struct ResolverConfig: Sendable {
             alertsURL: alertsURL,
             token: token,
             requestsPerSecond: requestsPerSecond,
-            timeout: Double(timeout),
-            deadline: Double(deadline),
+            timeout: timeout,
+            deadline: deadline,
             caFile: caFile
         )
     }
@@ -88,8 +87,8 @@ public struct ResolverConfig: Sendable {
             apiKey: apiKey,
             environmentID: environmentID,
             requestsPerSecond: apiRequestsPerSecond,
-            timeout: Double(timeout),
-            deadline: Double(deadline)
+            timeout: timeout,
+            deadline: deadline
         )
     }
 }

@@ -55,6 +55,10 @@ struct YAMLReader {
         }
     }
 
+    private func span(_ node: Node, _ key: String) throws(ConfigError) -> Duration {
+        .seconds(try duration(node, key))
+    }
+
     private func pattern(_ node: Node, _ key: String) throws(ConfigError) -> GlobPattern {
         guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
             throw fail(node, key, "a pattern must be a non-empty string")
@@ -107,13 +111,13 @@ struct YAMLReader {
             case "stale_after": staleAfter = try self.staleAfter(value, key)
             case "rules": (rules, ruleAuto) = try self.rules(value)
             case "auto_factor": topAuto.factor = try number(value, key, 1...1_000, "from 1 to 1000")
-            case "auto_min": topAuto.minimum = try duration(value, key)
-            case "fallback": topAuto.fallback = try duration(value, key)
+            case "auto_min": topAuto.minimum = try span(value, key)
+            case "fallback": topAuto.fallback = try span(value, key)
             case "logzio": try readLogzio(value, into: &config, definitionField: &definitionField)
             case "max_resolves_per_run": config.maxResolvesPerRun = try integer(value, key, minimum: 1)
             case "max_resolve_fraction":
                 config.maxResolveFraction = try number(value, key, 0.000_001...1, "greater than 0 and at most 1")
-            case "retention": config.retention = try duration(value, key)
+            case "retention": config.retention = try span(value, key)
             case "metrics_file": config.metricsFile = try string(value, key)
             case "bigpanda": try readBigPanda(value, into: &config)
             case "relay": try readRelay(value, into: &config)
@@ -158,8 +162,8 @@ struct YAMLReader {
     /// A rule's own `auto_factor`, `auto_min` and `fallback`, before the top level's fill the gaps.
     struct RuleAuto {
         var factor: Double?
-        var minimum: Int64?
-        var fallback: Int64?
+        var minimum: Duration?
+        var fallback: Duration?
     }
 
     private func rules(_ node: Node) throws(ConfigError) -> ([Rule], [RuleAuto]) {
@@ -184,10 +188,10 @@ struct YAMLReader {
                     auto.factor = try number(value, "\(prefix).auto_factor", 1...1_000, "from 1 to 1000")
                     autoKey = (key, keyNode)
                 case "auto_min":
-                    auto.minimum = try duration(value, "\(prefix).auto_min")
+                    auto.minimum = try span(value, "\(prefix).auto_min")
                     autoKey = (key, keyNode)
                 case "fallback":
-                    auto.fallback = try duration(value, "\(prefix).fallback")
+                    auto.fallback = try span(value, "\(prefix).fallback")
                     autoKey = (key, keyNode)
                 case "match":
                     var pairs: [(field: String, pattern: GlobPattern)] = []
@@ -243,7 +247,7 @@ struct YAMLReader {
                 config.logzioAPIURL = url
             case "token_file": config.logzioTokenFile = try string(value, full)
             case "definition_field": definitionField = try string(value, full)
-            case "cache_max_age": config.logzioCacheMaxAge = try duration(value, full)
+            case "cache_max_age": config.logzioCacheMaxAge = try span(value, full)
             case "token", "api_token":
                 throw fail(
                     keyNode, full,
@@ -270,8 +274,8 @@ struct YAMLReader {
             case "requests_per_second":
                 config.requestsPerSecond = try number(value, full, 0...10_000, "from 0 (unpaced) to 10000")
             case "batch_size": config.batchSize = try integer(value, full, minimum: 1)
-            case "timeout": config.timeout = try duration(value, full)
-            case "deadline": config.deadline = try duration(value, full)
+            case "timeout": config.timeout = try span(value, full)
+            case "deadline": config.deadline = try span(value, full)
             case "api_url":
                 let url = try string(value, full)
                 try Self.checkURL(url, key: full, file: file, line: value.mark?.line)
@@ -282,7 +286,7 @@ struct YAMLReader {
             case "incident_query": config.incidentQuery = try string(value, full)
             case "api_requests_per_second":
                 config.apiRequestsPerSecond = try number(value, full, 0...10_000, "from 0 (unpaced) to 10000")
-            case "close_grace": config.closeGrace = try duration(value, full)
+            case "close_grace": config.closeGrace = try span(value, full)
             case "api_key":
                 throw fail(
                     keyNode, full,

@@ -5,13 +5,13 @@ public import Alerts
 public struct AutoParameters: Sendable, Equatable {
     /// `auto_factor`: the re-notify period is multiplied by this (a number ≥ 1, default 3).
     public var factor: Double
-    /// `auto_min`: the least `stale_after` auto gives, in seconds (default 15m).
-    public var minimum: Int64
-    /// `fallback`: the `stale_after` in seconds for an alert auto cannot decide; nil keeps it.
-    public var fallback: Int64?
+    /// `auto_min`: the least `stale_after` auto gives, in whole seconds (default 15m).
+    public var minimum: Duration
+    /// `fallback`: the `stale_after`, in whole seconds, for an alert auto cannot decide; nil keeps it.
+    public var fallback: Duration?
 
     /// Creates parameters with SPEC.md's defaults.
-    public init(factor: Double = 3, minimum: Int64 = 900, fallback: Int64? = nil) {
+    public init(factor: Double = 3, minimum: Duration = .seconds(900), fallback: Duration? = nil) {
         self.factor = factor
         self.minimum = minimum
         self.fallback = fallback

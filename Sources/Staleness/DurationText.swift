@@ -1,3 +1,5 @@
+import Alerts
+
 /// Why a duration was refused.
 public struct DurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The text that was refused.
@@ -53,6 +55,11 @@ public enum DurationText {
             throw DurationError(text: text, reason: "it totals zero (for \"never resolve\" write never)")
         }
         return total
+    }
+
+    /// Formats a span compactly, as `format(_:)` formats its whole seconds.
+    public static func format(_ span: Duration) -> String {
+        format(span.wholeSeconds)
     }
 
     /// Formats seconds compactly, e.g. `3h12m`, `45s`, `2d1h`. Seconds are shown only under an hour.

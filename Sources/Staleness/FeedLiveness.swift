@@ -1,3 +1,5 @@
+import Alerts
+
 /// When the alert feed was observed alive, from the relay's heartbeats.
 ///
 /// Each relay run counts as alive from its first heartbeat to its last, plus at most one
@@ -6,11 +8,12 @@ public struct FeedLiveness: Sendable, Equatable {
     /// Disjoint, sorted alive intervals `[start, end)` in epoch seconds.
     public private(set) var intervals: [(start: Int64, end: Int64)]
 
-    /// The heartbeat period the relay uses, in seconds: the one definition, which the relay's options take.
-    public static let heartbeatPeriod: Int64 = 30
+    /// The heartbeat period the relay uses: the one definition, which the relay's options take.
+    public static let heartbeatPeriod: Duration = .seconds(30)
 
-    /// Builds liveness from each relay run's first and last heartbeat.
-    public init(runs: [(first: Int64, last: Int64)], period: Int64 = FeedLiveness.heartbeatPeriod) {
+    /// Builds liveness from each relay run's first and last heartbeat; `period` counts in whole seconds.
+    public init(runs: [(first: Int64, last: Int64)], period: Duration = FeedLiveness.heartbeatPeriod) {
+        let period = period.wholeSeconds
         let sorted = runs.map { (start: $0.first, end: max($0.first, $0.last) + period) }.sorted { $0.start < $1.start }
         var merged: [(start: Int64, end: Int64)] = []
         for interval in sorted {

@@ -55,22 +55,22 @@ public struct StalenessPolicy: Sendable, Equatable {
 
     /// The longest finite `stale_after` among the default and the rules (and their fallbacks);
     /// an auto value is not known in advance.
-    public var longestFiniteStaleAfter: Int64 {
-        let fallbacks = ([defaultAuto] + rules.map(\.auto)).compactMap(\.fallback)
+    public var longestFiniteStaleAfter: Duration {
+        let fallbacks = ([defaultAuto] + rules.map(\.auto)).compactMap { $0.fallback?.wholeSeconds }
         let fixed = ([defaultStaleAfter] + rules.map(\.staleAfter)).compactMap { staleAfter -> Int64? in
             if case .seconds(let seconds) = staleAfter { return seconds }
             return nil
         }
-        return (fixed + fallbacks).max() ?? 0
+        return .seconds((fixed + fallbacks).max() ?? 0)
     }
 
     /// The shortest finite `stale_after` among the default and the rules, or nil when all are `never`.
     /// No alert silent for less than this is stale, unless a rule is `auto` (see `usesAuto`).
-    public var shortestFiniteStaleAfter: Int64? {
+    public var shortestFiniteStaleAfter: Duration? {
         ([defaultStaleAfter] + rules.map(\.staleAfter)).compactMap { staleAfter -> Int64? in
             if case .seconds(let seconds) = staleAfter { return seconds }
             return nil
-        }.min()
+        }.min().map { .seconds($0) }
     }
 
     /// Decides whether an open alert is stale at `now`.
@@ -116,7 +116,7 @@ public struct StalenessPolicy: Sendable, Equatable {
                     reason: "\(reason) (\(ruleText), stale_after auto)", effectiveStaleAfter: 0,
                     source: "auto: \(reason)")
             case .undecided(let reason):
-                guard let fallback = parameters.fallback else {
+                guard let fallback = parameters.fallback?.wholeSeconds else {
                     return StalenessDecision(
                         rule: name, staleAfter: staleAfter, silence: silence, isStale: false, staleAt: nil,
                         reason: "\(ruleText) is auto, but \(reason); kept, as it has no fallback",

@@ -67,7 +67,7 @@ extension Sweeper {
     func candidateCutoff() -> Int64? {
         if options.all || options.reportKept || options.policy.usesAuto { return nil }
         // Every rule is `never`: nothing can be stale.
-        guard let shortest = options.policy.shortestFiniteStaleAfter else { return .min }
+        guard let shortest = options.policy.shortestFiniteStaleAfter?.wholeSeconds else { return .min }
         let (cutoff, overflow) = options.now.subtractingReportingOverflow(shortest)
         guard shortest > 0, !overflow else { return nil }
         return cutoff

@@ -1,4 +1,4 @@
-import Alerts
+public import Alerts
 import BigPanda
 public import Ledger
 public import Logging
@@ -14,7 +14,7 @@ public final class Sweeper {
     let options: SweepOptions
     let client: (any AlertsSender)?
     let logger: Logger
-    let wallClock: @Sendable () -> Int64
+    let wallClock: WallClock
     let feed: FeedLiveness?
 
     /// Whether the sweep was asked to stop (SIGTERM): no new batch starts, and what was in flight is
@@ -40,7 +40,7 @@ public final class Sweeper {
         client: (any AlertsSender)?,
         logger: Logger,
         feed: FeedLiveness? = nil,
-        wallClock: @escaping @Sendable () -> Int64
+        wallClock: @escaping WallClock
     ) {
         self.ledger = ledger
         self.options = options

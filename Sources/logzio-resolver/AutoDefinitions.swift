@@ -53,7 +53,7 @@ struct AutoDefinitions: Sendable {
                 defer { curl.shutdown() }
                 let client = LogzioClient(
                     options: LogzioClientOptions(
-                        apiURL: config.logzioAPIURL, token: token, timeout: Double(config.timeout), retryBudget: 30),
+                        apiURL: config.logzioAPIURL, token: token, timeout: config.timeout),
                     curl: curl, logger: logger)
                 do {
                     let list = try await client.fetchDefinitions()
@@ -81,7 +81,7 @@ struct AutoDefinitions: Sendable {
             store?(fresh, wall)
             return result
         }
-        if let cached, wall - cached.fetchedAt <= config.logzioCacheMaxAge,
+        if let cached, wall - cached.fetchedAt <= config.logzioCacheMaxAge.wholeSeconds,
             let list = try? DefinitionList(decoding: Array(cached.text.utf8))
         {
             result.definitions = list.byID
@@ -162,7 +162,7 @@ struct AutoDefinitions: Sendable {
         struct Key: Hashable {
             var id: Int64?
             var factor: Double
-            var minimum: Int64
+            var minimum: Duration
         }
 
         private let values = Mutex<[Key: AutoResolution]>([:])

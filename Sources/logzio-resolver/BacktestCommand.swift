@@ -80,9 +80,9 @@ struct BacktestCommand: ParsableCommand {
     }
 
     /// Parses a DURATION option, or throws a usage error (exit 64) naming the flag.
-    static func duration(_ text: String, flag: String) throws -> Int64 {
+    static func duration(_ text: String, flag: String) throws -> Duration {
         do {
-            return try DurationText.parse(text)
+            return .seconds(try DurationText.parse(text))
         } catch {
             throw CLIError.usage("\(flag): \(error.description)")
         }

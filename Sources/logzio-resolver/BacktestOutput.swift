@@ -26,7 +26,7 @@ struct BacktestOutput {
     func json() -> String {
         guard let compared else { return JSONValue.object(object(current)).serialized() + "\n" }
         let top = JSONObject([
-            ("since", .integer(window.since)), ("interval", .integer(window.interval)),
+            ("since", .integer(window.since.wholeSeconds)), ("interval", .integer(window.interval.wholeSeconds)),
             ("current", .object(object(current))), ("compared", .object(object(compared))),
         ])
         return JSONValue.object(top).serialized() + "\n"
@@ -34,8 +34,8 @@ struct BacktestOutput {
 
     private func object(_ side: Side) -> JSONObject {
         JSONObject([
-            ("since", .integer(window.since)), ("interval", .integer(window.interval)),
-            ("refire_window", .integer(window.refireWindow)),
+            ("since", .integer(window.since.wholeSeconds)), ("interval", .integer(window.interval.wholeSeconds)),
+            ("refire_window", .integer(window.refireWindow.wholeSeconds)),
             ("config", side.config.map { .string($0) } ?? .null),
             ("events", .integer(Int64(side.report.events))),
             ("rules", .array(side.report.rules.map { .object(figures($0.figures, staleAfter: $0.staleAfter)) })),

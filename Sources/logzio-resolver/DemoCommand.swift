@@ -85,7 +85,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         try ledger.record(events, recordedAt: now)
         // BigPanda knows what was forwarded, and two alerts forwarded before logzio-resolver was installed.
-        standIn.setResolveDelay(0.5)
+        standIn.setResolveDelay(.milliseconds(500))
         standIn.seed(events.enumerated().map { index, event in standInAlert(event, id: String(101 + index)) })
         standIn.seed([
             demoRemote("201", host: "web-9", check: "Heap usage high", ago: 26 * 3600),
@@ -119,7 +119,7 @@ struct DemoCommand: AsyncParsableCommand {
         defer { curl.shutdown() }
         var clientOptions = AlertsClientOptions(alertsURL: alertsURL, token: Secret(Self.token))
         clientOptions.requestsPerSecond = 0
-        clientOptions.deadline = 10
+        clientOptions.deadline = .seconds(10)
         let client = AlertsClient(options: clientOptions, curl: curl, logger: logger)
         var options = SweepOptions(now: now, policy: policy)
         options.maxResolveFraction = 1
@@ -179,7 +179,7 @@ struct DemoCommand: AsyncParsableCommand {
         var incidentOptions = IncidentsClientOptions(
             apiURL: apiURL, apiKey: Secret(Self.apiKey), environmentID: standIn.environmentID)
         incidentOptions.requestsPerSecond = 0
-        incidentOptions.deadline = 10
+        incidentOptions.deadline = .seconds(10)
         let incidents = IncidentsClient(options: incidentOptions, curl: curl, logger: logger)
         var options = ReconcileOptions(sourceSystem: scope)
         options.adopt = true

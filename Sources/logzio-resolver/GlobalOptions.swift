@@ -70,10 +70,8 @@ enum Environment {
     static let values: [String: String] = ProcessInfo.processInfo.environment
 }
 
-/// The wall clock in epoch seconds.
-@Sendable func wallClock() -> Int64 {
-    Int64(time(nil))
-}
+/// The wall clock every command reads and injects: now, in epoch seconds.
+let wallClock: WallClock = { Int64(time(nil)) }
 
 /// Parses a TIME option, or throws a usage error naming the flag.
 func parseTime(_ text: String, flag: String) throws -> Int64 {

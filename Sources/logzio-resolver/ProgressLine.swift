@@ -1,3 +1,5 @@
+import Alerts
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -16,7 +18,7 @@ final class ProgressLine {
         let now = ContinuousClock.now
         if done < total, let lastDraw, now - lastDraw < .milliseconds(100) { return }
         lastDraw = now
-        let elapsed = Self.seconds(now - started)
+        let elapsed = (now - started).inSeconds
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let eta = rate > 0 ? Int((Double(total - done) / rate).rounded(.up)) : 0
         let text = "\rclosing alerts: \(done)/\(total) (\(Int(rate))/s, ETA \(eta)s)\u{1B}[K"
@@ -28,9 +30,5 @@ final class ProgressLine {
     /// Ends the line so later output starts on a fresh one.
     func finish() {
         if drawn { _ = write(2, "\n", 1) }
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -28,10 +28,10 @@ struct PruneCommand: ParsableCommand {
     func run() throws {
         let config = try ledgerOptions.load()
         let longest = config.policy.longestFiniteStaleAfter
-        let keep: Int64
+        let keep: Duration
         if let olderThan {
             do {
-                keep = try DurationText.parse(olderThan)
+                keep = .seconds(try DurationText.parse(olderThan))
             } catch {
                 throw CLIError.usage("--older-than: \(error.description)")
             }
@@ -45,7 +45,7 @@ struct PruneCommand: ParsableCommand {
         } else {
             throw CLIError.usage("give --older-than DURATION (e.g. 30d), or set retention in the config")
         }
-        let cutoff = wallClock() - keep
+        let cutoff = wallClock() - keep.wholeSeconds
         let ledger = try openLedger(config.ledger, mode: dryRun ? .readOnly : .readWrite)
         do {
             let result = try ledger.prune(before: cutoff, dryRun: dryRun)

@@ -35,12 +35,13 @@ struct RelayCommand: AsyncParsableCommand {
         }
     }
 
-    /// A period a test set in the environment (positive seconds), or nil: production never sets these.
-    static func testSeconds(_ name: String) -> Double? {
-        guard let text = Environment.values[name], let seconds = Double(text), seconds > 0, seconds.isFinite else {
+    /// A period a test set in the environment (positive seconds, under a billion so it fits a `Duration`), or
+    /// nil: production never sets these.
+    static func testSeconds(_ name: String) -> Duration? {
+        guard let text = Environment.values[name], let seconds = Double(text), seconds > 0, seconds < 1e9 else {
             return nil
         }
-        return seconds
+        return .seconds(seconds)
     }
 
     func run() async throws {
@@ -75,14 +76,14 @@ struct RelayCommand: AsyncParsableCommand {
             maxBody: config.relayMaxBody, defaultAppKey: config.appKey, batchSize: config.batchSize)
         options.publicMetrics = config.relayPublicMetrics
         // Test-only: the end-to-end tests shorten these periods; they are not documented for operators.
-        if let seconds = Self.testSeconds("LOGZIO_RESOLVER_TEST_HEARTBEAT_SECONDS") {
-            options.heartbeatPeriod = seconds
+        if let period = Self.testSeconds("LOGZIO_RESOLVER_TEST_HEARTBEAT_SECONDS") {
+            options.heartbeatPeriod = period
         }
-        options.unauthorizedPause = Self.testSeconds("LOGZIO_RESOLVER_TEST_UNAUTHORIZED_PAUSE_SECONDS") ?? 60
+        options.unauthorizedPause = Self.testSeconds("LOGZIO_RESOLVER_TEST_UNAUTHORIZED_PAUSE_SECONDS") ?? .seconds(60)
         do {
             try await RelayServer.run(
                 options: options, location: ledger.location, ledger: ledger.initial, reopen: ledger.reopen,
-                client: connection?.client, logger: logger, clock: wallClock
+                client: connection?.client, logger: logger, wallClock: wallClock
             ) { port in
                 logger.info("relay listening", metadata: ["relay.address": "\(address.host):\(port)"])
             }

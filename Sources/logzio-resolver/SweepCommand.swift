@@ -266,9 +266,9 @@ struct SweepCommand: AsyncParsableCommand {
     }
 
     /// Prunes resolved history past `retention:` after a sending sweep; a failure is logged, not fatal.
-    private func applyRetention(_ retention: Int64, ledger: any Retention, logger: Logger) {
+    private func applyRetention(_ retention: Duration, ledger: any Retention, logger: Logger) {
         do {
-            let result = try ledger.prune(before: wallClock() - retention, dryRun: false)
+            let result = try ledger.prune(before: wallClock() - retention.wholeSeconds, dryRun: false)
             if result.events + result.resolutions > 0 { try ledger.vacuum(incremental: true) }
             logger.info(
                 "applied retention",
@@ -286,9 +286,8 @@ struct SweepCommand: AsyncParsableCommand {
     ) {
         let now = wallClock()
         let elapsed = ContinuousClock.now - started
-        let duration = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let run = RunMetrics.sweep(
-            finishedAt: now, duration: duration, stale: report?.stale ?? 0, held: report?.holdReason != nil,
+            finishedAt: now, duration: elapsed.inSeconds, stale: report?.stale ?? 0, held: report?.holdReason != nil,
             exitCode: exitCode, storing: ledger != nil && !dryRun)
         MetricsOutput.write(path: path, run: run, ledger: ledger, now: now, logger: logger)
     }

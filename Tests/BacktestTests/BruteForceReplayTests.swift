@@ -20,7 +20,9 @@ struct BruteForceReplay {
             for (index, event) in events.enumerated() where !event.isOK {
                 let next = index + 1 < events.count ? events[index + 1] : nil
                 // Sweeps at or before the event see no silence; start at the first one after it.
-                var sweep = window.start + ((event.at - window.start) / window.interval + 1) * window.interval
+                var sweep =
+                    window.start + ((event.at - window.start) / window.interval.wholeSeconds + 1)
+                    * window.interval.wholeSeconds
                 var resolvedAt: StalenessDecision?
                 while sweep <= window.now, next.map({ sweep < $0.at }) ?? true {
                     let decision = policy.decide(payload: event.payload, lastReceived: event.at, now: sweep, feed: feed)
@@ -28,14 +30,16 @@ struct BruteForceReplay {
                         resolvedAt = decision
                         break
                     }
-                    sweep += window.interval
+                    sweep += window.interval.wholeSeconds
                 }
                 let rule = policy.rule(for: event.payload).name
                 var entry = result[rule] ?? (0, 0, [], 0)
                 if let resolvedAt {
                     entry.resolves += 1
                     entry.silences.append(resolvedAt.silence)
-                    if let next, !next.isOK, next.at - event.at < window.refireWindow { entry.premature += 1 }
+                    if let next, !next.isOK, next.at - event.at < window.refireWindow.wholeSeconds {
+                        entry.premature += 1
+                    }
                 } else if next == nil {
                     entry.open += 1
                 }
@@ -52,8 +56,8 @@ struct BruteForceReplay {
         let now: Int64 = 1_800_000_000
         for round in 0..<24 {
             let window = ReplayWindow(
-                now: now, since: 2 * 86_400, interval: random.pick([60, 300, 900]),
-                refireWindow: random.pick([1800, 6 * 3600]))
+                now: now, since: .seconds(2 * 86_400), interval: .seconds(random.pick([60, 300, 900])),
+                refireWindow: .seconds(random.pick([1800, 6 * 3600])))
             let policy = StalenessPolicy(
                 defaultStaleAfter: .seconds(random.pick([600, 3600, 5400])),
                 rules: [

@@ -29,7 +29,8 @@ struct HandHistory {
 
 @Suite struct ReplayTests {
     static let now: Int64 = 1_800_000_000
-    static let window = ReplayWindow(now: now, since: 10 * 86_400, interval: 300, refireWindow: 6 * 3600)
+    static let window = ReplayWindow(
+        now: now, since: .seconds(10 * 86_400), interval: .seconds(300), refireWindow: .seconds(6 * 3600))
     /// The k-th replayed sweep.
     static func g(_ k: Int64) -> Int64 { window.start + k * 300 }
 
@@ -128,7 +129,8 @@ struct HandHistory {
     @Test func hugeDurationsResolveNothingAndDoNotOverflow() {
         // From the command line: `--since` and `--interval` of millions of years, `--now` near the end of time.
         let huge = Int64.max / 2
-        let window = ReplayWindow(now: Int64.max - 10, since: huge / 2, interval: huge, refireWindow: huge)
+        let window = ReplayWindow(
+            now: Int64.max - 10, since: .seconds(huge / 2), interval: .seconds(huge), refireWindow: .seconds(huge))
         #expect(window.firstSweep(atOrAfter: window.start + 1) == nil)
         var history = HandHistory()
         history.add(1, at: window.start + 1)

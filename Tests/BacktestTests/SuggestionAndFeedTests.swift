@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct SuggestionTests {
     static let now: Int64 = 1_800_000_000
-    static let window = ReplayWindow(now: now, since: 30 * 86_400, interval: 300, refireWindow: 6 * 3600)
+    static let window = ReplayWindow(
+        now: now, since: .seconds(30 * 86_400), interval: .seconds(300), refireWindow: .seconds(6 * 3600))
     static func g(_ k: Int64) -> Int64 { window.start + k * 300 }
 
     @Test func aPauseInsideAFiringPushesTheSuggestionPastIt() {
@@ -45,7 +46,8 @@ import Testing
 
     @Test func neverWhenNoLadderValueQualifies() {
         // Re-notified every 4 days with a 5-day refire window: even 3d resolves inside the firing.
-        let window = ReplayWindow(now: Self.now, since: 30 * 86_400, interval: 300, refireWindow: 5 * 86_400)
+        let window = ReplayWindow(
+            now: Self.now, since: .seconds(30 * 86_400), interval: .seconds(300), refireWindow: .seconds(5 * 86_400))
         var history = HandHistory()
         for step in Int64(0)..<3 { history.add(1, at: window.start + step * 4 * 86_400) }
         let report = history.replay(StalenessPolicy(), window: window)

@@ -1,3 +1,4 @@
+import Alerts
 import BigPanda
 import Curl
 import Logging
@@ -15,7 +16,7 @@ import Testing
         let ceilings: [Double] = [0.5, 1, 2, 4, 8, 16, 30, 30, 30]
         for (index, ceiling) in ceilings.enumerated() {
             let delays = (0..<400).map { _ in
-                RetryPolicy.seconds(policy.delay(attempt: index + 1, retryAfter: nil))
+                policy.delay(attempt: index + 1, retryAfter: nil).inSeconds
             }
             let highest = delays.max() ?? 0
             let lowest = delays.min() ?? 0

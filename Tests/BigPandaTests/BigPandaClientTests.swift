@@ -13,9 +13,10 @@ import Testing
             (200, nil, ResponseClass.delivered), (201, nil, .delivered), (202, nil, .delivered), (204, nil, .delivered),
             (400, nil, .permanent), (404, nil, .permanent), (409, nil, .permanent), (422, nil, .permanent),
             (401, nil, .unauthorized), (403, nil, .unauthorized),
-            (408, nil, .retry(retryAfter: nil)), (429, nil, .retry(retryAfter: nil)), (429, "7", .retry(retryAfter: 7)),
+            (408, nil, .retry(retryAfter: nil)), (429, nil, .retry(retryAfter: nil)),
+            (429, "7", .retry(retryAfter: .seconds(7))),
             (429, "Wed, 21 Oct 2015 07:28:00 GMT", .retry(retryAfter: nil)), (500, nil, .retry(retryAfter: nil)),
-            (503, "2", .retry(retryAfter: 2)), (302, nil, .permanent),
+            (503, "2", .retry(retryAfter: .seconds(2))), (302, nil, .permanent),
         ] as [(Int, String?, ResponseClass)])
     func classifies(status: Int, retryAfter: String?, expected: ResponseClass) {
         #expect(ResponseClass.classify(status: status, retryAfter: retryAfter) == expected)
@@ -74,10 +75,10 @@ struct ClientFixture {
         curl = try CurlClient(options: CurlClientOptions(userAgent: AlertsClient.userAgent))
         var options = AlertsClientOptions(alertsURL: server.baseURL + "/data/v2/alerts", token: Secret(Self.token))
         options.requestsPerSecond = requestsPerSecond
-        options.deadline = deadline
-        options.timeout = timeout
-        options.backoffBase = 0.05
-        options.backoffCap = 0.2
+        options.deadline = .seconds(deadline)
+        options.timeout = .seconds(timeout)
+        options.backoffBase = .milliseconds(50)
+        options.backoffCap = .milliseconds(200)
         client = AlertsClient(options: options, curl: curl, logger: Logger(label: "test"))
     }
 

@@ -26,10 +26,10 @@ import Testing
             curl = try CurlClient(options: CurlClientOptions(userAgent: AlertsClient.userAgent))
             var options = AlertsClientOptions(alertsURL: server.baseURL + "/data/v2/alerts", token: Secret(Self.token))
             options.requestsPerSecond = requestsPerSecond
-            options.deadline = deadline
-            options.timeout = timeout
-            options.backoffBase = backoffBase
-            options.backoffCap = backoffCap
+            options.deadline = .seconds(deadline)
+            options.timeout = .seconds(timeout)
+            options.backoffBase = .seconds(backoffBase)
+            options.backoffCap = .seconds(backoffCap)
             client = AlertsClient(options: options, curl: curl, logger: Logger(label: "fault-test"))
         }
 
@@ -147,7 +147,7 @@ import Testing
 
     @Test(arguments: [(240.0, "4m"), (30, "30s"), (90, "1m30s"), (3_600, "1h"), (0.4, "1s")])
     func deadlinesAreWrittenAsInTheConfig(seconds: Double, text: String) {
-        #expect(AlertsClient.durationText(seconds) == text)
+        #expect(AlertsClient.durationText(.seconds(seconds)) == text)
     }
 
     /// One scripted misbehaviour and what it means for delivery.

@@ -45,7 +45,7 @@ import Testing
         let curl = try CurlClient(options: CurlClientOptions(userAgent: "test"))
         let options = IncidentsClientOptions(
             apiURL: server.baseURL, apiKey: Secret(Self.key), environmentID: "env-1", requestsPerSecond: 0,
-            deadline: deadline, backoffBase: 0.05, backoffCap: 0.2)
+            deadline: .seconds(deadline), backoffBase: .milliseconds(50), backoffCap: .milliseconds(200))
         return (curl, IncidentsClient(options: options, curl: curl, logger: Logger(label: "test")))
     }
 
@@ -160,12 +160,12 @@ import Testing
         let page = try await curl.send(
             HTTPRequest(
                 method: "GET", url: base + "/incidents?expand=alerts&page_size=11", headers: headers, body: [],
-                timeout: 5))
+                timeout: .seconds(5)))
         #expect(page.status == 400)
         let body = Array(#"{"ids":["1"],"comments":"c"}"#.utf8)
         // Both at once: one is accepted, the other refused by the one-per-second limit.
         let request = HTTPRequest(
-            method: "POST", url: base + "/batch-resolve/alerts", headers: headers, body: body, timeout: 5)
+            method: "POST", url: base + "/batch-resolve/alerts", headers: headers, body: body, timeout: .seconds(5))
         async let first = curl.send(request)
         async let second = curl.send(request)
         let statuses = try await [first.status, second.status].sorted()
@@ -173,7 +173,7 @@ import Testing
         let org = try await curl.send(
             HTTPRequest(
                 method: "GET", url: base + "/incidents", headers: [HTTPHeader("Authorization", "Bearer org")], body: [],
-                timeout: 5))
+                timeout: .seconds(5)))
         #expect(org.status == 401)
     }
 }

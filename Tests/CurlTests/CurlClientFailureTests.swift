@@ -66,7 +66,8 @@ struct CurlClientFailureTests {
         defer { client.shutdown() }
         let started = ContinuousClock.now
 
-        let error = try #require(await Fixture.failure(client, HTTPRequest(url: server.baseURL, timeout: 0.3)))
+        let error = try #require(
+            await Fixture.failure(client, HTTPRequest(url: server.baseURL, timeout: .milliseconds(300))))
 
         let elapsed = ContinuousClock.now - started
         #expect(error.isTimeout)
@@ -124,7 +125,7 @@ struct CurlClientFailureTests {
             HTTPRequest(url: "http://127.0.0.1:1/", headers: [HTTPHeader("X-A", "1\r\nX-Injected: 2")]),
             HTTPRequest(url: "http://127.0.0.1:1/", headers: [HTTPHeader("Bad Name", "1")]),
             HTTPRequest(method: "PO ST", url: "http://127.0.0.1:1/"),
-            HTTPRequest(url: "http://127.0.0.1:1/", timeout: 0),
+            HTTPRequest(url: "http://127.0.0.1:1/", timeout: .zero),
             HTTPRequest(url: "http://127.0.0.1:1/\0x"),
         ]
     )
@@ -142,7 +143,7 @@ struct CurlClientFailureTests {
     func invalidOptions() {
         for options in [
             CurlClientOptions(userAgent: "a", maxConnectionsPerHost: 0),
-            CurlClientOptions(userAgent: "a", connectTimeout: 0),
+            CurlClientOptions(userAgent: "a", connectTimeout: .seconds(0)),
             CurlClientOptions(userAgent: "a\nb"),
         ] {
             #expect(throws: CurlError.self) { try CurlClient(options: options) }

@@ -11,7 +11,7 @@ struct CurlClientLifecycleTests {
         defer { server.stop() }
         let client = try Fixture.client()
         let tasks = (0..<3).map { _ in
-            Task { await Fixture.failure(client, HTTPRequest(url: server.baseURL, timeout: 120)) }
+            Task { await Fixture.failure(client, HTTPRequest(url: server.baseURL, timeout: .seconds(120))) }
         }
         #expect(try await eventually(15, every: .milliseconds(5)) { server.requestCount == 3 })
         let started = ContinuousClock.now
@@ -37,7 +37,7 @@ struct CurlClientLifecycleTests {
         defer { server.stop() }
         let client = try Fixture.client()
         defer { client.shutdown() }
-        let task = Task { await Fixture.failure(client, HTTPRequest(url: server.baseURL, timeout: 120)) }
+        let task = Task { await Fixture.failure(client, HTTPRequest(url: server.baseURL, timeout: .seconds(120))) }
         #expect(try await eventually(15, every: .milliseconds(5)) { server.requestCount == 1 })
         let started = ContinuousClock.now
 

@@ -3,7 +3,7 @@ import TestSupport
 
 /// The client options, client and helpers the Curl tests share.
 enum Fixture {
-    static let options = CurlClientOptions(userAgent: "logzio-resolver-tests/1.0", connectTimeout: 2)
+    static let options = CurlClientOptions(userAgent: "logzio-resolver-tests/1.0", connectTimeout: .seconds(2))
 
     static func client(_ options: CurlClientOptions = options) throws -> CurlClient {
         try CurlClient(options: options)

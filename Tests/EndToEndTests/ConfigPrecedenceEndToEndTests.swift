@@ -76,7 +76,7 @@ import Testing
         let health = try await relay.health()
         #expect(health["status"] as? String == "ok")
         let onFilePort = try? await relay.client.send(
-            HTTPRequest(method: "GET", url: "http://127.0.0.1:\(filePort)/healthz", timeout: 1))
+            HTTPRequest(method: "GET", url: "http://127.0.0.1:\(filePort)/healthz", timeout: .seconds(1)))
         #expect(onFilePort == nil, "relay.listen's port answered although --listen was given")
         #expect(relay.terminate() == 0)
     }

@@ -141,7 +141,7 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
 
     @Test func adoptedAlertsAreClosedByIdOnlyWhenStale() async throws {
         let setup = try ReconcileScenario()
-        setup.standIn.setResolveDelay(0.2)
+        setup.standIn.setResolveDelay(.milliseconds(200))
         let now = nowSeconds()
         setup.standIn.seed([
             ReconcileScenario.remote("201", host: "old-1", lastEventAt: now - 2 * 3600, appKey: nil),
@@ -202,7 +202,7 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
 
     @Test func verifyClosesEverythingAndWaitsOutAsynchronousResolution() async throws {
         let setup = try ReconcileScenario()
-        setup.standIn.setResolveDelay(0.8)
+        setup.standIn.setResolveDelay(.milliseconds(800))
         let now = nowSeconds()
         try await setup.scenario.record(host: "ledger-1", at: now - 60)
         // The relay forwarded it, so BigPanda knows it under its app key.
@@ -231,7 +231,7 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
 
     @Test func verifyFailsNamingTheAlertBigPandaKeepsOpen() async throws {
         let setup = try ReconcileScenario()
-        setup.standIn.setResolveDelay(0.1)
+        setup.standIn.setResolveDelay(.milliseconds(100))
         setup.standIn.keepOpen(ids: ["502"])
         let now = nowSeconds()
         setup.standIn.seed([
@@ -254,7 +254,7 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
 
     @Test func oneThousandUntrackedAlertsEndWithZeroOpenInOneCommand() async throws {
         let setup = try ReconcileScenario()
-        setup.standIn.setResolveDelay(0.3)
+        setup.standIn.setResolveDelay(.milliseconds(300))
         let now = nowSeconds()
         setup.standIn.seed(
             (0..<1000).map {

@@ -18,7 +18,7 @@ import Testing
         var headers: [HTTPHeader] = []
         if let token { headers.append(HTTPHeader("Authorization", "Bearer \(token)")) }
         let response = try await relay.client.send(
-            HTTPRequest(method: "GET", url: relay.baseURL + path, headers: headers, timeout: 5))
+            HTTPRequest(method: "GET", url: relay.baseURL + path, headers: headers, timeout: .seconds(5)))
         return (response.status, String(decoding: response.body, as: UTF8.self))
     }
 

@@ -58,7 +58,8 @@ final class RelayProcess: @unchecked Sendable {
             if !process.isRunning {
                 throw RelayFailed(message: "the relay exited \(process.terminationStatus): \(stderr)")
             }
-            if let response = try? await client.send(HTTPRequest(method: "GET", url: baseURL + "/healthz", timeout: 1)),
+            if let response = try? await client.send(
+                HTTPRequest(method: "GET", url: baseURL + "/healthz", timeout: .seconds(1))),
                 response.status == 200
             {
                 return
@@ -76,13 +77,15 @@ final class RelayProcess: @unchecked Sendable {
         if let token { headers.append(HTTPHeader("Authorization", "Bearer \(token)")) }
         let response = try await client.send(
             HTTPRequest(
-                method: "POST", url: baseURL + "/data/v2/alerts", headers: headers, body: Array(body.utf8), timeout: 10)
+                method: "POST", url: baseURL + "/data/v2/alerts", headers: headers, body: Array(body.utf8),
+                timeout: .seconds(10))
         )
         return (response.status, String(decoding: response.body, as: UTF8.self))
     }
 
     func health() async throws -> [String: Any] {
-        let response = try await client.send(HTTPRequest(method: "GET", url: baseURL + "/healthz", timeout: 5))
+        let response = try await client.send(
+            HTTPRequest(method: "GET", url: baseURL + "/healthz", timeout: .seconds(5)))
         return try jsonObject(String(decoding: response.body, as: UTF8.self))
     }
 

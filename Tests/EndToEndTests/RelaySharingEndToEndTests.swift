@@ -116,7 +116,7 @@ import Testing
                         HTTPHeader("Content-Type", "application/json"),
                         HTTPHeader("Authorization", "Bearer \(RelayProcess.relayToken)"),
                     ],
-                    body: Array(Self.alert("during-\(index)").utf8), timeout: 10))
+                    body: Array(Self.alert("during-\(index)").utf8), timeout: .seconds(10)))
             if response.status == 202 { answered.append("during-\(index)") } else { refused = response }
         }
         let outage = try #require(refused, "no post was refused while the database was down")
@@ -124,7 +124,7 @@ import Testing
         #expect(String(decoding: outage.body, as: UTF8.self).contains("unreachable"))
         #expect(outage.header("Retry-After") != nil)
         let health = try await relay.client.send(
-            HTTPRequest(method: "GET", url: relay.baseURL + "/healthz", timeout: 5))
+            HTTPRequest(method: "GET", url: relay.baseURL + "/healthz", timeout: .seconds(5)))
         #expect(health.status == 503)
         #expect(String(decoding: health.body, as: UTF8.self).contains(#""status":"degraded""#))
 

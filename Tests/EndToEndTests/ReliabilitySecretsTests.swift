@@ -154,7 +154,8 @@ import Testing
         // A client guessing tokens: the guess is not logged either.
         #expect(try await relay.post("{}", token: "guess-\(bigPandaToken)").0 == 401)
         #expect(try await eventually(20) { scenario.standIn.requestCount >= 2 })
-        let health = try await relay.client.send(.init(method: "GET", url: relay.baseURL + "/healthz", timeout: 5))
+        let health = try await relay.client.send(
+            .init(method: "GET", url: relay.baseURL + "/healthz", timeout: .seconds(5)))
         let healthText = String(decoding: health.body, as: UTF8.self)
         #expect(relay.terminate() == 0)
         for text in [relay.stderr, healthText] {

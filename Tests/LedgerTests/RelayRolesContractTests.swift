@@ -60,7 +60,7 @@ import Testing
             let runs = try relay1.heartbeatRuns()
             #expect(runs.map(\.first) == [100, 150, 500])
             #expect(runs.map(\.last) == [200, 300, 600])
-            let feed = FeedLiveness(runs: runs, period: 30)
+            let feed = FeedLiveness(runs: runs, period: .seconds(30))
             // Alive 100 to 300 + 30 (the overlap counted once), then 500 to 600 + 30; 330 to 500 is a gap.
             #expect(feed.intervals.map(\.start) == [100, 500])
             #expect(feed.intervals.map(\.end) == [330, 630])

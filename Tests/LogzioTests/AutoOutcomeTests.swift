@@ -66,7 +66,7 @@ import Testing
     @Test func theRulesSettingsApply() throws {
         let outcome = AutoOutcome.decide(
             definitionID: 123, idField: "def", definitions: Self.definitions, everListed: [],
-            settings: try AutoSettings(factor: 1, minimum: 4 * 3_600), now: Self.now)
+            settings: try AutoSettings(factor: 1, minimum: .seconds(4 * 3_600)), now: Self.now)
         #expect(
             outcome
                 == .staleAfter(

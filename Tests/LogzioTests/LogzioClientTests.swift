@@ -28,8 +28,8 @@ import Testing
             server = try StandInLoopback(serving: standIn, script: script)
             curl = try CurlClient(options: CurlClientOptions(userAgent: "logzio-resolver-tests"))
             let options = LogzioClientOptions(
-                apiURL: server.baseURL + "/", token: Secret(token), timeout: timeout, retryBudget: retryBudget,
-                backoffBase: 0.02, backoffCap: 0.1)
+                apiURL: server.baseURL + "/", token: Secret(token), timeout: .seconds(timeout),
+                retryBudget: .seconds(retryBudget), backoffBase: .milliseconds(20), backoffCap: .milliseconds(100))
             client = LogzioClient(
                 options: options, curl: curl, logger: Logger(label: "logzio-test") { _ in SwiftLogNoOpLogHandler() })
         }

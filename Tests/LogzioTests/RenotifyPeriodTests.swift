@@ -65,7 +65,7 @@ import Testing
 
     @Test(arguments: cases)
     func staleAfter(_ example: Case) throws {
-        let settings = try AutoSettings(factor: example.factor, minimum: example.minimum)
+        let settings = try AutoSettings(factor: example.factor, minimum: .seconds(example.minimum))
         let now = example.definition.timeZone == nil ? Self.now : 1_772_668_800  // New York: 2026-03-05
         let period = try RenotifyPeriod(definition: example.definition, now: now)
         #expect(period.staleAfter(settings) == AutoStaleAfter(seconds: example.seconds, source: example.source))
@@ -75,10 +75,10 @@ import Testing
         let definition = AlertDefinition(
             id: 1, searchTimeFrameMinutes: 15, suppressNotificationsMinutes: 60, cronExpression: "0 0 */2 ? * *")
         let period = try RenotifyPeriod(definition: definition, now: Self.now)
-        #expect(period.timeFrame == 900)
-        #expect(period.wait == 3_600)
-        #expect(period.scheduleGap == 7_200)
-        #expect(period.seconds == 7_200)
+        #expect(period.timeFrame == .seconds(900))
+        #expect(period.wait == .seconds(3_600))
+        #expect(period.scheduleGap == .seconds(7_200))
+        #expect(period.length == .seconds(7_200))
     }
 
     @Test func aDefinitionWithoutTimingHasNoPeriod() {
@@ -112,7 +112,7 @@ import Testing
     ])
     func refusesSettingsOutOfRange(factor: Double, minimum: Int64, message: String) {
         #expect {
-            try AutoSettings(factor: factor, minimum: minimum)
+            try AutoSettings(factor: factor, minimum: .seconds(minimum))
         } throws: { error in
             "\(error)".hasPrefix(message)
         }
@@ -121,6 +121,6 @@ import Testing
     @Test func theDefaultsAreThreeAndFifteenMinutes() throws {
         #expect(AutoSettings.standard == (try AutoSettings()))
         #expect(AutoSettings.standard.factor == 3)
-        #expect(AutoSettings.standard.minimum == 900)
+        #expect(AutoSettings.standard.minimum == .seconds(900))
     }
 }

@@ -21,7 +21,7 @@ import Testing
     static let now: Int64 = 1_795_773_600
     /// Reconnection waits short enough that attempts made while the test was slow never push the next
     /// one past its patience (the relay's own waits grow to 30 s).
-    static let quickly = RetryPolicy(baseSeconds: 0.02, capSeconds: 0.2, limit: .forever)
+    static let quickly = RetryPolicy(base: .milliseconds(20), cap: .milliseconds(200), limit: .forever)
 
     static func events(_ host: String) throws -> [IncomingEvent] {
         try AlertsIntake.parse(
@@ -61,7 +61,7 @@ import Testing
                     throw LedgerError(location: path, message: "refused", isUnreachable: true)
                 }
                 return try SQLiteLedger(path: path)
-            }, reconnection: Self.quickly, clock: { Self.now }, logger: Logger(label: "test"))
+            }, reconnection: Self.quickly, wallClock: { Self.now }, logger: Logger(label: "test"))
         defer { worker.stop() }
         await #expect(throws: LedgerError.self) { try await worker.record(try Self.events("early")) }
         #expect(worker.unreachableError?.isUnreachable == true)
@@ -81,7 +81,7 @@ import Testing
         let string = try PostgresConnectionString(conninfo)
         let worker = LedgerWorker(
             location: string.target, initial: .success(try PostgresLedger(string)),
-            reopen: { try PostgresLedger(string) }, reconnection: Self.quickly, clock: { Self.now },
+            reopen: { try PostgresLedger(string) }, reconnection: Self.quickly, wallClock: { Self.now },
             logger: Logger(label: "test"))
         defer { worker.stop() }
         try await worker.record(try Self.events("before"))

@@ -101,7 +101,7 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "worker-test")
         defer { directory.remove() }
         let path = directory.file("ledger.sqlite")
-        let worker = LedgerWorker(ledger: try SQLiteLedger(path: path), clock: { 1_795_773_600 })
+        let worker = LedgerWorker(ledger: try SQLiteLedger(path: path), wallClock: { 1_795_773_600 })
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<200 {
                 group.addTask {

@@ -13,9 +13,9 @@ import Testing
         let config = ResolverConfig()
         #expect(config.logzioAPIURL == "https://api.logz.io")
         #expect(config.logzioTokenFile == nil)
-        #expect(config.logzioCacheMaxAge == 86_400)
+        #expect(config.logzioCacheMaxAge == .seconds(86_400))
         #expect(config.policy.definitionField == "alert_definition_id")
-        #expect(config.policy.defaultAuto == AutoParameters(factor: 3, minimum: 900, fallback: nil))
+        #expect(config.policy.defaultAuto == AutoParameters(factor: 3, minimum: .seconds(900), fallback: nil))
     }
 
     @Test func rulesTakeTheTopLevelsFactorAndMinimumButKeepTheirOwnFallback() throws {
@@ -41,13 +41,15 @@ import Testing
               cache_max_age: 6h
             """)
         #expect(config.policy.defaultStaleAfter == .auto)
-        #expect(config.policy.defaultAuto == AutoParameters(factor: 4, minimum: 1200, fallback: 7200))
-        #expect(config.policy.rules[0].auto == AutoParameters(factor: 2, minimum: 1200, fallback: 1800))
-        #expect(config.policy.rules[1].auto == AutoParameters(factor: 4, minimum: 1200, fallback: nil))
+        #expect(
+            config.policy.defaultAuto == AutoParameters(factor: 4, minimum: .seconds(1200), fallback: .seconds(7200)))
+        #expect(
+            config.policy.rules[0].auto == AutoParameters(factor: 2, minimum: .seconds(1200), fallback: .seconds(1800)))
+        #expect(config.policy.rules[1].auto == AutoParameters(factor: 4, minimum: .seconds(1200), fallback: nil))
         #expect(config.policy.definitionField == "logzio_alert")
         #expect(config.logzioAPIURL == "https://api-eu.logz.io")
         #expect(config.logzioTokenFile == "/etc/logzio.token")
-        #expect(config.logzioCacheMaxAge == 21_600)
+        #expect(config.logzioCacheMaxAge == .seconds(21_600))
         let fromEnvironment = try ConfigLoader.load(
             path: nil, environment: ["LOGZIO_API_URL": "https://api-uk.logz.io", "LOGZIO_API_TOKEN_FILE": "/run/t"])
         #expect(fromEnvironment.logzioAPIURL == "https://api-uk.logz.io")

@@ -67,7 +67,7 @@ import Testing
             var (text, seconds) = duration(using: &random)
             if seconds == 0 { seconds = (try? DurationText.parse(text)) ?? 0 }
             bigpanda.append("\(key): \(text)")
-            if key == "timeout" { expected.timeout = seconds } else { expected.deadline = seconds }
+            if key == "timeout" { expected.timeout = .seconds(seconds) } else { expected.deadline = .seconds(seconds) }
         }
         if random.chance(0.3) {
             let appKey = "app-\(random.int(0...99))"
@@ -144,9 +144,9 @@ import Testing
             expected.maxResolveFraction = value
         }
         if random.chance(0.3) {
-            let seconds = expected.policy.longestFiniteStaleAfter + 86_400
+            let seconds = Int64(expected.policy.longestFiniteStaleAfter / .seconds(1)) + 86_400
             lines.append("retention: \(seconds)s")
-            expected.retention = seconds
+            expected.retention = .seconds(seconds)
         }
         if random.chance(0.3) {
             let forward = random.chance(0.5)
@@ -233,7 +233,7 @@ import Testing
                     // What loads is valid: sane values only.
                     if config.batchSize < 1 || config.maxResolvesPerRun < 1
                         || !(config.maxResolveFraction > 0 && config.maxResolveFraction <= 1)
-                        || config.relayMaxBody < 1 || config.timeout < 1 || config.deadline < 1
+                        || config.relayMaxBody < 1 || config.timeout < .seconds(1) || config.deadline < .seconds(1)
                     {
                         failures.append("iteration \(iteration): loaded an invalid value from \(shown.prefix(300))")
                     }

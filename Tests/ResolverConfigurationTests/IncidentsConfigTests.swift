@@ -14,7 +14,7 @@ import Testing
         #expect(config.sourceSystem == nil)
         #expect(config.incidentQuery == nil)
         #expect(config.apiRequestsPerSecond == 2)
-        #expect(config.closeGrace == 120)
+        #expect(config.closeGrace == .seconds(120))
     }
 
     @Test func theEnvironmentOverridesTheFileWhichOverridesTheDefaults() throws {
@@ -39,7 +39,7 @@ import Testing
         #expect(fromFile.sourceSystem?.matches("datadog.prod") == false)
         #expect(fromFile.incidentQuery == #"status != "ok""#)
         #expect(fromFile.apiRequestsPerSecond == 0.5)
-        #expect(fromFile.closeGrace == 300)
+        #expect(fromFile.closeGrace == .seconds(300))
 
         let overridden = try ConfigLoader.load(
             path: file,

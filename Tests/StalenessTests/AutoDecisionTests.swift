@@ -5,7 +5,7 @@ import Testing
 @Suite struct AutoDecisionTests {
     let payload = JSONObject([("host", .string("web-1")), ("alert_definition_id", .string("7"))])
 
-    func policy(fallback: Int64? = nil) -> StalenessPolicy {
+    func policy(fallback: Duration? = nil) -> StalenessPolicy {
         StalenessPolicy(defaultStaleAfter: .auto, defaultAuto: AutoParameters(fallback: fallback))
     }
 
@@ -22,7 +22,7 @@ import Testing
     func decidesFromTheResolution(
         resolution: AutoResolution, fallback: Int64?, silence: Int64, stale: Bool, effective: Int64?
     ) {
-        let decision = policy(fallback: fallback).decide(
+        let decision = policy(fallback: fallback.map { .seconds($0) }).decide(
             payload: payload, lastReceived: 1_000, now: 1_000 + silence, auto: { _, _ in resolution })
         #expect(decision.isStale == stale)
         #expect(decision.effectiveStaleAfter == effective)
@@ -42,7 +42,7 @@ import Testing
         #expect(disabled.reason == "Logz.io alert 7 is disabled (rule \"default\", stale_after auto)")
         let kept = policy().decide(payload: payload, lastReceived: 0, now: 10, auto: nil)
         #expect(kept.reason.contains("kept, as it has no fallback"))
-        let fallback = policy(fallback: 7200).decide(
+        let fallback = policy(fallback: .seconds(7200)).decide(
             payload: payload, lastReceived: 0, now: 10, auto: { _, _ in .undecided(reason: "unknown id") })
         #expect(fallback.source == "fallback 2h: unknown id")
         let fixed = StalenessPolicy().decide(payload: payload, lastReceived: 0, now: 10)
@@ -53,13 +53,15 @@ import Testing
     @Test func theRulesParametersReachTheResolverAndTheDefinitionFieldIsRead() throws {
         let rule = Rule(
             name: "search", match: [("host", try GlobPattern("web*"))], staleAfter: .auto,
-            auto: AutoParameters(factor: 2, minimum: 60, fallback: nil))
+            auto: AutoParameters(factor: 2, minimum: .seconds(60), fallback: nil))
         let policy = StalenessPolicy(defaultStaleAfter: .seconds(3600), rules: [rule], definitionField: "def")
         #expect(policy.matchFields == ["host", "def"])
         #expect(StalenessPolicy().matchFields.isEmpty, "no auto rule: no payload field is read")
         let seen = policy.decide(
             payload: payload, lastReceived: 0, now: 10,
-            auto: { _, parameters in .undecided(reason: "factor \(parameters.factor) min \(parameters.minimum)") })
+            auto: { _, parameters in
+                .undecided(reason: "factor \(parameters.factor) min \(parameters.minimum.wholeSeconds)")
+            })
         #expect(seen.reason.contains("factor 2.0 min 60"))
     }
 }

@@ -4,7 +4,7 @@ import Testing
 @Suite struct FeedLivenessInstantTests {
     // Alive [100, 330) and [1000, 1130).
     let feed = FeedLiveness(
-        runs: [(first: 100, last: 200), (first: 150, last: 300), (first: 1000, last: 1100)], period: 30)
+        runs: [(first: 100, last: 200), (first: 150, last: 300), (first: 1000, last: 1100)], period: .seconds(30))
 
     @Test(arguments: [
         // (start, seconds, expected instant)

@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func longestFiniteStaleAfterIgnoresNever() throws {
-        #expect(try policy().longestFiniteStaleAfter == 3 * 3600)
+        #expect(try policy().longestFiniteStaleAfter == .seconds(3 * 3600))
     }
 
     @Test func observedSilenceCountsOnlyWhileTheFeedWasAlive() throws {
@@ -104,7 +104,7 @@ import Testing
 
     @Test func livenessMergesRunsAndSkipsGaps() {
         let feed = FeedLiveness(
-            runs: [(first: 100, last: 200), (first: 150, last: 300), (first: 1000, last: 1100)], period: 30)
+            runs: [(first: 100, last: 200), (first: 150, last: 300), (first: 1000, last: 1100)], period: .seconds(30))
         #expect(feed.intervals.count == 2)
         #expect(feed.aliveSeconds(from: 0, to: 2000) == (330 - 100) + (1130 - 1000))
         #expect(feed.aliveSeconds(from: 320, to: 1010) == 20)

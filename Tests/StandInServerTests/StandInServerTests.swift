@@ -40,12 +40,13 @@ final class EchoService: StandInService {
                 HTTPRequest(
                     method: "POST", url: server.baseURL + "/data/v2/alerts?x=1%202",
                     headers: [HTTPHeader("Authorization", "Bearer t"), HTTPHeader("Content-Type", "application/json")],
-                    body: Array(#"{"a":1}"#.utf8), timeout: 5))
+                    body: Array(#"{"a":1}"#.utf8), timeout: .seconds(5)))
             #expect(response.status == 418)
             #expect(response.header("x-request-number") == "1")
             #expect(response.header("Content-Type") == "text/plain")
             #expect(String(decoding: response.body, as: UTF8.self) == "you sent 7 bytes")
-            let second = try await curl.send(HTTPRequest(method: "GET", url: server.baseURL + "/", timeout: 5))
+            let second = try await curl.send(
+                HTTPRequest(method: "GET", url: server.baseURL + "/", timeout: .seconds(5)))
             #expect(second.header("X-Request-Number") == "2")
             return server.baseURL
         }
@@ -58,7 +59,7 @@ final class EchoService: StandInService {
         #expect(String(decoding: first.body, as: UTF8.self) == #"{"a":1}"#)
         // Once the body returns, the server no longer listens.
         await #expect(throws: CurlError.self) {
-            _ = try await curl.send(HTTPRequest(method: "GET", url: url + "/", timeout: 2))
+            _ = try await curl.send(HTTPRequest(method: "GET", url: url + "/", timeout: .seconds(2)))
         }
     }
 

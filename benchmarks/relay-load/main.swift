@@ -48,7 +48,7 @@ func send(_ index: Int, scheduled: ContinuousClock.Instant) async {
     let request = HTTPRequest(
         method: "POST", url: url,
         headers: [HTTPHeader("Authorization", "Bearer \(token)"), HTTPHeader("Content-Type", "application/json")],
-        body: body(index), timeout: 10)
+        body: body(index), timeout: .seconds(10))
     do {
         let response = try await client.send(request)
         let elapsed = ContinuousClock.now - scheduled
