@@ -233,7 +233,9 @@ import Testing
             }
             // Nothing after a terminal answer, and everything before it was a transient fault.
             #expect(seen.dropLast().allSatisfy { $0.ending == nil }, "\(context)")
-            #expect(elapsed < .seconds(10), "\(context): took \(elapsed)")
+            // The deadline (2 s) plus one attempt's timeout (5 s), and room for a starved thread on a
+            // loaded 2-core machine; the attempt counts above carry the logic.
+            #expect(elapsed < .seconds(15), "\(context): took \(elapsed)")
             if result.outcome != .delivered {
                 #expect(result.message.map { !$0.contains(FastFixture.token) } ?? true)
             }
