@@ -54,7 +54,9 @@ public final class AlertsClient: Sendable {
 
     /// A span as `4m`, `30s` or `1m30s`, as the config file writes it; a fraction of a second counts as one.
     static func durationText(_ span: Duration) -> String {
-        let whole = Int(span.inSeconds.rounded(.up))
+        // Whole seconds, a fraction rounded up; in integers, so any span the config can write is safe.
+        let (seconds, fraction) = span.components
+        let whole = fraction > 0 && seconds < .max ? seconds + 1 : max(0, seconds)
         let hours = whole / 3_600
         let minutes = whole % 3_600 / 60
         let rest = whole % 60

@@ -150,6 +150,12 @@ import Testing
         #expect(AlertsClient.durationText(.seconds(seconds)) == text)
     }
 
+    /// The longest deadline the config can write (`106751991167300d`) is written, not a crash.
+    @Test func aDeadlineOfMillionsOfYearsIsWrittenToo() {
+        #expect(AlertsClient.durationText(.seconds(106_751_991_167_300 * 86_400)) == "2562047788015200h")
+        #expect(AlertsClient.durationText(.seconds(Int64.max)).hasSuffix("7s"))
+    }
+
     /// One scripted misbehaviour and what it means for delivery.
     enum Fault: CaseIterable, Sendable {
         case ok, okSlow, created202, badRequest, unprocessable, unauthorized, forbidden, throttled, timeoutStatus,
