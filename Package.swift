@@ -65,7 +65,7 @@ var package = Package(
         // The YAML config file, environment and defaults, validated once.
         .target(
             name: "ResolverConfiguration",
-            dependencies: ["Staleness", "BigPanda", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Alerts", "Staleness", "BigPanda", .product(name: "Yams", package: "Yams")]
         ),
         // Metric names, kinds, families, the textfile renderer and writer, and a run's samples.
         .target(name: "ResolverMetrics", dependencies: ["Ledger"]),
@@ -157,7 +157,7 @@ var package = Package(
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "TestSupport"]),
         .testTarget(
             name: "ResolverConfigurationTests",
-            dependencies: ["ResolverConfiguration", "Staleness", "BigPanda", "TestSupport"]),
+            dependencies: ["Alerts", "ResolverConfiguration", "Staleness", "BigPanda", "TestSupport"]),
         .testTarget(
             name: "SweepTests",
             dependencies: [

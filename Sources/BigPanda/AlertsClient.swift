@@ -12,16 +12,24 @@ public final class AlertsClient: Sendable {
     /// When the run's deadline falls; set by the run's first `send`, or by `startRun()`.
     private let runDeadline: Mutex<ContinuousClock.Instant?> = Mutex(nil)
     private let stopped: Mutex<String?> = Mutex(nil)
+    private let stopRequested: @Sendable () -> Bool
 
     /// The User-Agent sent with every request.
     public static let userAgent = "logzio-resolver/\(ResolverVersion.current)"
 
     /// Creates a client. The deadline is per run: it starts with the run's first `send`, not here, so time
     /// spent reading the ledger and choosing alerts before sending does not count against it.
-    public init(options: AlertsClientOptions, curl: CurlClient, logger: Logger) {
+    ///
+    /// `stopRequested` is the run's stop (a signal): once it answers true, the request on the wire still
+    /// finishes, but no retry starts, nor a backoff wait goes on.
+    public init(
+        options: AlertsClientOptions, curl: CurlClient, logger: Logger,
+        stopRequested: @escaping @Sendable () -> Bool = { false }
+    ) {
         self.options = options
         self.curl = curl
         self.logger = logger
+        self.stopRequested = stopRequested
         self.pacer = Pacer(requestsPerSecond: options.requestsPerSecond)
     }
 
@@ -47,24 +55,19 @@ public final class AlertsClient: Sendable {
         }
     }
 
+    /// Why a request was not sent, or not retried, after the run was asked to stop.
+    static let stoppedMessage = "the run was stopped"
+
     /// The message of a request not sent because the deadline had passed.
     private var deadlineMessage: String {
         "not sent: the run's deadline (\(Self.durationText(options.deadline))) had passed"
     }
 
-    /// A span as `4m`, `30s` or `1m30s`, as the config file writes it; a fraction of a second counts as one.
+    /// A span as the config file writes it (`4m`, `30s`, `1m30s`, `DurationText`); a fraction of a second
+    /// counts as one.
     static func durationText(_ span: Duration) -> String {
-        // Whole seconds, a fraction rounded up; in integers, so any span the config can write is safe.
         let (seconds, fraction) = span.components
-        let whole = fraction > 0 && seconds < .max ? seconds + 1 : max(0, seconds)
-        let hours = whole / 3_600
-        let minutes = whole % 3_600 / 60
-        let rest = whole % 60
-        var text = ""
-        if hours > 0 { text += "\(hours)h" }
-        if minutes > 0 { text += "\(minutes)m" }
-        if rest > 0 || text.isEmpty { text += "\(rest)s" }
-        return text
+        return DurationText.format(fraction > 0 && seconds < .max ? seconds + 1 : seconds)
     }
 
     /// Sends one batch of alerts for one app key.
@@ -132,6 +135,12 @@ public final class AlertsClient: Sendable {
             if let reason = stopReason {
                 return DeliveryResult(outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: reason)
             }
+            if stopRequested() {
+                return DeliveryResult(
+                    outcome: .failed, httpStatus: lastStatus, attempts: attempts,
+                    message: attempts == 0
+                        ? Self.stoppedMessage : "\(lastMessage ?? "no answer"); not retried: \(Self.stoppedMessage)")
+            }
             let retryAfter: Duration?
             guard let answer = await attempt(body: body, within: policy) else {
                 return DeliveryResult(
@@ -187,7 +196,11 @@ public final class AlertsClient: Sendable {
                     "retry.delay_seconds": "\(delay.inSeconds)", "error": "\(lastMessage ?? "")",
                 ])
             do {
-                try await Task.sleep(for: delay)
+                // In slices, so a stop does not wait out a long backoff or Retry-After.
+                let wake = ContinuousClock.now + delay
+                while !stopRequested(), ContinuousClock.now < wake {
+                    try await Task.sleep(for: min(.milliseconds(100), wake - ContinuousClock.now))
+                }
             } catch {
                 return DeliveryResult(
                     outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: lastMessage)

@@ -1,3 +1,5 @@
+public import Alerts
+
 /// How long an open alert may go without a notification before it is stale.
 public enum StaleAfter: Sendable, Equatable, CustomStringConvertible {
     /// Never auto-resolved.

@@ -29,7 +29,10 @@ struct BigPandaConnection {
         } catch {
             throw CLIError.failed("cannot start the HTTP client: \(error)")
         }
-        client = AlertsClient(options: config.clientOptions(token: token), curl: curl, logger: logger)
+        // A sweep's SIGTERM or SIGINT (StopSignal) also stops retries; other commands never set it.
+        client = AlertsClient(
+            options: config.clientOptions(token: token), curl: curl, logger: logger,
+            stopRequested: { StopSignal.isRequested })
     }
 
     /// Stops the client's thread.

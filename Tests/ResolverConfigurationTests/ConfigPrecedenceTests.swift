@@ -1,3 +1,4 @@
+import Alerts
 import BigPanda
 import Foundation
 import ResolverConfiguration

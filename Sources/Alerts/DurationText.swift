@@ -1,5 +1,3 @@
-import Alerts
-
 /// Why a duration was refused.
 public struct DurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The text that was refused.
