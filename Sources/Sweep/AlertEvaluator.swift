@@ -43,22 +43,16 @@ public struct AlertEvaluator: Sendable {
 }
 
 extension AlertEvaluator.Evaluation {
-    /// The rule that applied (`default` when none matched); nil for an unreadable payload, which no
-    /// rule was read for.
-    public var rule: String? {
-        switch self {
-        case .decided(let decision): decision.rule
-        case .unreadable: nil
-        }
+    /// The rules' decision; nil for an unreadable payload, which no rule was read for.
+    public var decision: StalenessDecision? {
+        if case .decided(let decision) = self { decision } else { nil }
     }
 
+    /// The rule that applied (`default` when none matched); nil for an unreadable payload.
+    public var rule: String? { decision?.rule }
+
     /// Whether the alert is stale; an unreadable payload is kept, never resolved.
-    public var isStale: Bool {
-        switch self {
-        case .decided(let decision): decision.isStale
-        case .unreadable: false
-        }
-    }
+    public var isStale: Bool { decision?.isStale ?? false }
 
     /// Why, in words.
     public var reason: String {
@@ -69,34 +63,14 @@ extension AlertEvaluator.Evaluation {
     }
 
     /// The rule's `stale_after`; `never` for an unreadable payload.
-    public var staleAfter: StaleAfter {
-        switch self {
-        case .decided(let decision): decision.staleAfter
-        case .unreadable: .never
-        }
-    }
+    public var staleAfter: StaleAfter { decision?.staleAfter ?? .never }
 
-    /// When the alert goes stale if nothing arrives; nil if stale or never.
-    public var staleAt: Int64? {
-        switch self {
-        case .decided(let decision): decision.staleAt
-        case .unreadable: nil
-        }
-    }
+    /// When the alert goes stale if nothing arrives; nil if stale or never, or unreadable.
+    public var staleAt: Int64? { decision?.staleAt }
 
     /// The `stale_after` that applied, in seconds; nil for never and for an unreadable payload.
-    public var effectiveStaleAfter: Int64? {
-        switch self {
-        case .decided(let decision): decision.effectiveStaleAfter
-        case .unreadable: nil
-        }
-    }
+    public var effectiveStaleAfter: Int64? { decision?.effectiveStaleAfter }
 
     /// Where that `stale_after` came from.
-    public var source: String {
-        switch self {
-        case .decided(let decision): decision.source
-        case .unreadable: "unreadable payload"
-        }
-    }
+    public var source: String { decision?.source ?? "unreadable payload" }
 }
