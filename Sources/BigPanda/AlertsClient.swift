@@ -13,6 +13,7 @@ public final class AlertsClient: Sendable {
     private let runDeadline: Mutex<ContinuousClock.Instant?> = Mutex(nil)
     private let stopped: Mutex<String?> = Mutex(nil)
     private let stopRequested: @Sendable () -> Bool
+    private let stopCause: String
 
     /// The User-Agent sent with every request.
     public static let userAgent = "logzio-resolver/\(ResolverVersion.current)"
@@ -21,15 +22,16 @@ public final class AlertsClient: Sendable {
     /// spent reading the ledger and choosing alerts before sending does not count against it.
     ///
     /// `stopRequested` is the run's stop (a signal): once it answers true, the request on the wire still
-    /// finishes, but no retry starts, nor a backoff wait goes on.
+    /// finishes, but no retry starts, nor a backoff wait goes on; `stopCause` says why in the messages.
     public init(
         options: AlertsClientOptions, curl: CurlClient, logger: Logger,
-        stopRequested: @escaping @Sendable () -> Bool = { false }
+        stopRequested: @escaping @Sendable () -> Bool = { false }, stopCause: String = "the run was stopped"
     ) {
         self.options = options
         self.curl = curl
         self.logger = logger
         self.stopRequested = stopRequested
+        self.stopCause = stopCause
         self.pacer = Pacer(requestsPerSecond: options.requestsPerSecond)
     }
 
@@ -54,9 +56,6 @@ public final class AlertsClient: Sendable {
             return started
         }
     }
-
-    /// Why a request was not sent, or not retried, after the run was asked to stop.
-    static let stoppedMessage = "the run was stopped"
 
     /// The message of a request not sent because the deadline had passed.
     private var deadlineMessage: String {
@@ -139,7 +138,7 @@ public final class AlertsClient: Sendable {
                 return DeliveryResult(
                     outcome: .failed, httpStatus: lastStatus, attempts: attempts,
                     message: attempts == 0
-                        ? Self.stoppedMessage : "\(lastMessage ?? "no answer"); not retried: \(Self.stoppedMessage)")
+                        ? "not sent: \(stopCause)" : "\(lastMessage ?? "no answer"); not retried: \(stopCause)")
             }
             let retryAfter: Duration?
             guard let answer = await attempt(body: body, within: policy) else {

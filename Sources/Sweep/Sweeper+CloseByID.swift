@@ -7,7 +7,7 @@ extension Sweeper {
         guard let incidents, client?.stopReason == nil, !stopRequested() else {
             let why =
                 stopRequested()
-                ? "not sent: the sweep was stopped by a signal" : client?.stopReason ?? byIDUnavailable
+                ? "not sent: \(Self.stoppedBySignal)" : client?.stopReason ?? byIDUnavailable
             for candidate in candidates {
                 report.failed += 1
                 report.actions.append(action(candidate, .failed, reason: "\(candidate.reason); \(why)"))

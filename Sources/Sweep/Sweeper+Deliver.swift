@@ -69,7 +69,7 @@ extension Sweeper {
                         failure != nil
                         ? "not sent: the ledger failed"
                         : stopRequested()
-                            ? "not sent: the sweep was stopped by a signal"
+                            ? "not sent: \(Self.stoppedBySignal)"
                             : "not sent: \(client.stopReason ?? "sending stopped")"
                     for index in chunk.indices {
                         report.failed += 1

@@ -21,6 +21,10 @@ public final class Sweeper {
     /// recorded. The command passes its signal flag; tests pass their own.
     public var stopRequested: @Sendable () -> Bool = { false }
 
+    /// Why batches were not sent, or not retried, after SIGTERM or SIGINT; the BigPanda client is given
+    /// it too, so a batch it did not send reads the same.
+    public static let stoppedBySignal = "the sweep was stopped by a signal"
+
     /// Called after each batch is recorded with the alerts done so far and the total to send.
     public var onProgress: ((_ done: Int, _ total: Int) -> Void)?
 

@@ -3,6 +3,7 @@ import Curl
 import Logging
 import Redaction
 import ResolverConfiguration
+import Sweep
 
 /// The BigPanda client a sending command needs: the token (exit 78 without one) and a libcurl client.
 struct BigPandaConnection {
@@ -32,7 +33,7 @@ struct BigPandaConnection {
         // A sweep's SIGTERM or SIGINT (StopSignal) also stops retries; other commands never set it.
         client = AlertsClient(
             options: config.clientOptions(token: token), curl: curl, logger: logger,
-            stopRequested: { StopSignal.isRequested })
+            stopRequested: { StopSignal.isRequested }, stopCause: Sweeper.stoppedBySignal)
     }
 
     /// Stops the client's thread.

@@ -105,7 +105,7 @@ import Testing
         // Stopped before anything was sent: nothing is.
         let second = await fixture.client.send(appKey: "k", alerts: [Self.alert])
         #expect(second.attempts == 0)
-        #expect(second.message == "the run was stopped")
+        #expect(second.message == "not sent: the run was stopped")
         #expect(log.times.count == 1)
     }
 
