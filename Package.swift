@@ -53,7 +53,7 @@ var package = Package(
             dependencies: ["Alerts", "Curl", "Redaction", .product(name: "Logging", package: "swift-log")]
         ),
         // The ledger: store protocol and SQLite.
-        .target(name: "Ledger", dependencies: ["Alerts", "CSQLite"]),
+        .target(name: "Ledger", dependencies: ["Alerts", "CSQLite", "Threading"]),
         // libpq behind a small typed layer: connections, prepared statements, results. The only importer of CLibPQ.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // The ledger's roles on PostgreSQL: a shared database for relays and sweeps on several hosts.

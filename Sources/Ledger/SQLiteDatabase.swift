@@ -97,6 +97,7 @@ final class SQLiteDatabase {
     /// Finalizes the statements and closes the connection; later calls do nothing.
     func closeConnection() {
         statements.removeAll()
+        hot = Array(repeating: nil, count: hot.count)
         sqlite3_close_v2(handle)
         handle = nil
     }

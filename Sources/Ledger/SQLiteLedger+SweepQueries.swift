@@ -100,6 +100,7 @@ extension SQLiteLedger: SweepQueries {
 
     public func apply(_ records: [SendRecord]) throws -> [AppliedOutcome] {
         let database = try writable()
+        checkpointInBackground()
         // Every checked column below takes a literal or a typed value (`AppliedOutcome`, `SendRecord.Method`,
         // `max(1, attempts)`), so the checks are skipped: they were two thirds of the fence's cost.
         return try database.withoutCheckConstraints {

@@ -11,6 +11,8 @@ public final class SQLiteLedger: LedgerRole {
     private let readOnly: Bool
     /// Whether the ledger is a shared in-memory database rather than a file.
     let isInMemory: Bool
+    /// Checkpoints the WAL from a second connection while a sweep writes; nil otherwise.
+    private(set) var checkpointer: SQLiteCheckpointer?
     /// Whether this read-only open found no `-wal` file, so that any it leaves behind is its own.
     private let tidiesWAL: Bool
     /// How commits reach the disk; the outbox relaxes it for one commit and restores it.
@@ -95,7 +97,22 @@ public final class SQLiteLedger: LedgerRole {
         try migrate(database)
     }
 
+    /// Before a sweep's first write, once: its many small commits are checkpointed on a thread of
+    /// their own, off the ledger's task. Where that thread cannot start, SQLite's own checkpoints stay.
+    func checkpointInBackground() {
+        guard checkpointer == nil, durability == .normal, !isInMemory, !readOnly,
+            let started = try? SQLiteCheckpointer(path: location)
+        else { return }
+        guard (try? database.execute("PRAGMA wal_autocheckpoint = 0")) != nil else {
+            started.finish()
+            return
+        }
+        checkpointer = started
+    }
+
     deinit {
+        // Before the connection closes, so that the last one to close checkpoints what is left.
+        checkpointer?.finish()
         // SQLite makes an empty -wal and -shm when a read-only connection opens a WAL ledger that has
         // none; leave the directory as it was found.
         if tidiesWAL {

@@ -1,4 +1,5 @@
 import Alerts
+import TestSupport
 import Testing
 
 @testable import Ledger
@@ -116,5 +117,37 @@ import Testing
         #expect(throws: LedgerError.self) { try ledger.apply([record(alertID: alert.id + 99)]) }
         #expect(breaksACheck(), "and after one that rolled back")
         #expect(try allAlerts(ledger).map(\.state) == [.resolved])
+    }
+
+    /// A sweep's ledger (durability `.normal`) checkpoints its WAL from a second connection on a
+    /// thread of its own, not in its commits: the database file holds a batch's outcomes while the
+    /// sweep's connection is still open and far below SQLite's 1,000-page automatic checkpoint.
+    @Test func aSweepsCommitsAreCheckpointedInTheBackground() async throws {
+        let temp = try TemporaryLedger()
+        do {
+            let recorder = try SQLiteLedger(path: temp.path)
+            try recorder.record((0..<5).map { try event("critical", host: "h\($0)", at: 100) }, recordedAt: 100)
+        }
+        // The file holds the open alerts, the WAL nothing.
+        try SQLiteDatabase(path: temp.path, readOnly: false, create: false).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        let sweep = try SQLiteLedger(path: temp.path, durability: .normal)
+        #expect(sweep.checkpointer == nil, "nothing starts before the first write")
+        let records = try allAlerts(sweep).map { alert in
+            SendRecord(
+                alertID: alert.id, appKey: alert.appKey, eventID: alert.currentEventID, sentAt: 200, timestamp: 200,
+                rule: "r", reason: "why", httpStatus: 201, attempts: 1, kind: .delivered, error: nil)
+        }
+        #expect(try sweep.apply(records).allSatisfy { $0 == .resolved })
+        #expect(sweep.checkpointer != nil)
+        // `immutable` reads the database file alone, not the WAL.
+        func inFile() throws -> [AlertState] {
+            try allAlerts(try SQLiteLedger(path: temp.path, mode: .readOnlyImmutable)).map(\.state)
+        }
+        #expect(try inFile() == Array(repeating: .open, count: 5) || inFile().allSatisfy { $0 == .resolved })
+        #expect(try await eventually(15) { try inFile() == Array(repeating: .resolved, count: 5) })
+        // A record's ledger (durability `.full`) keeps SQLite's own checkpoints.
+        let recorder = try SQLiteLedger(path: temp.path)
+        #expect(try recorder.apply([]) == [])
+        #expect(recorder.checkpointer == nil)
     }
 }
