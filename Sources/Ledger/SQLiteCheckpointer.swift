@@ -6,8 +6,9 @@ import Threading
 /// commits never wait for a checkpoint's copy and `fdatasync` (a sweep's S1 spent 0.57 s of its
 /// ledger task in them at 100k alerts; BENCHMARKS.md).
 ///
-/// The writer turns its own automatic checkpoints off while this runs, and back on in `finish()`.
-/// Checkpoints are PASSIVE: they never block the writer or a reader, and copy what they can.
+/// The writer turns its own automatic checkpoints off while this runs, and calls `finish()` before it
+/// closes, so that its own close (as the last connection) checkpoints what is left. Checkpoints are
+/// PASSIVE: they never block the writer or a reader, and copy what they can.
 final class SQLiteCheckpointer: Sendable {
     /// How often the thread checkpoints.
     static let interval: Duration = .milliseconds(100)
