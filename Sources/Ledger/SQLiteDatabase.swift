@@ -293,13 +293,9 @@ final class SQLiteStatement {
     }
 }
 
-/// A value bound to a statement parameter.
-enum SQLiteValue {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-}
+/// A value bound to a statement parameter: the ledger's own value, so a row copied between ledgers
+/// binds as it is.
+typealias SQLiteValue = LedgerValue
 
 extension SQLiteValue {
     static func optional(_ value: Int64?) -> SQLiteValue { value.map { .integer($0) } ?? .null }

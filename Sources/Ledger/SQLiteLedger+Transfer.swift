@@ -36,7 +36,7 @@ extension SQLiteLedger: LedgerTransfer {
                 try database.statement(
                     "INSERT INTO \(table.sqlName) (\(columns.joined(separator: ", "))) VALUES ("
                         + (1...columns.count).map { "?\($0)" }.joined(separator: ", ") + ")"
-                ).run(row.values.map(SQLiteValue.init))
+                ).run(row.values)
             }
         }
     }
@@ -49,18 +49,6 @@ extension SQLiteLedger: LedgerTransfer {
             counts[table] = try statement.step() ? Int(statement.int64(0)) : 0
         }
         return counts
-    }
-}
-
-extension SQLiteValue {
-    /// A ledger row's value as SQLite binds it.
-    fileprivate init(_ value: LedgerValue) {
-        switch value {
-        case .null: self = .null
-        case .integer(let number): self = .integer(number)
-        case .real(let number): self = .real(number)
-        case .text(let text): self = .text(text)
-        }
     }
 }
 
