@@ -43,8 +43,9 @@ var package = Package(
         .target(name: "Alerts"),
         // The one redactor: secrets in any text become `<redacted>`. Depends on nothing.
         .target(name: "Redaction"),
-        // libcurl multi interface behind async/await. The only importer of CCurl.
-        .target(name: "Curl", dependencies: ["CCurl", "Threading", "Redaction"]),
+        // libcurl multi interface behind async/await, and the one retry loop every client runs
+        // (RetryPolicy, RetryLoop, ResponseClass). The only importer of CCurl.
+        .target(name: "Curl", dependencies: ["CCurl", "Threading", "Redaction", "Alerts"]),
         // A joinable POSIX thread, for the libcurl loop and the loopback server.
         .target(name: "Threading"),
         // BigPanda's Alerts API over Curl: batching, pacing, retry.
@@ -115,7 +116,7 @@ var package = Package(
         .target(
             name: "Logzio",
             dependencies: [
-                "Alerts", "Staleness", "Curl", "BigPanda", .product(name: "Logging", package: "swift-log"),
+                "Alerts", "Staleness", "Curl", "Redaction", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // A stand-in for Logz.io's alert definitions API, for the tests and the demo.
@@ -143,11 +144,11 @@ var package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "TestSupport"]),
         .testTarget(name: "RedactionTests", dependencies: ["Redaction"]),
-        .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "Alerts", "TestSupport"]),
         .testTarget(
             name: "BigPandaTests",
             dependencies: [
-                "BigPanda", "Alerts", "Curl", "AlertsStandIn", "TestSupport",
+                "BigPanda", "Alerts", "Curl", "AlertsStandIn", "Redaction", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
@@ -157,7 +158,7 @@ var package = Package(
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "TestSupport"]),
         .testTarget(
             name: "ResolverConfigurationTests",
-            dependencies: ["Alerts", "ResolverConfiguration", "Staleness", "BigPanda", "TestSupport"]),
+            dependencies: ["Alerts", "ResolverConfiguration", "Staleness", "BigPanda", "Redaction", "TestSupport"]),
         .testTarget(
             name: "SweepTests",
             dependencies: [
@@ -170,7 +171,8 @@ var package = Package(
         .testTarget(
             name: "RelayTests",
             dependencies: [
-                "Relay", "Alerts", "Ledger", "BigPanda", "Staleness", "PostgresLedger", "Postgres", "TestSupport",
+                "Relay", "Alerts", "Ledger", "BigPanda", "Curl", "Redaction", "Staleness", "PostgresLedger", "Postgres",
+                "TestSupport",
             ]
         ),
         .testTarget(
@@ -182,7 +184,7 @@ var package = Package(
         .testTarget(
             name: "LogzioTests",
             dependencies: [
-                "Logzio", "LogzioStandIn", "Alerts", "Curl", "BigPanda", "TestSupport",
+                "Logzio", "LogzioStandIn", "Alerts", "Curl", "Redaction", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,6 +1,7 @@
 public import Alerts
 public import Curl
 public import Logging
+import Redaction
 import Synchronization
 
 /// Sends events to BigPanda's Alerts API: paced, retried with backoff and full jitter, within a deadline.
@@ -113,7 +114,7 @@ public final class AlertsClient: Sendable {
         do {
             let response = try await curl.send(request)
             let kind = ResponseClass.classify(status: response.status, retryAfter: response.header("Retry-After"))
-            let text = kind == .delivered ? "" : redact(WireFormat.errorText(from: response.body))
+            let text = kind == .delivered ? "" : redact(response.errorText)
             return .answered(status: response.status, kind: kind, text: text)
         } catch {
             return .transport(message: redact(error.description), isTransient: error.isTransient)
@@ -130,80 +131,73 @@ public final class AlertsClient: Sendable {
         var attempts = 0
         var lastStatus: Int?
         var lastMessage: String?
-        while true {
-            if let reason = stopReason {
-                return DeliveryResult(outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: reason)
-            }
-            if stopRequested() {
-                return DeliveryResult(
-                    outcome: .failed, httpStatus: lastStatus, attempts: attempts,
-                    message: attempts == 0
-                        ? "not sent: \(stopCause)" : "\(lastMessage ?? "no answer"); not retried: \(stopCause)")
-            }
-            let retryAfter: Duration?
+        func failed(_ message: String?) -> DeliveryResult {
+            DeliveryResult(outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: message)
+        }
+        var stillFailing: String {
+            "\(lastMessage ?? "no answer"), still failing at the deadline after \(attempts) attempt\(attempts == 1 ? "" : "s")"
+        }
+        // Why a stopped run sends no more: a refused token (any batch's), else the stop's cause.
+        func halted() -> DeliveryResult? {
+            if let reason = stopReason { return failed(reason) }
+            guard stopRequested() else { return nil }
+            return failed(
+                attempts == 0 ? "not sent: \(stopCause)" : "\(lastMessage ?? "no answer"); not retried: \(stopCause)")
+        }
+        let loop = RetryLoop(policy: policy, stopRequested: stopRequested)
+        let end = await loop.run { () async -> RetryLoop.Step<DeliveryResult, String> in
+            if let halted = halted() { return .done(halted) }
             guard let answer = await attempt(body: body, within: policy) else {
-                return DeliveryResult(
-                    outcome: .failed, httpStatus: lastStatus, attempts: attempts,
-                    message: attempts == 0
-                        ? deadlineMessage
-                        : "\(lastMessage ?? "no answer"), still failing at the deadline after \(attempts) attempt\(attempts == 1 ? "" : "s")"
-                )
+                return .done(failed(attempts == 0 ? deadlineMessage : stillFailing))
             }
             switch answer {
             case .cancelled:
-                return DeliveryResult(
-                    outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: "cancelled")
+                return .done(failed("cancelled"))
             case .answered(let status, let kind, let text):
                 attempts += 1
                 lastStatus = status
                 switch kind {
                 case .delivered:
-                    return DeliveryResult(outcome: .delivered, httpStatus: status, attempts: attempts, message: nil)
+                    return .done(
+                        DeliveryResult(outcome: .delivered, httpStatus: status, attempts: attempts, message: nil))
                 case .unauthorized:
                     let reason =
                         "BigPanda refused the token (HTTP \(status): \(text)); check BIGPANDA_TOKEN or the token file"
                     stopped.withLock { if $0 == nil { $0 = reason } }
-                    return DeliveryResult(
-                        outcome: .unauthorized, httpStatus: status, attempts: attempts, message: reason)
+                    return .done(
+                        DeliveryResult(outcome: .unauthorized, httpStatus: status, attempts: attempts, message: reason))
                 case .permanent:
-                    return DeliveryResult(
-                        outcome: .permanent, httpStatus: status, attempts: attempts, message: "HTTP \(status): \(text)")
+                    return .done(
+                        DeliveryResult(
+                            outcome: .permanent, httpStatus: status, attempts: attempts,
+                            message: "HTTP \(status): \(text)"))
                 case .retry(let after):
-                    retryAfter = after
                     lastMessage = "HTTP \(status): \(text)"
+                    return .retry(lastMessage ?? "", retryAfter: after)
                 }
             case .transport(let message, let isTransient):
                 attempts += 1
                 lastStatus = nil
                 guard isTransient else {
-                    return DeliveryResult(outcome: .failed, httpStatus: nil, attempts: attempts, message: message)
+                    return .done(
+                        DeliveryResult(outcome: .failed, httpStatus: nil, attempts: attempts, message: message))
                 }
-                retryAfter = nil
                 lastMessage = message
+                return .retry(message, retryAfter: nil)
             }
-            guard let delay = policy.nextDelay(attempt: attempts, retryAfter: retryAfter) else {
-                return DeliveryResult(
-                    outcome: .failed, httpStatus: lastStatus, attempts: attempts,
-                    message:
-                        "\(lastMessage ?? "no answer"), still failing at the deadline after \(attempts) attempt\(attempts == 1 ? "" : "s")"
-                )
-            }
+        } willRetry: { message, delay, _ in
             logger.info(
                 "retrying a request",
                 metadata: [
                     "http.status": "\(lastStatus.map(String.init) ?? "none")", "retry.attempt": "\(attempts)",
-                    "retry.delay_seconds": "\(delay.inSeconds)", "error": "\(lastMessage ?? "")",
+                    "retry.delay_seconds": "\(delay.inSeconds)", "error": "\(message)",
                 ])
-            do {
-                // In slices, so a stop does not wait out a long backoff or Retry-After.
-                let wake = ContinuousClock.now + delay
-                while !stopRequested(), ContinuousClock.now < wake {
-                    try await Task.sleep(for: min(.milliseconds(100), wake - ContinuousClock.now))
-                }
-            } catch {
-                return DeliveryResult(
-                    outcome: .failed, httpStatus: lastStatus, attempts: attempts, message: lastMessage)
-            }
+        }
+        switch end {
+        case .done(let result): return result
+        case .limitReached: return failed(stillFailing)
+        case .stopped: return halted() ?? failed(lastMessage)
+        case .cancelled: return failed(lastMessage)
         }
     }
 

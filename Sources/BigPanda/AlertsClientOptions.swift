@@ -1,3 +1,5 @@
+public import Redaction
+
 /// How the Alerts API client sends: where, with what token, how fast and for how long.
 public struct AlertsClientOptions: Sendable {
     /// The Alerts API URL, default `https://api.bigpanda.io/data/v2/alerts`.

@@ -1,6 +1,7 @@
 import Alerts
 public import Curl
 public import Logging
+import Redaction
 import Synchronization
 
 /// BigPanda's Incidents API over the libcurl client: paged incident search with expanded alerts, and
@@ -112,66 +113,59 @@ public final class IncidentsClient: Sendable {
         method: String, url: String, body: [UInt8], paced: Pacer, policy: RetryPolicy
     ) async throws(IncidentsError) -> (status: Int, body: [UInt8]) {
         var attempts = 0
-        while true {
+        var status: Int?
+        var headers = [
+            HTTPHeader("Authorization", "Bearer \(options.apiKey.value)"),
+            HTTPHeader("Accept", "application/json"),
+        ]
+        if method == "POST" { headers.append(HTTPHeader("Content-Type", "application/json")) }
+        let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: options.timeout)
+        typealias Answer = Result<(status: Int, body: [UInt8]), IncidentsError>
+        let end = await RetryLoop(policy: policy).run { () async -> RetryLoop.Step<Answer, String> in
             do {
                 try await pacer.waitForSlot()
                 if paced !== pacer { try await paced.waitForSlot() }
             } catch {
-                throw .failed(status: nil, message: "cancelled")
+                return .done(.failure(.failed(status: nil, message: "cancelled")))
             }
             attempts += 1
             requests.withLock { $0 += 1 }
-            var headers = [
-                HTTPHeader("Authorization", "Bearer \(options.apiKey.value)"),
-                HTTPHeader("Accept", "application/json"),
-            ]
-            if method == "POST" { headers.append(HTTPHeader("Content-Type", "application/json")) }
-            let retryAfter: Duration?
-            let problem: String
-            var status: Int?
-            do {
-                let response = try await curl.send(
-                    HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: options.timeout))
-                status = response.status
-                let text = { self.options.apiKey.redact(WireFormat.errorText(from: response.body)) }
-                if response.status == 404 { throw IncidentsError.refused(status: 404, text: text()) }
-                switch ResponseClass.classify(status: response.status, retryAfter: response.header("Retry-After")) {
-                case .delivered: return (response.status, response.body)
-                case .unauthorized: throw IncidentsError.refused(status: response.status, text: text())
-                case .permanent: throw IncidentsError.failed(status: response.status, message: text())
-                case .retry(let after):
-                    retryAfter = after
-                    problem = "HTTP \(response.status): \(text())"
-                }
-            } catch let error as IncidentsError {
-                throw error
-            } catch let error as CurlError {
-                guard error.isTransient else {
-                    throw .failed(status: nil, message: options.apiKey.redact(error.description))
-                }
-                retryAfter = nil
-                problem = options.apiKey.redact(error.description)
+            status = nil
+            let response: HTTPResponse
+            do throws(CurlError) {
+                response = try await curl.send(request)
             } catch {
-                throw .failed(status: nil, message: options.apiKey.redact("\(error)"))
+                let message = options.apiKey.redact(error.description)
+                return error.isTransient
+                    ? .retry(message, retryAfter: nil) : .done(.failure(.failed(status: nil, message: message)))
             }
-            guard let delay = policy.nextDelay(attempt: attempts, retryAfter: retryAfter) else {
-                throw .failed(
-                    status: status,
-                    message:
-                        "\(problem), still failing at the deadline after \(attempts) attempt\(attempts == 1 ? "" : "s")"
-                )
+            status = response.status
+            let text = { self.options.apiKey.redact(response.errorText) }
+            if response.status == 404 { return .done(.failure(.refused(status: 404, text: text()))) }
+            switch ResponseClass.classify(status: response.status, retryAfter: response.header("Retry-After")) {
+            case .delivered: return .done(.success((response.status, response.body)))
+            case .unauthorized: return .done(.failure(.refused(status: response.status, text: text())))
+            case .permanent: return .done(.failure(.failed(status: response.status, message: text())))
+            case .retry(let after): return .retry("HTTP \(response.status): \(text())", retryAfter: after)
             }
+        } willRetry: { problem, delay, _ in
             logger.info(
                 "retrying an Incidents API request",
                 metadata: [
                     "http.status": "\(status.map(String.init) ?? "none")", "retry.attempt": "\(attempts)",
                     "retry.delay_seconds": "\(delay.inSeconds)", "error": "\(problem)",
                 ])
-            do {
-                try await Task.sleep(for: delay)
-            } catch {
-                throw .failed(status: status, message: "cancelled")
-            }
+        }
+        switch end {
+        case .done(let answer):
+            return try answer.get()
+        case .limitReached(let problem, _):
+            throw .failed(
+                status: status,
+                message:
+                    "\(problem), still failing at the deadline after \(attempts) attempt\(attempts == 1 ? "" : "s")")
+        case .stopped, .cancelled:
+            throw .failed(status: status, message: "cancelled")
         }
     }
 

@@ -1,3 +1,5 @@
+public import Redaction
+
 /// How the Incidents API client talks to BigPanda: where, with which user API key, how fast.
 public struct IncidentsClientOptions: Sendable {
     /// The API base URL, default `https://api.bigpanda.io` (EU: `https://eu-api.bigpanda.io`).

@@ -82,22 +82,4 @@ public enum WireFormat {
         out.append(contentsOf: "]}".utf8)
         return out
     }
-
-    /// BigPanda's error text from a response body: the `error` or `message` field if the body is
-    /// JSON, else the body itself, shortened to one line.
-    public static func errorText(from body: [UInt8]) -> String {
-        if let object = try? JSONParser.parse(body).objectValue {
-            for key in ["error", "message", "errors", "details"] {
-                if let value = object[key] { return oneLine(value.matchText) }
-            }
-        }
-        let text = oneLine(String(decoding: body, as: UTF8.self))
-        return text.isEmpty ? "(empty body)" : text
-    }
-
-    private static func oneLine(_ text: String) -> String {
-        let cleaned = String(
-            text.map { $0.isNewline || $0 == "\t" ? " " : $0 }.filter { !($0.asciiValue.map { $0 < 0x20 } ?? false) })
-        return cleaned.count > 300 ? String(cleaned.prefix(300)) + "…" : cleaned
-    }
 }

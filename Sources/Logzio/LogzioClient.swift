@@ -1,7 +1,7 @@
 import Alerts
-import BigPanda
 public import Curl
 public import Logging
+import Redaction
 
 /// Reads an account's alert definitions from Logz.io (`GET /v2/alerts`) over libcurl, retrying
 /// 429, 5xx and transient network errors with backoff and full jitter within a time budget.
@@ -31,38 +31,35 @@ public final class LogzioClient: Sendable {
         let policy = RetryPolicy(base: options.backoffBase, cap: options.backoffCap, limit: .deadline(deadline))
         var attempts = 0
         var previous: LogzioError?
-        while true {
+        let end = await RetryLoop(policy: policy).run {
+            () async -> RetryLoop.Step<Result<DefinitionList, LogzioError>, LogzioError> in
             let remaining = deadline - ContinuousClock.now
-            let retryAfter: Duration?
-            var failure: LogzioError
             attempts += 1
             let cut = remaining < options.timeout
             switch await attempt(timeout: min(options.timeout, remaining)) {
             case .success(let list):
-                return list
-            case .failure(let error, let retryable, let after):
-                guard retryable else { throw error }
-                failure = error
-                retryAfter = after
+                return .done(.success(list))
+            case .failure(let error, let retryable, let retryAfter):
+                guard retryable else { return .done(.failure(error)) }
+                // A last attempt whose timeout the budget cut short says nothing new: report what Logz.io
+                // answered before it.
+                var failure = error
+                if cut, failure.httpStatus == nil, let previous { failure = previous }
+                previous = failure
+                return .retry(failure, retryAfter: retryAfter)
             }
-            // A last attempt whose timeout the budget cut short says nothing new: report what Logz.io
-            // answered before it.
-            if cut, failure.httpStatus == nil, let previous { failure = previous }
-            previous = failure
-            guard let delay = policy.nextDelay(attempt: attempts, retryAfter: retryAfter) else {
-                throw Self.counted(failure, attempts: attempts)
-            }
+        } willRetry: { failure, delay, _ in
             logger.info(
                 "retrying the Logz.io alert definitions request",
                 metadata: [
                     "http.status": "\(failure.httpStatus.map(String.init) ?? "none")", "retry.attempt": "\(attempts)",
                     "retry.delay_seconds": "\(delay.inSeconds)", "error": "\(failure)",
                 ])
-            do {
-                try await Task.sleep(for: delay)
-            } catch {
-                throw .cancelled
-            }
+        }
+        switch end {
+        case .done(let result): return try result.get()
+        case .limitReached(let failure, _): throw Self.counted(failure, attempts: attempts)
+        case .stopped, .cancelled: throw .cancelled
         }
     }
 
@@ -109,7 +106,7 @@ public final class LogzioClient: Sendable {
     }
 
     private func errorText(_ response: HTTPResponse) -> String {
-        redact(WireFormat.errorText(from: response.body))
+        redact(response.errorText)
     }
 
     private func redact(_ text: String) -> String {

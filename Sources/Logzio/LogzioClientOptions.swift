@@ -1,4 +1,4 @@
-public import BigPanda
+public import Redaction
 
 /// Where and how the Logz.io client asks for alert definitions.
 public struct LogzioClientOptions: Sendable {

@@ -5,6 +5,7 @@ import Hummingbird
 import Ledger
 import Logging
 import NIOCore
+import Redaction
 import ResolverMetrics
 
 /// Answers the relay's two routes.

@@ -1,5 +1,6 @@
 import Alerts
 public import BigPanda
+import Curl
 import Ledger
 public import Logging
 public import ServiceLifecycle
@@ -38,44 +39,60 @@ public struct Forwarder: Service {
         }
     }
 
-    private enum Step {
+    /// What one pass over the outbox did.
+    enum Pass {
+        /// Delivered (or rejected) the oldest batch.
         case delivered
-        case retryLater(delay: Duration)
+        /// Found nothing to deliver.
+        case idle
     }
 
+    /// A pass over the outbox as one attempt of the retry loop.
+    typealias Step = RetryLoop.Step<Pass, String>
+
     func loop() async {
-        var failures = 0
+        // Without end: BigPanda's failures back off (from 0.5 s, capped at 30 s, honouring Retry-After); the
+        // backoff starts again after each delivery.
+        let retry = RetryLoop(policy: client.retryPolicy(limit: .forever))
         while !Task.isCancelled {
-            let claim: any OutboxClaim
-            do {
-                claim = try await worker.perform { [batchSize] in try $0.claimOutbox(limit: batchSize) }
-            } catch let error as LedgerError where error.isUnreachable {
-                // The worker logged the loss and reconnects in the background: wait for it quietly.
-                if (try? await Task.sleep(for: .seconds(0.5))) == nil { return }
-                continue
-            } catch {
-                logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
-                if (try? await Task.sleep(for: .seconds(1))) == nil { return }
-                continue
+            let end = await retry.run {
+                await forwardOldest()
+            } willRetry: { message, delay, _ in
+                state.setForwardError(message)
+                logger.warning(
+                    "forwarding failed; retrying",
+                    metadata: ["error": "\(message)", "retry.delay_seconds": "\(delay.inSeconds)"])
             }
-            guard let first = claim.rows.first else {
-                await release(claim)
-                if (try? await Task.sleep(for: idlePoll)) == nil { return }
-                continue
-            }
-            // Oldest first: the oldest row's app key, and its rows in id order.
-            let batch = claim.rows.filter { $0.appKey == first.appKey }
-            let step = await deliver(batch, claim: claim, failures: failures)
-            // Released before any backoff, so other forwarders may take the rows meanwhile.
-            await release(claim)
-            switch step {
-            case .delivered:
-                failures = 0
-            case .retryLater(let delay):
-                failures += 1
-                if (try? await Task.sleep(for: delay)) == nil { return }
+            switch end {
+            case .done(.delivered): continue
+            case .done(.idle): if (try? await Task.sleep(for: idlePoll)) == nil { return }
+            case .limitReached, .stopped, .cancelled: return
             }
         }
+    }
+
+    /// Claims the oldest rows and delivers the oldest app key's batch of them.
+    private func forwardOldest() async -> Step {
+        let claim: any OutboxClaim
+        do {
+            claim = try await worker.perform { [batchSize] in try $0.claimOutbox(limit: batchSize) }
+        } catch let error as LedgerError where error.isUnreachable {
+            // The worker logged the loss and reconnects in the background: wait for it quietly.
+            return .pause("\(error)", .seconds(0.5))
+        } catch {
+            logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
+            return .pause("\(error)", .seconds(1))
+        }
+        guard let first = claim.rows.first else {
+            await release(claim)
+            return .done(.idle)
+        }
+        // Oldest first: the oldest row's app key, and its rows in id order.
+        let batch = claim.rows.filter { $0.appKey == first.appKey }
+        let step = await deliver(batch, claim: claim)
+        // Released before any backoff, so other forwarders may take the rows meanwhile.
+        await release(claim)
+        return step
     }
 
     private func body(_ rows: [OutboxRow]) -> [UInt8] {
@@ -92,45 +109,36 @@ public struct Forwarder: Service {
         }
     }
 
-    private func deliver(_ rows: [OutboxRow], claim: any OutboxClaim, failures: Int) async -> Step {
+    private func deliver(_ rows: [OutboxRow], claim: any OutboxClaim) async -> Step {
         switch await client.attempt(body: body(rows)) {
         case .cancelled:
-            return .retryLater(delay: .zero)
+            return .pause("cancelled", .zero)
         case .answered(let status, let kind, let text):
             switch kind {
             case .delivered:
                 return await complete(rows, claim: claim)
             case .retry(let retryAfter):
-                return fail("BigPanda answered HTTP \(status): \(text)", failures: failures, retryAfter: retryAfter)
+                return .retry("BigPanda answered HTTP \(status): \(text)", retryAfter: retryAfter)
             case .unauthorized:
                 let message =
                     "BigPanda refused the token (HTTP \(status): \(text)); forwarding paused, retrying every \(unauthorizedPause.wholeSeconds)s"
                 state.setForwardError(message)
                 logger.error("forwarding paused", metadata: ["http.status": "\(status)", "error": "\(text)"])
-                return .retryLater(delay: unauthorizedPause)
+                return .pause(message, unauthorizedPause)
             case .permanent:
                 if rows.count == 1, let row = rows.first {
                     return await reject(row, claim: claim, status: status, text: text)
                 }
                 // Find the alert at fault: send each alone, in order.
                 for row in rows {
-                    let step = await deliver([row], claim: claim, failures: failures)
-                    if case .retryLater = step { return step }
+                    let step = await deliver([row], claim: claim)
+                    guard case .done = step else { return step }
                 }
-                return .delivered
+                return .done(.delivered)
             }
         case .transport(let message, _):
-            return fail(message, failures: failures, retryAfter: nil)
+            return .retry(message, retryAfter: nil)
         }
-    }
-
-    private func fail(_ message: String, failures: Int, retryAfter: Duration?) -> Step {
-        state.setForwardError(message)
-        let delay = client.retryPolicy(limit: .forever).delay(attempt: failures + 1, retryAfter: retryAfter)
-        logger.warning(
-            "forwarding failed; retrying",
-            metadata: ["error": "\(message)", "retry.delay_seconds": "\(delay.inSeconds)"])
-        return .retryLater(delay: delay)
     }
 
     private func complete(_ rows: [OutboxRow], claim: any OutboxClaim) async -> Step {
@@ -139,11 +147,11 @@ public struct Forwarder: Service {
             try await worker.perform { _ in try claim.complete(ids: ids) }
             state.setForwardError(nil)
             state.countForwarded(rows.count)
-            return .delivered
+            return .done(.delivered)
         } catch {
             // Delivered but not yet removed: it will be sent again (at least once).
             logger.error("cannot remove delivered rows from the outbox", metadata: ["error": "\(error)"])
-            return .retryLater(delay: .seconds(1))
+            return .pause("\(error)", .seconds(1))
         }
     }
 
@@ -159,9 +167,9 @@ public struct Forwarder: Service {
         do {
             let id = row.id
             try await worker.perform { _ in try claim.reject(id: id, error: message) }
-            return .delivered
+            return .done(.delivered)
         } catch {
-            return .retryLater(delay: .seconds(1))
+            return .pause("\(error)", .seconds(1))
         }
     }
 }

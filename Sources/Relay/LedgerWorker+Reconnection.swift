@@ -1,5 +1,5 @@
 import Alerts
-public import BigPanda
+public import Curl
 import Foundation
 import Ledger
 import Logging

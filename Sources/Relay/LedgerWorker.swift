@@ -1,5 +1,6 @@
 public import Alerts
 public import BigPanda
+public import Curl
 import Foundation
 public import Ledger
 public import Logging

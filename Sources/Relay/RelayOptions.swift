@@ -1,4 +1,5 @@
 public import BigPanda
+public import Redaction
 import Staleness
 
 /// How the relay listens, authenticates, records and forwards.

@@ -1,4 +1,5 @@
 public import BigPanda
+public import Redaction
 public import Staleness
 
 /// Every setting, validated once: the config file's values over the built-in defaults,

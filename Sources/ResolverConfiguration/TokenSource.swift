@@ -1,5 +1,6 @@
 public import BigPanda
 import Foundation
+public import Redaction
 
 /// Where the BigPanda token comes from: `BIGPANDA_TOKEN`, else `BIGPANDA_TOKEN_FILE` or `bigpanda.token_file`.
 public enum TokenSource {

@@ -8,6 +8,7 @@ import Logging
 import Logzio
 import LogzioStandIn
 import Reconcile
+public import Redaction
 import Staleness
 import StandInServer
 import Sweep

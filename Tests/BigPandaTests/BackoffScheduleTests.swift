@@ -2,6 +2,7 @@ import Alerts
 import BigPanda
 import Curl
 import Logging
+import Redaction
 import Testing
 
 /// The backoff the sweep and the relay's forwarder share: full jitter under a ceiling that starts at

@@ -3,6 +3,7 @@ import AlertsStandIn
 import BigPanda
 import Curl
 import Logging
+import Redaction
 import Synchronization
 import TestSupport
 import Testing
@@ -53,7 +54,7 @@ import Testing
         ("", "(empty body)"),
     ])
     func errorText(body: String, expected: String) {
-        #expect(WireFormat.errorText(from: Array(body.utf8)) == expected)
+        #expect(HTTPResponse.errorText(from: Array(body.utf8)) == expected)
     }
 }
 

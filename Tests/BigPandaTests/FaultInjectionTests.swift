@@ -2,6 +2,7 @@ import Alerts
 import Curl
 import Foundation
 import Logging
+import Redaction
 import Synchronization
 import TestSupport
 import Testing

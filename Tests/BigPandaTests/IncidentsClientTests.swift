@@ -3,6 +3,7 @@ import AlertsStandIn
 import BigPanda
 import Curl
 import Logging
+import Redaction
 import TestSupport
 import Testing
 

@@ -1,9 +1,9 @@
 import Alerts
-import BigPanda
 import Curl
 import Logging
 import Logzio
 import LogzioStandIn
+import Redaction
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Alerts
 import BigPanda
+import Curl
 import Foundation
 import Ledger
 import Logging

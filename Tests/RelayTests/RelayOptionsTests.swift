@@ -1,5 +1,6 @@
 import Alerts
 import BigPanda
+import Redaction
 import Relay
 import Staleness
 import Testing

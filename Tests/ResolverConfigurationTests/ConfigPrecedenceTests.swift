@@ -1,6 +1,7 @@
 import Alerts
 import BigPanda
 import Foundation
+import Redaction
 import ResolverConfiguration
 import Staleness
 import TestSupport

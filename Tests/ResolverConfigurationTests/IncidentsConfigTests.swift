@@ -1,5 +1,6 @@
 import BigPanda
 import Foundation
+import Redaction
 import ResolverConfiguration
 import Staleness
 import TestSupport

@@ -1,4 +1,5 @@
 public import Foundation
+
 // TestSupport is a plain target, so `swift build` of everything (a release build with the Swift runtime
 // linked in, where the Testing module is not available) compiles it too.
 #if canImport(Testing)

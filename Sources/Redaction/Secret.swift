@@ -1,5 +1,3 @@
-import Redaction
-
 /// A token that never prints: its description is `<redacted>`.
 public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The secret text; read it only where it is used (the Authorization header).

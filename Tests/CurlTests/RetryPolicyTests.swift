@@ -1,4 +1,4 @@
-import BigPanda
+import Curl
 import TestSupport
 import Testing
 
