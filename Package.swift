@@ -54,7 +54,7 @@ var package = Package(
             dependencies: ["Alerts", "Curl", "Redaction", .product(name: "Logging", package: "swift-log")]
         ),
         // The ledger: store protocol and SQLite.
-        .target(name: "Ledger", dependencies: ["Alerts", "CSQLite", "Threading"]),
+        .target(name: "Ledger", dependencies: ["Alerts", "CSQLite", "Threading", "ResolverMetrics"]),
         // libpq behind a small typed layer: connections, prepared statements, results. The only importer of CLibPQ.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // The ledger's roles on PostgreSQL: a shared database for relays and sweeps on several hosts.
@@ -68,8 +68,9 @@ var package = Package(
             name: "ResolverConfiguration",
             dependencies: ["Alerts", "Staleness", "BigPanda", .product(name: "Yams", package: "Yams")]
         ),
-        // Metric names, kinds, families, the textfile renderer and writer, and a run's samples.
-        .target(name: "ResolverMetrics", dependencies: ["Ledger"]),
+        // Metric names, typed labels, kinds, families, the text renderer, the textfile writer and a run's
+        // samples. At the bottom of the graph: the ledger stores metrics, so it depends on this.
+        .target(name: "ResolverMetrics"),
         // Orchestration: select, decide, send, record.
         .target(
             name: "Sweep",
@@ -121,9 +122,18 @@ var package = Package(
         ),
         // A stand-in for Logz.io's alert definitions API, for the tests and the demo.
         .target(name: "LogzioStandIn", dependencies: ["Alerts", "StandInHTTP"]),
+        // The use cases the commands call: open a ledger from its location, run a sweep (with retention,
+        // metrics and holds), the cleanup, the auto definitions policy.
+        .target(
+            name: "Operations",
+            dependencies: [
+                "Alerts", "Ledger", "ResolverMetrics", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "logzio-resolver",
             dependencies: [
+                "Operations",
                 "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
                 "Relay", "Reconcile", "Logzio", "LogzioStandIn", "StandInServer", "Backtest", "Postgres",
                 "PostgresLedger",
@@ -153,7 +163,9 @@ var package = Package(
             ]),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "Alerts", "PostgresLedger", "Postgres", "Staleness", "TestSupport"]),
+            dependencies: [
+                "Ledger", "Alerts", "PostgresLedger", "Postgres", "ResolverMetrics", "Staleness", "TestSupport",
+            ]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Staleness", "Alerts", "TestSupport"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "TestSupport"]),
         .testTarget(
@@ -166,7 +178,7 @@ var package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ResolverMetricsTests", dependencies: ["ResolverMetrics", "Ledger"]),
+        .testTarget(name: "ResolverMetricsTests", dependencies: ["ResolverMetrics"]),
         .testTarget(name: "StandInServerTests", dependencies: ["StandInServer", "StandInHTTP", "Curl"]),
         .testTarget(
             name: "RelayTests",

@@ -1,3 +1,5 @@
+public import ResolverMetrics
+
 /// A ledger with nothing in it that cannot be written: what a read of a ledger file that does not
 /// exist yet sees. Every read is empty; every write throws, as on a ledger opened read only.
 public final class EmptyLedger: LedgerBackend {
@@ -47,9 +49,9 @@ public final class EmptyLedger: LedgerBackend {
 
     public func heartbeatRuns() throws -> [(first: Int64, last: Int64)] { [] }
 
-    public func add(to name: String, labels: String, value: Double) throws { throw readOnly() }
+    public func add(to name: MetricName, labels: MetricLabels, value: Double) throws { throw readOnly() }
 
-    public func set(gauge name: String, labels: String, value: Double) throws { throw readOnly() }
+    public func set(gauge name: MetricName, labels: MetricLabels, value: Double) throws { throw readOnly() }
 
     public func metricSamples() throws -> [MetricSample] { [] }
 

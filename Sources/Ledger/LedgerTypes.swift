@@ -238,36 +238,6 @@ public struct OutboxCounts: Sendable, Equatable {
     }
 }
 
-/// One stored metric sample: a counter kept across runs, or a gauge the last sweep set.
-public struct MetricSample: Sendable, Equatable {
-    /// The metric name, e.g. `logzio_resolver_resolved_total`.
-    public var name: String
-    /// The Prometheus label text without braces, e.g. `app_key="k",rule="default"`, or empty.
-    public var labels: String
-    /// The value.
-    public var value: Double
-
-    /// Creates a sample.
-    public init(name: String, labels: String, value: Double) {
-        self.name = name
-        self.labels = labels
-        self.value = value
-    }
-
-    /// Prometheus label text for pairs, with values escaped.
-    public static func labelText(_ pairs: [(String, String)]) -> String {
-        pairs.map { key, value in
-            // Most values need no escaping: skip the three searches then.
-            let plain = !value.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == 10 }
-            let escaped =
-                plain
-                ? value
-                : value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n")
-            return "\(key)=\"\(escaped)\""
-        }.joined(separator: ",")
-    }
-}
-
 /// The open alerts at a glance, for metrics.
 public struct OpenSummary: Sendable, Equatable {
     /// How many alerts are open.

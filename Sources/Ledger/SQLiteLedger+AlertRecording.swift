@@ -1,4 +1,5 @@
 import Alerts
+import ResolverMetrics
 
 extension SQLiteLedger: AlertRecording {
     public func record(_ events: [IncomingEvent], recordedAt: Int64) throws {
@@ -137,6 +138,6 @@ extension SQLiteLedger: AlertRecording {
         let sentAt = last.int64(1)
         guard receivedAt >= sentAt, receivedAt - sentAt <= 3600 else { return }
         try addMetric(
-            LedgerMetricName.refired, labels: MetricSample.labelText([("rule", rule)]), value: 1, in: database)
+            MetricName.refired, labels: MetricLabels([(.rule, rule)]), value: 1, in: database)
     }
 }

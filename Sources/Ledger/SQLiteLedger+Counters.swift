@@ -1,15 +1,17 @@
+public import ResolverMetrics
+
 extension SQLiteLedger: Counters {
-    public func add(to name: String, labels: String, value: Double) throws {
+    public func add(to name: MetricName, labels: MetricLabels, value: Double) throws {
         try addMetric(name, labels: labels, value: value, in: try writable())
     }
 
-    public func set(gauge name: String, labels: String, value: Double) throws {
+    public func set(gauge name: MetricName, labels: MetricLabels, value: Double) throws {
         try writable().statement(
             """
             INSERT INTO metrics (name, labels, value) VALUES (?1, ?2, ?3)
             ON CONFLICT (name, labels) DO UPDATE SET value = excluded.value
             """
-        ).run([.text(name), .text(labels), .real(value)])
+        ).run([.text(name.rawValue), .text(labels.text), .real(value)])
     }
 
     public func metricSamples() throws -> [MetricSample] {
@@ -17,7 +19,10 @@ extension SQLiteLedger: Counters {
         defer { statement.reset() }
         var samples: [MetricSample] = []
         while try statement.step() {
-            samples.append(MetricSample(name: statement.text(0), labels: statement.text(1), value: statement.double(2)))
+            samples.append(
+                MetricSample(
+                    name: MetricName(stored: statement.text(0)), labels: MetricLabels(stored: statement.text(1)),
+                    value: statement.double(2)))
         }
         return samples
     }

@@ -1,3 +1,5 @@
+import ResolverMetrics
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -169,12 +171,12 @@ public final class SQLiteLedger: LedgerRole {
 
     /// Adds to a counter on `database`, inside the caller's transaction if there is one; shared by
     /// recording (refires), sweep outcomes and the counters role.
-    func addMetric(_ name: String, labels: String, value: Double, in database: SQLiteDatabase) throws {
+    func addMetric(_ name: MetricName, labels: MetricLabels, value: Double, in database: SQLiteDatabase) throws {
         try database.statement(
             """
             INSERT INTO metrics (name, labels, value) VALUES (?1, ?2, ?3)
             ON CONFLICT (name, labels) DO UPDATE SET value = metrics.value + excluded.value
             """
-        ).run([.text(name), .text(labels), .real(value)])
+        ).run([.text(name.rawValue), .text(labels.text), .real(value)])
     }
 }

@@ -1,6 +1,7 @@
 import Alerts
 public import Ledger
 import Postgres
+public import ResolverMetrics
 
 extension PostgresLedger: AlertRecording {
     public func record(_ events: [IncomingEvent], recordedAt: Int64) throws {
@@ -156,6 +157,6 @@ extension PostgresLedger: AlertRecording {
         let sentAt = last.int64(0, 1)
         guard receivedAt >= sentAt, receivedAt - sentAt <= 3600 else { return }
         try addMetric(
-            LedgerMetricName.refired, labels: MetricSample.labelText([("rule", rule)]), value: 1, in: connection)
+            MetricName.refired, labels: MetricLabels([(.rule, rule)]), value: 1, in: connection)
     }
 }

@@ -1,5 +1,6 @@
 public import Ledger
 public import Postgres
+public import ResolverMetrics
 
 #if canImport(Glibc)
     import Glibc
@@ -132,12 +133,12 @@ public final class PostgresLedger: LedgerRole {
 
     /// Adds to a counter inside the caller's transaction; shared by recording (refires), sweep outcomes
     /// and the counters role.
-    func addMetric(_ name: String, labels: String, value: Double, in connection: PostgresConnection) throws {
+    func addMetric(_ name: MetricName, labels: MetricLabels, value: Double, in connection: PostgresConnection) throws {
         try connection.query(
             """
             INSERT INTO metrics (name, labels, value) VALUES ($1, $2, $3)
             ON CONFLICT (name, labels) DO UPDATE SET value = metrics.value + excluded.value
             """,
-            [.text(name), .text(labels), .real(value)])
+            [.text(name.rawValue), .text(labels.text), .real(value)])
     }
 }

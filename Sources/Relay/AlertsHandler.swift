@@ -111,9 +111,10 @@ struct AlertsHandler: Sendable {
             }
             let counters = state.snapshot()
             let live =
-                RunMetrics.openGauges(summary, now: now)
+                RunMetrics.openGauges(open: summary.open, oldestLastReceived: summary.oldestLastReceived, now: now)
                 + RunMetrics.relay(
-                    outbox: outbox, requests: counters.requests, accepted: counters.accepted,
+                    outboxPending: outbox.pending, outboxRejected: outbox.rejected, requests: counters.requests,
+                    accepted: counters.accepted,
                     forwarded: counters.forwarded, rejected: counters.rejected)
             let text = MetricsText.render(stored: stored, live: live, extraFamilies: MetricFamily.relay)
             return Response(

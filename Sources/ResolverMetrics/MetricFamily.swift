@@ -1,7 +1,7 @@
 /// A metric's name, kind and help text, rendered as its `# HELP` and `# TYPE` lines.
 public struct MetricFamily: Sendable, Equatable {
     /// The metric name.
-    public var name: String
+    public var name: MetricName
     /// Counter or gauge.
     public var kind: MetricKind
     /// One line of help.
@@ -10,7 +10,7 @@ public struct MetricFamily: Sendable, Equatable {
     public var zeroWhenAbsent: Bool
 
     /// Creates a family; gauges render `0` when absent unless told otherwise.
-    public init(name: String, kind: MetricKind, help: String, zeroWhenAbsent: Bool? = nil) {
+    public init(name: MetricName, kind: MetricKind, help: String, zeroWhenAbsent: Bool? = nil) {
         self.name = name
         self.kind = kind
         self.help = help

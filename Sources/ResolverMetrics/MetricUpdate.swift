@@ -9,16 +9,16 @@ public struct MetricUpdate: Sendable, Equatable {
     }
 
     /// The metric name.
-    public var name: String
-    /// The label text without braces, or empty.
-    public var labels: String
+    public var name: MetricName
+    /// The labels, or none.
+    public var labels: MetricLabels
     /// The value to set or add.
     public var value: Double
     /// Set or add.
     public var operation: Operation
 
     /// Creates an update.
-    public init(name: String, labels: String = "", value: Double, operation: Operation) {
+    public init(name: MetricName, labels: MetricLabels = .none, value: Double, operation: Operation) {
         self.name = name
         self.labels = labels
         self.value = value

@@ -1,25 +1,9 @@
-import Ledger
-
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// The node_exporter textfile: rewritten whole, atomically, after each run.
 public enum MetricsFile {
-    /// Stores `run`'s updates in `ledger`, then rewrites the file at `path` with the stored samples,
-    /// the run's live ones and the open-alert gauges at wall-clock `now`. Without a ledger (it could
-    /// not be opened) the file carries the run's live samples only.
-    public static func refresh(_ path: String, run: RunMetrics, ledger: (any MetricStore)?, now: Int64) throws {
-        var live = run.live
-        var stored: [MetricSample] = []
-        if let ledger {
-            try run.store(in: ledger)
-            stored = try ledger.metricSamples()
-            live += RunMetrics.openGauges(try ledger.openSummary(), now: now)
-        }
-        try write(MetricsText.render(stored: stored, live: live), to: path)
-    }
-
     /// Writes `text` to `path` atomically: a temporary file beside it, fsync, then rename.
     public static func write(_ text: String, to path: String) throws(MetricsFileError) {
         let temporary = path + ".tmp.\(getpid())"

@@ -1,5 +1,3 @@
-public import Ledger
-
 /// The Prometheus text exposition of logzio-resolver's metrics, for the node_exporter textfile
 /// collector and the relay's `GET /metrics`.
 public enum MetricsText {
@@ -12,7 +10,7 @@ public enum MetricsText {
     public static func render(stored: [MetricSample], live: [MetricSample], extraFamilies: [MetricFamily] = [])
         -> String
     {
-        var samples: [String: [(labels: String, value: Double)]] = [:]
+        var samples: [MetricName: [(labels: MetricLabels, value: Double)]] = [:]
         for sample in stored + live {
             var list = samples[sample.name] ?? []
             list.removeAll { $0.labels == sample.labels }
@@ -23,9 +21,9 @@ public enum MetricsText {
         for family in MetricFamily.standard + extraFamilies {
             text += "# HELP \(family.name) \(family.help)\n# TYPE \(family.name) \(family.kind.rawValue)\n"
             var list = samples[family.name] ?? []
-            if list.isEmpty, family.zeroWhenAbsent { list = [("", 0)] }
+            if list.isEmpty, family.zeroWhenAbsent { list = [(.none, 0)] }
             for (labels, value) in list.sorted(by: { $0.labels < $1.labels }) {
-                text += labels.isEmpty ? family.name : "\(family.name){\(labels)}"
+                text += labels.text.isEmpty ? family.name.rawValue : "\(family.name){\(labels)}"
                 text += " \(format(value))\n"
             }
         }

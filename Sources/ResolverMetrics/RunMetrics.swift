@@ -1,5 +1,3 @@
-public import Ledger
-
 /// What one run contributes to the metrics: samples computed now, and the changes it stores in the
 /// ledger so that later expositions (the next run's file, the relay's `GET /metrics`) carry them.
 public struct RunMetrics: Sendable, Equatable {
@@ -20,9 +18,9 @@ public struct RunMetrics: Sendable, Equatable {
         finishedAt now: Int64, duration: Double, stale: Int, held: Bool, exitCode: Int32, storing: Bool
     ) -> RunMetrics {
         let live = [
-            MetricSample(name: MetricName.lastRun, labels: "", value: Double(now)),
-            MetricSample(name: MetricName.runDuration, labels: "", value: duration),
-            MetricSample(name: MetricName.stale, labels: "", value: Double(stale)),
+            MetricSample(name: MetricName.lastRun, value: Double(now)),
+            MetricSample(name: MetricName.runDuration, value: duration),
+            MetricSample(name: MetricName.stale, value: Double(stale)),
         ]
         guard storing else { return RunMetrics(live: live, updates: []) }
         var updates = live.map { MetricUpdate(name: $0.name, value: $0.value, operation: .set) }
@@ -37,8 +35,8 @@ public struct RunMetrics: Sendable, Equatable {
     /// the drift found added to its counter.
     public static func reconcile(bigPandaActive: Int, untracked: Int, drift: Int, storing: Bool) -> RunMetrics {
         let live = [
-            MetricSample(name: MetricName.bigPandaActive, labels: "", value: Double(bigPandaActive)),
-            MetricSample(name: MetricName.untracked, labels: "", value: Double(untracked)),
+            MetricSample(name: MetricName.bigPandaActive, value: Double(bigPandaActive)),
+            MetricSample(name: MetricName.untracked, value: Double(untracked)),
         ]
         guard storing else { return RunMetrics(live: live, updates: []) }
         var updates = live.map { MetricUpdate(name: $0.name, value: $0.value, operation: .set) }
@@ -46,44 +44,33 @@ public struct RunMetrics: Sendable, Equatable {
         return RunMetrics(live: live, updates: updates)
     }
 
-    /// The live gauges about open alerts, from the ledger, at wall-clock `now`.
-    public static func openGauges(_ summary: OpenSummary, now: Int64) -> [MetricSample] {
+    /// The live gauges about open alerts: how many, and the oldest one's last notification, at
+    /// wall-clock `now`.
+    public static func openGauges(open: Int, oldestLastReceived: Int64?, now: Int64) -> [MetricSample] {
         [
-            MetricSample(name: MetricName.openAlerts, labels: "", value: Double(summary.open)),
+            MetricSample(name: MetricName.openAlerts, value: Double(open)),
             MetricSample(
-                name: MetricName.oldestOpenAlertAge, labels: "",
-                value: Double(summary.oldestLastReceived.map { max(0, now - $0) } ?? 0)),
+                name: MetricName.oldestOpenAlertAge, value: Double(oldestLastReceived.map { max(0, now - $0) } ?? 0)),
         ]
     }
 
     /// The relay's live samples: its outbox, and its counters since it started.
     public static func relay(
-        outbox: OutboxCounts, requests: [Int: Int], accepted: Int, forwarded: Int, rejected: Int
+        outboxPending: Int, outboxRejected: Int, requests: [Int: Int], accepted: Int, forwarded: Int, rejected: Int
     ) -> [MetricSample] {
         var live = [
-            MetricSample(name: MetricName.relayOutboxDepth, labels: "", value: Double(outbox.pending)),
-            MetricSample(name: MetricName.relayOutboxRejected, labels: "", value: Double(outbox.rejected)),
+            MetricSample(name: MetricName.relayOutboxDepth, value: Double(outboxPending)),
+            MetricSample(name: MetricName.relayOutboxRejected, value: Double(outboxRejected)),
         ]
         for (code, count) in requests {
             live.append(
                 MetricSample(
-                    name: MetricName.relayRequests, labels: MetricSample.labelText([("code", String(code))]),
+                    name: MetricName.relayRequests, labels: MetricLabels([(.code, String(code))]),
                     value: Double(count)))
         }
-        live.append(MetricSample(name: MetricName.relayAccepted, labels: "", value: Double(accepted)))
-        live.append(MetricSample(name: MetricName.relayForwarded, labels: "", value: Double(forwarded)))
-        live.append(MetricSample(name: MetricName.relayRejectedForwards, labels: "", value: Double(rejected)))
+        live.append(MetricSample(name: MetricName.relayAccepted, value: Double(accepted)))
+        live.append(MetricSample(name: MetricName.relayForwarded, value: Double(forwarded)))
+        live.append(MetricSample(name: MetricName.relayRejectedForwards, value: Double(rejected)))
         return live
-    }
-
-    /// Applies the updates to `store`, in order.
-    public func store(in store: any MetricStore) throws {
-        for update in updates {
-            if update.operation == .set {
-                try store.set(gauge: update.name, labels: update.labels, value: update.value)
-            } else {
-                try store.add(to: update.name, labels: update.labels, value: update.value)
-            }
-        }
     }
 }

@@ -246,7 +246,7 @@ struct SweepCommand: AsyncParsableCommand {
                 config: config, needed: hasOpen, cache: ledger,
                 store: dryRun ? nil : AutoDefinitions.storing(into: ledger, logger: logger), logger: logger)
             if definitions.failure != nil, !dryRun {
-                try? ledger.add(to: MetricName.definitionFetchFailures, labels: "", value: 1)
+                try? ledger.add(to: MetricName.definitionFetchFailures, labels: .none, value: 1)
             }
             sweeper.auto = definitions.resolver(definitionField: config.policy.definitionField, now: evaluateAt)
         }

@@ -1,4 +1,5 @@
 import Ledger
+import ResolverMetrics
 import Testing
 
 /// The per-series counters a batch of sends adds, and the label text they are stored under.
@@ -20,9 +21,9 @@ import Testing
         #expect(
             series
                 == [
-                    "\(LedgerMetricName.failed) app_key=\"k1\",rule=\"default\" 2.0",
-                    "\(LedgerMetricName.resolved) app_key=\"k1\",rule=\"default\" 3.0",
-                    "\(LedgerMetricName.resolved) app_key=\"k\\\"2\",rule=\"a\\\\b\\nc\" 1.0",
+                    "\(MetricName.failed) app_key=\"k1\",rule=\"default\" 2.0",
+                    "\(MetricName.resolved) app_key=\"k1\",rule=\"default\" 3.0",
+                    "\(MetricName.resolved) app_key=\"k\\\"2\",rule=\"a\\\\b\\nc\" 1.0",
                 ].sorted())
     }
 }

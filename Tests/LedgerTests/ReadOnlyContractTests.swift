@@ -1,4 +1,5 @@
 import Ledger
+import ResolverMetrics
 import Testing
 
 /// The read roles on a store with nothing in it, through a handle that only reads: every backend's,
@@ -45,8 +46,8 @@ import Testing
                 ("completeOutbox", { try ledger.completeOutbox(ids: [1]) }),
                 ("rejectOutbox", { try ledger.rejectOutbox(id: 1, error: "e") }),
                 ("heartbeat", { try ledger.heartbeat(runID: "r", at: 1) }),
-                ("add", { try ledger.add(to: "c", labels: "", value: 1) }),
-                ("set", { try ledger.set(gauge: "g", labels: "", value: 1) }),
+                ("add", { try ledger.add(to: MetricName(stored: "c"), labels: .none, value: 1) }),
+                ("set", { try ledger.set(gauge: MetricName(stored: "g"), labels: .none, value: 1) }),
                 ("prune", { _ = try ledger.prune(before: 1, dryRun: false) }),
                 ("vacuum", { try ledger.vacuum(incremental: true) }),
                 ("storeDefinitions", { try ledger.storeDefinitions("[]", ids: [], fetchedAt: 1) }),

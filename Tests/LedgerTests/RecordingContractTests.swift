@@ -1,5 +1,6 @@
 import Alerts
 import Ledger
+import ResolverMetrics
 import Testing
 
 /// The contract of `AlertRecording` and `SweepQueries`, run against every backend.
@@ -86,7 +87,7 @@ import Testing
             #expect(after.first { $0.display.contains("host=a") }?.state == .resolved)
             #expect(after.first { $0.display.contains("host=b") }?.state == .open)
             #expect(after.allSatisfy { $0.maxTimestamp >= 300 })
-            let resolved = try ledger.metricSamples().filter { $0.name == LedgerMetricName.resolved }
+            let resolved = try ledger.metricSamples().filter { $0.name == MetricName.resolved }
             #expect(resolved.map(\.value) == [1], "a fenced ok is not counted")
             // One audit row per send, in the batch's order, with its outcome.
             var audit: [[LedgerValue]] = []

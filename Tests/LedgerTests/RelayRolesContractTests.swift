@@ -1,4 +1,5 @@
 import Ledger
+import ResolverMetrics
 import Staleness
 import Testing
 
@@ -73,16 +74,17 @@ import Testing
     func countersAddAndGaugesSet(_ backend: LedgerBackendFactory) throws {
         try backend.withFresh { fresh in
             let ledger = fresh.ledger
-            try ledger.add(to: "c_total", labels: "", value: 1)
-            try ledger.add(to: "c_total", labels: "", value: 2)
-            try ledger.add(to: "c_total", labels: #"rule="r""#, value: 5)
-            try ledger.set(gauge: "g", labels: "", value: 7)
-            try ledger.set(gauge: "g", labels: "", value: 3)
+            try ledger.add(to: MetricName(stored: "c_total"), labels: .none, value: 1)
+            try ledger.add(to: MetricName(stored: "c_total"), labels: .none, value: 2)
+            try ledger.add(to: MetricName(stored: "c_total"), labels: MetricLabels(stored: #"rule="r""#), value: 5)
+            try ledger.set(gauge: MetricName(stored: "g"), labels: .none, value: 7)
+            try ledger.set(gauge: MetricName(stored: "g"), labels: .none, value: 3)
             #expect(
                 try ledger.metricSamples() == [
-                    MetricSample(name: "c_total", labels: "", value: 3),
-                    MetricSample(name: "c_total", labels: #"rule="r""#, value: 5),
-                    MetricSample(name: "g", labels: "", value: 3),
+                    MetricSample(name: MetricName(stored: "c_total"), labels: .none, value: 3),
+                    MetricSample(
+                        name: MetricName(stored: "c_total"), labels: MetricLabels(stored: #"rule="r""#), value: 5),
+                    MetricSample(name: MetricName(stored: "g"), labels: .none, value: 3),
                 ])
         }
     }

@@ -1,5 +1,6 @@
 import Alerts
 import Ledger
+import ResolverMetrics
 import Testing
 
 /// The contract of `LedgerTransfer`: a whole ledger moves between any two backends, row for row.
@@ -34,8 +35,8 @@ import Testing
         try ledger.heartbeat(runID: "run-2", at: t + 50)
         try ledger.heartbeat(runID: "run-1", at: t + 10)
         try ledger.heartbeat(runID: "run-1", at: t + 40)
-        try ledger.add(to: "c_total", labels: #"rule="r""#, value: 2.5)
-        try ledger.set(gauge: "g", labels: "", value: 1e-3)
+        try ledger.add(to: MetricName(stored: "c_total"), labels: MetricLabels(stored: #"rule="r""#), value: 2.5)
+        try ledger.set(gauge: MetricName(stored: "g"), labels: .none, value: 1e-3)
         try ledger.storeDefinitions(#"[{"id":7}]"#, ids: [7, 8], fetchedAt: t + 500)
     }
 
@@ -91,7 +92,8 @@ import Testing
             try backend.withFresh { target in
                 // What runs on an empty ledger leave behind: a heartbeat and a counter.
                 try target.ledger.heartbeat(runID: "target-only", at: 5)
-                try target.ledger.add(to: "logzio_resolver_target_only_total", labels: "", value: 1)
+                try target.ledger.add(
+                    to: MetricName(stored: "logzio_resolver_target_only_total"), labels: .none, value: 1)
                 try target.ledger.importRows { write in try source.ledger.exportRows(write) }
                 #expect(try rows(target.ledger) == expected)
             }

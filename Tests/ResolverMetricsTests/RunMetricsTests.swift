@@ -1,6 +1,5 @@
 import Testing
 
-@testable import Ledger
 @testable import ResolverMetrics
 
 @Suite struct RunMetricsTests {
@@ -9,9 +8,9 @@ import Testing
             finishedAt: 1_795_773_600, duration: 1.5, stale: 3, held: false, exitCode: 0, storing: true)
         #expect(
             run.live == [
-                MetricSample(name: MetricName.lastRun, labels: "", value: 1_795_773_600),
-                MetricSample(name: MetricName.runDuration, labels: "", value: 1.5),
-                MetricSample(name: MetricName.stale, labels: "", value: 3),
+                MetricSample(name: MetricName.lastRun, value: 1_795_773_600),
+                MetricSample(name: MetricName.runDuration, value: 1.5),
+                MetricSample(name: MetricName.stale, value: 3),
             ])
         #expect(run.updates.contains(MetricUpdate(name: MetricName.lastSuccess, value: 1_795_773_600, operation: .set)))
     }
@@ -46,10 +45,10 @@ import Testing
     }
 
     @Test func theOldestOpenAgeIsMeasuredFromNowAndNeverNegative() {
-        let gauges = RunMetrics.openGauges(OpenSummary(open: 2, oldestLastReceived: 1_000), now: 1_060)
+        let gauges = RunMetrics.openGauges(open: 2, oldestLastReceived: 1_000, now: 1_060)
         #expect(gauges.map(\.value) == [2, 60])
-        #expect(RunMetrics.openGauges(OpenSummary(open: 1, oldestLastReceived: 2_000), now: 1_060)[1].value == 0)
-        #expect(RunMetrics.openGauges(OpenSummary(open: 0, oldestLastReceived: nil), now: 1_060)[1].value == 0)
+        #expect(RunMetrics.openGauges(open: 1, oldestLastReceived: 2_000, now: 1_060)[1].value == 0)
+        #expect(RunMetrics.openGauges(open: 0, oldestLastReceived: nil, now: 1_060)[1].value == 0)
     }
 
     @Test func gaugesAndTheHeldCounterRenderZeroWhenAbsentOtherCountersDoNot() {
@@ -60,9 +59,16 @@ import Testing
         #expect(text.contains("# TYPE \(MetricName.drift) counter\n"))
     }
 
+    @Test func labelsAreEscapedAsPrometheusRequires() {
+        let labels = MetricLabels([(.appKey, "a\"b"), (.rule, "back\\slash\nnewline")])
+        #expect(labels.text == #"app_key="a\"b",rule="back\\slash\nnewline""#)
+        #expect(MetricLabels.none.text.isEmpty)
+        #expect(MetricLabels([(.rule, "plain")]).text == #"rule="plain""#)
+    }
+
     @Test func relaySamplesRenderUnderTheRelayFamilies() {
         let live = RunMetrics.relay(
-            outbox: OutboxCounts(pending: 2, rejected: 1), requests: [202: 5, 401: 1], accepted: 7, forwarded: 6,
+            outboxPending: 2, outboxRejected: 1, requests: [202: 5, 401: 1], accepted: 7, forwarded: 6,
             rejected: 1)
         let text = MetricsText.render(stored: [], live: live, extraFamilies: MetricFamily.relay)
         #expect(
