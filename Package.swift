@@ -53,8 +53,10 @@ var package = Package(
             name: "BigPanda",
             dependencies: ["Alerts", "Curl", "Redaction", .product(name: "Logging", package: "swift-log")]
         ),
-        // The ledger: store protocol and SQLite.
-        .target(name: "Ledger", dependencies: ["Alerts", "CSQLite", "Threading", "ResolverMetrics"]),
+        // The ledger's role protocols, shared types and the rules every backend obeys.
+        .target(name: "Ledger", dependencies: ["Alerts", "ResolverMetrics"]),
+        // The embedded default: the ledger's roles on one SQLite file (or a shared in-memory database).
+        .target(name: "SQLiteLedger", dependencies: ["Ledger", "Alerts", "CSQLite", "Threading", "ResolverMetrics"]),
         // libpq behind a small typed layer: connections, prepared statements, results. The only importer of CLibPQ.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // The ledger's roles on PostgreSQL: a shared database for relays and sweeps on several hosts.
@@ -127,13 +129,16 @@ var package = Package(
         .target(
             name: "Operations",
             dependencies: [
-                "Alerts", "Ledger", "ResolverMetrics", .product(name: "Logging", package: "swift-log"),
+                "Alerts", "Ledger", "SQLiteLedger", "Postgres", "PostgresLedger", "ResolverMetrics",
+                "ResolverConfiguration",
+                "BigPanda", "Curl", "Redaction", "Staleness", "Sweep", "Reconcile", "Backtest", "Logzio",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "logzio-resolver",
             dependencies: [
-                "Operations",
+                "Operations", "SQLiteLedger",
                 "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
                 "Relay", "Reconcile", "Logzio", "LogzioStandIn", "StandInServer", "Backtest", "Postgres",
                 "PostgresLedger",
@@ -164,7 +169,8 @@ var package = Package(
         .testTarget(
             name: "LedgerTests",
             dependencies: [
-                "Ledger", "Alerts", "PostgresLedger", "Postgres", "ResolverMetrics", "Staleness", "TestSupport",
+                "Ledger", "SQLiteLedger", "Alerts", "PostgresLedger", "Postgres", "ResolverMetrics", "Staleness",
+                "TestSupport",
             ]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Staleness", "Alerts", "TestSupport"]),
         .testTarget(name: "StalenessTests", dependencies: ["Staleness", "Alerts", "TestSupport"]),
@@ -174,7 +180,7 @@ var package = Package(
         .testTarget(
             name: "SweepTests",
             dependencies: [
-                "Sweep", "Alerts", "BigPanda", "Ledger", "Staleness",
+                "Sweep", "Alerts", "BigPanda", "Ledger", "SQLiteLedger", "Staleness",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -183,14 +189,17 @@ var package = Package(
         .testTarget(
             name: "RelayTests",
             dependencies: [
-                "Relay", "Alerts", "Ledger", "BigPanda", "Curl", "Redaction", "Staleness", "PostgresLedger", "Postgres",
+                "Relay", "Alerts", "Ledger", "SQLiteLedger", "BigPanda", "Curl", "Redaction", "Staleness",
+                "PostgresLedger",
+                "Postgres",
                 "TestSupport",
             ]
         ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "AlertsStandIn", "LogzioStandIn", "Alerts", "Ledger", "Curl", "CSQLite", "Postgres", "TestSupport",
+                "AlertsStandIn", "LogzioStandIn", "Alerts", "Ledger", "SQLiteLedger", "Curl", "CSQLite", "Postgres",
+                "TestSupport",
             ]
         ),
         .testTarget(

@@ -8,14 +8,14 @@ import Staleness
 /// adopt, re-close drift by id and mark what BigPanda resolved.
 public final class Reconciler {
     private let ledger: any SweepQueries & ReconcileStore
-    private let incidents: IncidentsClient
+    private let incidents: any IncidentsAPI
     private let options: ReconcileOptions
     private let logger: Logger
     private let wallClock: WallClock
 
     /// Creates a reconcile run.
     public init(
-        ledger: any SweepQueries & ReconcileStore, incidents: IncidentsClient, options: ReconcileOptions,
+        ledger: any SweepQueries & ReconcileStore, incidents: any IncidentsAPI, options: ReconcileOptions,
         logger: Logger, wallClock: @escaping WallClock
     ) {
         self.ledger = ledger

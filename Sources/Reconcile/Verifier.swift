@@ -8,7 +8,7 @@ public import Staleness
 /// once each, whatever is still active after our close was accepted.
 public final class Verifier {
     private let ledger: any SweepQueries
-    private let incidents: IncidentsClient
+    private let incidents: any IncidentsAPI
     private let sourceSystem: GlobPattern
     private let incidentQuery: String?
     private let logger: Logger
@@ -50,7 +50,7 @@ public final class Verifier {
 
     /// Creates a verification.
     public init(
-        ledger: any SweepQueries, incidents: IncidentsClient, sourceSystem: GlobPattern, incidentQuery: String?,
+        ledger: any SweepQueries, incidents: any IncidentsAPI, sourceSystem: GlobPattern, incidentQuery: String?,
         logger: Logger, wallClock: @escaping WallClock
     ) {
         self.ledger = ledger

@@ -73,4 +73,10 @@ public struct RunMetrics: Sendable, Equatable {
         live.append(MetricSample(name: MetricName.relayRejectedForwards, value: Double(rejected)))
         return live
     }
+
+    /// Adds another part of the same run (a sweep's cleanup reconciled first): its samples and updates.
+    public mutating func append(_ other: RunMetrics) {
+        live += other.live
+        updates += other.updates
+    }
 }

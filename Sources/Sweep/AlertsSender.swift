@@ -9,11 +9,3 @@ public protocol AlertsSender: Sendable {
 }
 
 extension AlertsClient: AlertsSender {}
-
-/// Where adopted alerts are closed by BigPanda alert id: the Incidents API client, or a fake in tests.
-public protocol AlertCloser: Sendable {
-    /// Asks BigPanda to resolve these alert ids; returns the last HTTP status and the requests made.
-    func resolve(ids: [String], comments: String) async throws(IncidentsError) -> (status: Int, attempts: Int)
-}
-
-extension IncidentsClient: AlertCloser {}

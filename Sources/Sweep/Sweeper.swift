@@ -1,12 +1,12 @@
 public import Alerts
-import BigPanda
+public import BigPanda
 public import Ledger
 public import Logging
 public import Staleness
 
 /// One sweep, in stages over values: select (the open alerts in scope and their decisions), plan
 /// (holds, batches per app key), deliver (through an `AlertsSender`, or by id through an
-/// `AlertCloser`), record (fenced outcomes and the audit trail).
+/// `IncidentsAPI`), record (fenced outcomes and the audit trail).
 ///
 /// The ledger is only touched from the calling task; child tasks only carry request bytes.
 public final class Sweeper {
@@ -32,7 +32,7 @@ public final class Sweeper {
     public var auto: AutoResolver?
 
     /// The Incidents API client that closes adopted alerts by id, whose app key is unknown.
-    public var incidents: (any AlertCloser)?
+    public var incidents: (any IncidentsAPI)?
     /// Why adopted alerts cannot be closed this run (no user API key or environment), when `incidents` is nil.
     public var byIDUnavailable =
         "closing an adopted alert needs BigPanda's user API key (BIGPANDA_API_KEY) and bigpanda.environment_id"

@@ -1,13 +1,7 @@
-import Alerts
 import ArgumentParser
 import Backtest
-import Ledger
+import Operations
 import ResolverConfiguration
-import Staleness
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `backtest`: replays the ledger's history under the rules and suggests `stale_after` values.
 struct BacktestCommand: ParsableCommand {
@@ -53,115 +47,29 @@ struct BacktestCommand: ParsableCommand {
     func run() throws {
         let now = try self.now.map { try parseTime($0, flag: "--now") } ?? wallClock()
         let window = ReplayWindow(
-            now: now, since: try Self.duration(since, flag: "--since"),
-            interval: try Self.duration(interval, flag: "--interval"),
-            refireWindow: try Self.duration(refireWindow, flag: "--refire-window"))
-        let config = try ledgerOptions.load()
+            now: now, since: try parseDuration(since, flag: "--since"),
+            interval: try parseDuration(interval, flag: "--interval"),
+            refireWindow: try parseDuration(refireWindow, flag: "--refire-window"))
+        let (config, ledger) = try ledgerOptions.load()
         let compared = try compare.map { path in
             do {
                 return try ConfigLoader.load(path: path, environment: Environment.values)
             } catch {
-                throw CLIError.config("--compare: \(error)")
+                throw OperationError.config("--compare: \(error)")
             }
         }
         let policies = [config.policy] + (compared.map { [$0.policy] } ?? [])
-        var reports = try replay(policies, ledger: config.ledger, window: window)
+        var reports = try BacktestRun.replay(policies, ledger: ledger, window: window)
         var comparedSide: BacktestOutput.Side?
         if let compared, reports.count > 1 {
             comparedSide = BacktestOutput.Side(config: compare, policy: compared.policy, report: reports.removeLast())
         }
         let output = BacktestOutput(
-            window: window, ledger: config.ledger,
+            window: window, ledger: ledger.description,
             current: BacktestOutput.Side(
                 config: ledgerOptions.config ?? Environment.values["LOGZIO_RESOLVER_CONFIG"], policy: config.policy,
                 report: reports[0]),
             compared: comparedSide)
         Output.stdout(json ? output.json() : output.text())
-    }
-
-    /// Parses a DURATION option, or throws a usage error (exit 64) naming the flag.
-    static func duration(_ text: String, flag: String) throws -> Duration {
-        do {
-            return .seconds(try DurationText.parse(text))
-        } catch {
-            throw CLIError.usage("\(flag): \(error.description)")
-        }
-    }
-
-    /// Replays each policy over one read of the history and returns their reports in the same order.
-    ///
-    /// A ledger without `-wal` and `-shm` files (no process has it open) is read as an immutable file,
-    /// so that reading it creates neither; if a writer changed the file meanwhile, it is read again the
-    /// ordinary way.
-    private func replay(_ policies: [StalenessPolicy], ledger path: String, window: ReplayWindow) throws
-        -> [ReplayReport]
-    {
-        guard let before = FileStamp(path), before.size > 0 else {
-            return try replay(policies, ledger: nil, window: window)
-        }
-        let shared = FileStamp(path + "-wal") != nil || FileStamp(path + "-shm") != nil
-        if !shared {
-            let reports = try replay(policies, ledger: openLedger(path, mode: .readOnlyImmutable), window: window)
-            if FileStamp(path) == before { return reports }
-        }
-        return try replay(policies, ledger: openLedger(path, mode: .readOnly), window: window)
-    }
-
-    private func replay(_ policies: [StalenessPolicy], ledger: (any LedgerBackend)?, window: ReplayWindow) throws
-        -> [ReplayReport]
-    {
-        let feed = try ledger.map { try FeedReader.liveness($0) } ?? nil
-        // stale_after: auto replays with the definitions the ledger cached (backtest fetches nothing),
-        // evaluated at the end of the window.
-        let cached = AutoDefinitions.cached(in: ledger, now: window.now)
-        var replays = policies.map { policy in
-            Replay(
-                policy: policy, feed: feed, window: window,
-                auto: policy.usesAuto ? cached.resolver(definitionField: policy.definitionField, now: window.now) : nil)
-        }
-        // One read of the history feeds every replay; only the fields some rule reads are decoded.
-        let fields = replays.reduce(into: Set<String>()) { $0.formUnion($1.matchFields) }
-        do {
-            try ledger?.forEachEvent(since: window.start) { event in
-                var payload = JSONObject()
-                if !event.isOK, !fields.isEmpty {
-                    // A payload that cannot be read matches no rule, so the default rule takes it.
-                    payload = (try? RawJSONObject(Array(event.payloadText.utf8)).subset(fields)) ?? JSONObject()
-                }
-                for index in replays.indices {
-                    replays[index].add(
-                        alert: event.alertID, receivedAt: event.receivedAt, isOK: event.isOK, payload: payload)
-                }
-            }
-        } catch {
-            throw CLIError(code: 1, message: "\(error)")
-        }
-        return replays.indices.map { replays[$0].finish() }
-    }
-}
-
-/// What `stat` says of a file, to notice that it changed.
-private struct FileStamp: Equatable {
-    var device: UInt64
-    var inode: UInt64
-    var size: Int64
-    var modified: timespec
-    var changed: timespec
-
-    /// The file's stamp, or nil when it does not exist.
-    init?(_ path: String) {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
-        device = UInt64(status.st_dev)
-        inode = UInt64(status.st_ino)
-        size = Int64(status.st_size)
-        modified = status.st_mtim
-        changed = status.st_ctim
-    }
-
-    static func == (lhs: FileStamp, rhs: FileStamp) -> Bool {
-        lhs.device == rhs.device && lhs.inode == rhs.inode && lhs.size == rhs.size
-            && lhs.modified.tv_sec == rhs.modified.tv_sec && lhs.modified.tv_nsec == rhs.modified.tv_nsec
-            && lhs.changed.tv_sec == rhs.changed.tv_sec && lhs.changed.tv_nsec == rhs.changed.tv_nsec
     }
 }

@@ -2,6 +2,7 @@ import Alerts
 import ArgumentParser
 import Ledger
 import Logzio
+import Operations
 import ResolverConfiguration
 import Staleness
 import Sweep
@@ -22,13 +23,12 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        let config = try ledgerOptions.load()
-        let logger = logging.makeLogger()
+        let (config, ledger) = try ledgerOptions.load()
+        let context = logging.makeContext()
         var problems: [String] = []
         do {
-            let token = try TokenSource.bigPandaToken(config: config, environment: Environment.values) {
-                Output.stderr("logzio-resolver: \($0)")
-            }
+            let token = try TokenSource.bigPandaToken(
+                config: config, environment: context.environment, warn: context.warn)
             if token == nil {
                 problems.append(
                     "no BigPanda token source: set BIGPANDA_TOKEN, BIGPANDA_TOKEN_FILE or bigpanda.token_file")
@@ -38,7 +38,7 @@ struct CheckCommand: AsyncParsableCommand {
         }
 
         let policy = config.policy
-        Output.line("config: ok; ledger: \(config.ledger); BigPanda: \(config.alertsURL)")
+        Output.line("config: ok; ledger: \(ledger); BigPanda: \(config.alertsURL)")
         Output.line("rules (first match wins):")
         var rows: [[String]] = policy.rules.map { rule in
             [
@@ -64,14 +64,10 @@ struct CheckCommand: AsyncParsableCommand {
         }
 
         do {
-            let ledger = try openLedger(config.ledger, mode: .readOnly)
-            let feed = try FeedReader.liveness(ledger)
             let now = wallClock()
-            var auto: AutoResolver?
-            if policy.usesAuto {
-                // check reads Logz.io whenever a rule is auto, to catch a bad token early, and stores nothing.
-                let definitions = await AutoDefinitions.load(
-                    config: config, needed: true, cache: ledger, store: nil, logger: logger)
+            let listing = try await AlertListing(
+                config: config, ledger: ledger, now: now, context: context, storesDefinitions: false)
+            if let definitions = listing.definitions {
                 if let failure = definitions.failure, definitions.unauthorized || !definitions.fetched {
                     problems.append(failure)
                 } else if let failure = definitions.failure {
@@ -80,18 +76,15 @@ struct CheckCommand: AsyncParsableCommand {
                     Output.line(
                         "Logz.io: \(definitions.definitions.count) alert definitions read from \(config.logzioAPIURL)")
                 }
-                auto = definitions.resolver(definitionField: policy.definitionField, now: now)
             }
-            let evaluator = AlertEvaluator(policy: policy, feed: feed, auto: auto)
             var lines: [[String]] = []
             var derivations: [String] = []
             var warnings: [String] = []
-            try ledger.forEachAlert(AlertFilter(states: [.open])) { alert in
-                let payload = (try? alert.payload()) ?? JSONObject()
-                let evaluation = evaluator.evaluate(alert, now: now)
+            try listing.forEach(AlertFilter(states: [.open]), now: now) { alert, evaluation in
                 if evaluation.staleAfter == .auto {
                     let shown = evaluation.effectiveStaleAfter.map { DurationText.format($0) } ?? "none"
                     derivations.append("  \(alert.display): stale_after \(shown), \(evaluation.source)")
+                    let payload = (try? alert.payload()) ?? JSONObject()
                     if AlertDefinition.usableID(payload[policy.definitionField]) == nil {
                         warnings.append(
                             "warning: \(alert.display) has no usable Logz.io alert id in \(policy.definitionField); it takes the fallback or is kept"
@@ -107,7 +100,7 @@ struct CheckCommand: AsyncParsableCommand {
                 lines.append([alert.appKey, alert.display, Output.rule(evaluation.rule), when])
             }
             Output.line(
-                "open alerts: \(lines.count)\(feed == nil ? "" : " (observed silence: the relay has written heartbeats)")"
+                "open alerts: \(lines.count)\(listing.observesFeed ? " (observed silence: the relay has written heartbeats)" : "")"
             )
             if !lines.isEmpty {
                 Output.stdout(
@@ -124,7 +117,7 @@ struct CheckCommand: AsyncParsableCommand {
             problems.append("\(error)")
         }
         if !problems.isEmpty {
-            throw CLIError.config(problems.joined(separator: "\n"))
+            throw OperationError.config(problems.joined(separator: "\n"))
         }
     }
 }

@@ -1,6 +1,7 @@
 import Alerts
 import AlertsStandIn
 import Ledger
+import Operations
 import Staleness
 
 extension DemoCommand {
@@ -34,7 +35,7 @@ extension DemoCommand {
                 Rule(name: "search", match: [("service", try GlobPattern("search*"))], staleAfter: .auto),
             ]
         } catch {
-            throw CLIError.failed("demo rules are invalid: \(error.reason)")
+            throw OperationError.failed("demo rules are invalid: \(error.reason)")
         }
     }
 }

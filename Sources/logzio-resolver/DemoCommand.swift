@@ -7,8 +7,9 @@ import Ledger
 import Logging
 import Logzio
 import LogzioStandIn
+import Operations
 import Reconcile
-public import Redaction
+import Redaction
 import Staleness
 import StandInServer
 import Sweep
@@ -33,28 +34,18 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.makeLogger()
-        var template = Array("/tmp/logzio-resolver-demo.XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else {
-            throw CLIError.failed("cannot make a temporary directory: \(String(cString: strerror(errno)))")
-        }
-        let directory = String(cString: made)
-        let ledgerPath = directory + "/ledger.sqlite"
-        defer {
-            for suffix in ["", "-wal", "-shm", ".lock"] { unlink(ledgerPath + suffix) }
-            rmdir(directory)
-        }
         let standIn = AlertsStandIn(token: Self.token, appKeys: [Self.appKey], apiKey: Self.apiKey)
         do {
             try await StandInServer.run(serving: standIn) { server in
-                try await show(standIn: standIn, server: server, ledgerPath: ledgerPath, logger: logger)
+                try await show(standIn: standIn, server: server, logger: logger)
             }
         } catch let error as StandInServerError {
-            throw CLIError.failed("cannot start the local stand-in: \(error)")
+            throw OperationError.failed("cannot start the local stand-in: \(error)")
         }
     }
 
     /// The demo proper, with the stand-in for BigPanda served at `server`.
-    private func show(standIn: AlertsStandIn, server: StandInServer, ledgerPath: String, logger: Logger) async throws {
+    private func show(standIn: AlertsStandIn, server: StandInServer, logger: Logger) async throws {
         let alertsURL = server.baseURL + AlertsStandIn.alertsPath
         let now = wallClock()
         let samples: [(fields: [(String, JSONValue)], ago: Int64)] = [
@@ -70,7 +61,8 @@ struct DemoCommand: AsyncParsableCommand {
                 ], 3 * 3600 + 10 * 60
             ),
         ]
-        let ledger = try openLedger(ledgerPath)
+        // A temporary ledger in memory: nothing is written to disk, and it is gone when the demo ends.
+        let ledger = try LedgerLocation.memory(name: "demo-\(getpid())").open(.readWrite())
         var events: [IncomingEvent] = []
         for sample in samples {
             var payload = JSONObject([("app_key", .string(Self.appKey)), ("status", .string("critical"))])
@@ -81,7 +73,7 @@ struct DemoCommand: AsyncParsableCommand {
                 let alert = try Alert.validate(.object(payload), defaultAppKey: nil)
                 events.append(IncomingEvent(alert: alert, receivedAt: now - sample.ago))
             } catch {
-                throw CLIError.failed("demo data is invalid: \(error)")
+                throw OperationError.failed("demo data is invalid: \(error)")
             }
         }
         try ledger.record(events, recordedAt: now)
@@ -111,12 +103,7 @@ struct DemoCommand: AsyncParsableCommand {
             )
         }
 
-        let curl: CurlClient
-        do {
-            curl = try CurlClient(options: CurlClientOptions(userAgent: AlertsClient.userAgent))
-        } catch {
-            throw CLIError.failed("cannot start the HTTP client: \(error)")
-        }
+        let curl = try CurlClient.started(caFile: nil)
         defer { curl.shutdown() }
         var clientOptions = AlertsClientOptions(alertsURL: alertsURL, token: Secret(Self.token))
         clientOptions.requestsPerSecond = 0
@@ -153,11 +140,8 @@ struct DemoCommand: AsyncParsableCommand {
             "Next: point logzio-resolver at your ledger and BigPanda (see README.md), preview with `sweep --dry-run`, then add cron.example to your crontab."
         )
         if report.failed > 0 {
-            throw CLIError(
-                code: 1,
-                message:
-                    "the demo sweep did not deliver \(report.failed) ok events: \(report.errors.joined(separator: "; "))"
-            )
+            throw OperationError.failed(
+                "the demo sweep did not deliver \(report.failed) ok events: \(report.errors.joined(separator: "; "))")
         }
     }
 
@@ -175,51 +159,37 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             scope = try GlobPattern("logzio*")
         } catch {
-            throw CLIError.failed("demo scope is invalid: \(error.reason)")
+            throw OperationError.failed("demo scope is invalid: \(error.reason)")
         }
         var incidentOptions = IncidentsClientOptions(
             apiURL: apiURL, apiKey: Secret(Self.apiKey), environmentID: standIn.environmentID)
         incidentOptions.requestsPerSecond = 0
         incidentOptions.deadline = .seconds(10)
-        let incidents = IncidentsClient(options: incidentOptions, curl: curl, logger: logger)
-        var options = ReconcileOptions(sourceSystem: scope)
-        options.adopt = true
-        options.force = true
-        let reconciled: ReconcileReport
-        do {
-            reconciled = try await Reconciler(
-                ledger: ledger, incidents: incidents, options: options, logger: logger, wallClock: wallClock
-            ).run()
-        } catch {
-            throw CLIError.failed("the demo's reconcile failed: \(error)")
-        }
+        var cleanup = Cleanup(
+            ledger: ledger, incidents: IncidentsClient(options: incidentOptions, curl: curl, logger: logger),
+            sender: client, scope: scope, sweepOptions: SweepOptions(now: wallClock(), policy: policy), logger: logger,
+            wallClock: wallClock)
+        cleanup.verifyInterval = .seconds(1)
+        cleanup.verifyTimeout = .seconds(20)
+        let result = try await cleanup.run()
+        let reconciled = result.reconciled
         Output.line(
             "  1. reconcile: BigPanda shows \(reconciled.bigPandaActive) active; \(reconciled.count(.tracked)) tracked by the ledger, \(reconciled.count(.pending)) just closed (pending), \(reconciled.count(.untracked)) never seen, adopted:"
         )
         for entry in reconciled.entries where entry.reconcileClass == .untracked {
             Output.line("       \(entry.identity)  (BigPanda alert \(entry.bigPandaAlertID ?? "-"))")
         }
-        var sweepOptions = SweepOptions(now: wallClock(), policy: policy)
-        sweepOptions.all = true
-        let sweeper = Sweeper(
-            ledger: ledger, options: sweepOptions, client: client, logger: logger, wallClock: wallClock)
-        sweeper.incidents = incidents
-        let swept = try await sweeper.run()
+        let swept = result.swept
         let byID = swept.actions.filter { $0.action == .resolved && $0.appKey == Adoption.unknownAppKey }.count
         Output.line(
             "  2. sweep --all: \(swept.resolved) closed, \(swept.resolved - byID) by ok event and \(byID) by BigPanda alert id (their app key is unknown)"
         )
-        let verifier = Verifier(
-            ledger: ledger, incidents: incidents, sourceSystem: scope, incidentQuery: nil, logger: logger,
-            wallClock: wallClock)
-        verifier.interval = .seconds(1)
-        verifier.timeout = .seconds(20)
-        let verified = try await verifier.run()
+        let verified = result.verification ?? Verifier.Result()
         Output.line(
             "  3. verify: BigPanda applies closes a little later; after \(verified.searches) search\(verified.searches == 1 ? "" : "es") it shows \(verified.stillActive.count) active alerts in scope: \(verified.verified ? "verified" : "NOT verified")"
         )
         if !verified.verified {
-            throw CLIError.failed("the demo's cleanup left \(verified.stillActive.count) alerts active")
+            throw OperationError.failed("the demo's cleanup left \(verified.stillActive.count) alerts active")
         }
     }
 
@@ -232,7 +202,7 @@ struct DemoCommand: AsyncParsableCommand {
                 try await autoResolver(apiURL: server.baseURL, curl: curl, logger: logger, now: now)
             }
         } catch let error as StandInServerError {
-            throw CLIError.failed("cannot start the local Logz.io stand-in: \(error)")
+            throw OperationError.failed("cannot start the local Logz.io stand-in: \(error)")
         }
     }
 
@@ -249,7 +219,7 @@ struct DemoCommand: AsyncParsableCommand {
             definitions.everListed = list.ids
             definitions.available = true
         } catch {
-            throw CLIError.failed("the demo's Logz.io stand-in failed: \(error)")
+            throw OperationError.failed("the demo's Logz.io stand-in failed: \(error)")
         }
         let resolver = definitions.resolver(definitionField: "alert_definition_id", now: now)
         if case .staleAfter(let seconds, let source) = resolver(

@@ -2,7 +2,7 @@ import Alerts
 import ArgumentParser
 import Foundation
 import Logging
-import Postgres
+import Operations
 import ResolverConfiguration
 
 /// `--log-format`, `--verbose` and `--quiet`, which every command takes.
@@ -28,6 +28,13 @@ struct LoggingOptions: ParsableArguments {
             StderrLogHandler(logLevel: level, format: format, label: label)
         }
     }
+
+    /// The process's environment, wall clock and logger, and stderr for warnings, as the use cases take them.
+    func makeContext() -> OperationContext {
+        OperationContext(
+            environment: Environment.values, wallClock: wallClock, logger: makeLogger(),
+            warn: { Output.stderr("logzio-resolver: \($0)") })
+    }
 }
 
 extension LogFormat: ExpressibleByArgument {}
@@ -39,29 +46,29 @@ struct LedgerOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: "The ledger file. Default: $LOGZIO_RESOLVER_LEDGER, the config's ledger, else ./logzio-resolver.sqlite.")
+        help: """
+            The ledger: an SQLite file or a PostgreSQL connection string. Default: $LOGZIO_RESOLVER_LEDGER, the \
+            config's ledger, else ./logzio-resolver.sqlite.
+            """)
     var ledger: String?
 
-    /// The validated configuration with `--ledger` applied (exit 78 on a problem).
-    func load() throws -> ResolverConfig {
+    /// The validated configuration with `--ledger` applied, and the ledger it names (exit 78 on a problem;
+    /// a password in `--ledger` is exit 64, in the config or the environment 78, and never repeated).
+    func load() throws -> (config: ResolverConfig, ledger: LedgerLocation) {
         var config: ResolverConfig
         do {
             config = try ConfigLoader.load(path: self.config, environment: Environment.values)
         } catch {
-            throw CLIError.config(error.description)
+            throw OperationError.config(error.description)
         }
         if let ledger { config.ledger = ledger }
-        if PostgresConnectionString.isPostgres(config.ledger) {
-            // A password is refused wherever it comes from, and never repeated: --ledger is usage (64),
-            // the config file or LOGZIO_RESOLVER_LEDGER configuration (78).
-            do {
-                _ = try PostgresConnectionString(config.ledger)
-            } catch {
-                let source = ledger != nil ? "--ledger" : "ledger (or LOGZIO_RESOLVER_LEDGER)"
-                throw CLIError(code: ledger != nil ? CLIError.usage : CLIError.config, message: "\(source): \(error)")
-            }
+        do {
+            return (config, try LedgerLocation(config.ledger))
+        } catch {
+            throw ledger != nil
+                ? OperationError.usage("--ledger: \(error)")
+                : OperationError.config("ledger (or LOGZIO_RESOLVER_LEDGER): \(error)")
         }
-        return config
     }
 }
 
@@ -76,7 +83,17 @@ let wallClock: WallClock = { Int64(time(nil)) }
 /// Parses a TIME option, or throws a usage error naming the flag.
 func parseTime(_ text: String, flag: String) throws -> Int64 {
     guard let seconds = EpochTime.parse(text) else {
-        throw CLIError.usage("\(flag) \"\(text)\" is not a TIME; use ISO 8601 (2026-11-27T10:00:00Z) or epoch seconds")
+        throw OperationError.usage(
+            "\(flag) \"\(text)\" is not a TIME; use ISO 8601 (2026-11-27T10:00:00Z) or epoch seconds")
     }
     return seconds
+}
+
+/// Parses a DURATION option, or throws a usage error (exit 64) naming the flag.
+func parseDuration(_ text: String, flag: String) throws -> Duration {
+    do {
+        return .seconds(try DurationText.parse(text))
+    } catch {
+        throw OperationError.usage("\(flag): \(error.description)")
+    }
 }

@@ -1,11 +1,6 @@
-import Alerts
 import ArgumentParser
-import Ledger
+import Operations
 import ResolverConfiguration
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `import`: records forwarded alerts from a JSON Lines file, all or nothing.
 struct ImportCommand: ParsableCommand {
@@ -30,136 +25,9 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
-        let config = try ledgerOptions.load()
-        let source = file == "-" ? "stdin" : file
-        guard let reader = LineReader(path: file) else {
-            throw CLIError.data("\(source): cannot open: \(String(cString: strerror(errno)))")
-        }
-        let now = wallClock()
-        let ledger = try openLedger(config.ledger)
-        var badLines: [String] = []
-        var imported = 0
-        let committed: Bool
-        do {
-            committed = try ledger.recordStream(recordedAt: now) { record in
-                var lineNumber = 0
-                while let line = reader.next() {
-                    lineNumber += 1
-                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                    do {
-                        let event = try Self.parse(line: line, importTime: now, defaultAppKey: config.appKey)
-                        if badLines.isEmpty || skipInvalid {
-                            try record(event)
-                            imported += 1
-                        }
-                    } catch let error as LineError {
-                        badLines.append("line \(lineNumber): \(error.message)")
-                        if skipInvalid {
-                            Output.stderr("logzio-resolver: \(source): line \(lineNumber): \(error.message)")
-                        }
-                    }
-                }
-                if let readError = reader.error {
-                    throw CLIError(code: CLIError.dataError, message: "\(source): read failed: \(readError)")
-                }
-                return skipInvalid ? imported > 0 : badLines.isEmpty
-            }
-        } catch let error as CLIError {
-            throw error
-        } catch {
-            throw CLIError.failed("\(error)")
-        }
-        if !committed {
-            if skipInvalid {
-                throw CLIError.data("\(source): no line was imported (\(badLines.count) bad)")
-            }
-            let listed = badLines.prefix(1000).map { "\(source): \($0)" }.joined(separator: "\n")
-            let more = badLines.count > 1000 ? "\n\(source): … and \(badLines.count - 1000) more bad lines" : ""
-            throw CLIError.data(
-                "\(listed)\(more)\nimport failed: \(badLines.count) bad line\(badLines.count == 1 ? "" : "s"); nothing was imported (fix them, or use --skip-invalid)"
-            )
-        }
-    }
-
-    struct LineError: Error {
-        var message: String
-    }
-
-    /// Parses one line: an envelope (`alert` plus optional `received_at`) or a payload.
-    static func parse(line: ArraySlice<UInt8>, importTime: Int64, defaultAppKey: String?) throws(LineError)
-        -> IncomingEvent
-    {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(Array(line))
-        } catch {
-            throw LineError(message: error.description)
-        }
-        var payload = value
-        var receivedAt = importTime
-        if let object = value.objectValue, object["alert"] != nil,
-            object.keys.allSatisfy({ $0 == "alert" || $0 == "received_at" })
-        {
-            guard case .object = object["alert"] else {
-                throw LineError(message: "alert: an envelope's alert must be an object")
-            }
-            payload = object["alert"] ?? .null
-            if let stamp = object["received_at"] {
-                let text: String? =
-                    switch stamp {
-                    case .string(let text): text
-                    case .number(let text) where stamp.isInteger: text
-                    default: nil
-                    }
-                guard let text, let seconds = EpochTime.parse(text) else {
-                    throw LineError(
-                        message: "received_at: must be ISO 8601 or epoch seconds, not \(stamp.serialized())")
-                }
-                receivedAt = seconds
-            }
-        }
-        do {
-            return IncomingEvent(
-                alert: try Alert.validate(payload, defaultAppKey: defaultAppKey), receivedAt: receivedAt)
-        } catch {
-            throw LineError(message: error.description)
-        }
-    }
-}
-
-/// Reads a file (or stdin for `-`) line by line with `getline`, without loading it whole.
-final class LineReader {
-    private let file: UnsafeMutablePointer<FILE>
-    private var buffer: UnsafeMutablePointer<CChar>?
-    private var capacity = 0
-    private(set) var error: String?
-
-    init?(path: String) {
-        if path == "-" {
-            guard let standardInput = fdopen(dup(0), "r") else { return nil }
-            file = standardInput
-        } else {
-            guard let opened = fopen(path, "r") else { return nil }
-            file = opened
-        }
-    }
-
-    deinit {
-        free(buffer)
-        fclose(file)
-    }
-
-    /// The next line without its newline, or nil at the end.
-    func next() -> ArraySlice<UInt8>? {
-        let count = getline(&buffer, &capacity, file)
-        guard count >= 0, let buffer else {
-            if ferror(file) != 0 { error = String(cString: strerror(errno)) }
-            return nil
-        }
-        var length = count
-        if length > 0, buffer[length - 1] == 0x0A { length -= 1 }
-        return buffer.withMemoryRebound(to: UInt8.self, capacity: length) {
-            ArraySlice(UnsafeBufferPointer(start: $0, count: length))
-        }
+        let (config, ledger) = try ledgerOptions.load()
+        var run = JSONLinesImport(file: file, defaultAppKey: config.appKey)
+        run.skipInvalid = skipInvalid
+        try run.run(into: ledger, now: wallClock()) { Output.stderr("logzio-resolver: \($0)") }
     }
 }

@@ -1,10 +1,6 @@
 import ArgumentParser
 import Ledger
-import Postgres
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Operations
 
 /// `ledger copy`: copies a whole ledger into an empty one, between or within backends.
 struct LedgerCopyCommand: ParsableCommand {
@@ -33,58 +29,28 @@ struct LedgerCopyCommand: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
-        try Self.refusePassword(from, flag: "--from")
-        try Self.refusePassword(to, flag: "--to")
-        let source = try openLedger(from, mode: .readOnly, source: "--from")
-        if source is EmptyLedger {
-            throw CLIError.usage("--from: no ledger at \(Self.display(from)); give the ledger to copy")
-        }
-        let createsFile = !PostgresConnectionString.isPostgres(to) && access(to, F_OK) != 0
-        let target = try openLedger(to, source: "--to")
-        var sourceCounts: [LedgerTable: Int] = [:]
-        do {
-            try target.importRows { write in sourceCounts = try source.exportRows(write) }
-        } catch let refused as LedgerNotEmptyError {
-            throw CLIError.usage("--to: \(refused)")
-        } catch {
-            if createsFile {
-                for suffix in ["", "-wal", "-shm"] { unlink(to + suffix) }
-            }
-            throw CLIError.failed("ledger copy: \(error); the target was left as it was")
-        }
-        let targetCounts: [LedgerTable: Int]
-        do {
-            targetCounts = try target.rowCounts()
-        } catch {
-            throw CLIError.failed("ledger copy: \(error)")
-        }
+        let source = try Self.location(from, flag: "--from")
+        let target = try Self.location(to, flag: "--to")
+        let counts = try LedgerCopy.run(from: source, to: target)
         var differing: [String] = []
-        for table in LedgerTable.allCases {
-            let counts = (sourceCounts[table, default: 0], targetCounts[table, default: 0])
-            Output.line("\(table.label): source \(counts.0), target \(counts.1)")
-            if counts.0 != counts.1 { differing.append("\(table.label) (source \(counts.0), target \(counts.1))") }
+        for count in counts {
+            Output.line("\(count.table.label): source \(count.source), target \(count.target)")
+            if count.source != count.target {
+                differing.append("\(count.table.label) (source \(count.source), target \(count.target))")
+            }
         }
         if !differing.isEmpty {
-            throw CLIError.failed(
+            throw OperationError.failed(
                 "ledger copy: the target's counts differ from the source's: " + differing.joined(separator: ", "))
         }
     }
 
-    /// Refuses a PostgreSQL string with a password in it, without repeating it: exit 64.
-    private static func refusePassword(_ ledger: String, flag: String) throws {
-        guard PostgresConnectionString.isPostgres(ledger) else { return }
+    /// Reads a ledger string; one with a password in it is refused without repeating it: exit 64.
+    private static func location(_ text: String, flag: String) throws -> LedgerLocation {
         do {
-            _ = try PostgresConnectionString(ledger)
+            return try LedgerLocation(text)
         } catch {
-            throw CLIError.usage("\(flag): \(error)")
+            throw OperationError.usage("\(flag): \(error)")
         }
-    }
-
-    /// A ledger string as it may be printed: a path, or the host, port and database it names.
-    private static func display(_ ledger: String) -> String {
-        guard PostgresConnectionString.isPostgres(ledger), let string = try? PostgresConnectionString(ledger) else {
-            return ledger
-        }
-        return string.target
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BigPanda
+import Operations
 
 #if canImport(Glibc)
     import Glibc
@@ -31,11 +32,11 @@ struct LogzioResolver: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let error as CLIError {
+        } catch let error as OperationError {
             for line in error.message.split(separator: "\n", omittingEmptySubsequences: true) {
                 Output.stderr("logzio-resolver: \(line)")
             }
-            Glibc.exit(error.code)
+            Glibc.exit(error.status.rawValue)
         } catch {
             exit(withError: error)
         }

@@ -1,6 +1,7 @@
 import Alerts
 import ArgumentParser
 import Ledger
+import Operations
 import ResolverConfiguration
 import Staleness
 
@@ -26,36 +27,26 @@ struct PruneCommand: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
-        let config = try ledgerOptions.load()
+        let (config, ledger) = try ledgerOptions.load()
         let longest = config.policy.longestFiniteStaleAfter
         let keep: Duration
         if let olderThan {
-            do {
-                keep = .seconds(try DurationText.parse(olderThan))
-            } catch {
-                throw CLIError.usage("--older-than: \(error.description)")
-            }
+            keep = try parseDuration(olderThan, flag: "--older-than")
             guard keep > longest else {
-                throw CLIError.usage(
+                throw OperationError.usage(
                     "--older-than \(olderThan) must be longer than the longest stale_after (\(DurationText.format(longest))), or open alerts' history could go"
                 )
             }
         } else if let retention = config.retention {
             keep = retention
         } else {
-            throw CLIError.usage("give --older-than DURATION (e.g. 30d), or set retention in the config")
+            throw OperationError.usage("give --older-than DURATION (e.g. 30d), or set retention in the config")
         }
         let cutoff = wallClock() - keep.wholeSeconds
-        let ledger = try openLedger(config.ledger, mode: dryRun ? .readOnly : .readWrite)
-        do {
-            let result = try ledger.prune(before: cutoff, dryRun: dryRun)
-            if !dryRun { try ledger.vacuum(incremental: false) }
-            let verb = dryRun ? "would delete" : "deleted"
-            Output.line(
-                "\(verb) \(result.events) event\(result.events == 1 ? "" : "s") and \(result.resolutions) ok record\(result.resolutions == 1 ? "" : "s") of resolved alerts received before \(EpochTime.iso8601(cutoff))\(dryRun ? "" : "; the ledger was vacuumed")"
-            )
-        } catch {
-            throw CLIError.failed("\(error)")
-        }
+        let result = try Pruning.run(ledger, before: cutoff, dryRun: dryRun)
+        let verb = dryRun ? "would delete" : "deleted"
+        Output.line(
+            "\(verb) \(result.events) event\(result.events == 1 ? "" : "s") and \(result.resolutions) ok record\(result.resolutions == 1 ? "" : "s") of resolved alerts received before \(EpochTime.iso8601(cutoff))\(dryRun ? "" : "; the ledger was vacuumed")"
+        )
     }
 }

@@ -1,12 +1,7 @@
 import Alerts
 import ArgumentParser
-import BigPanda
-import Ledger
-import Logging
+import Operations
 import Reconcile
-import ResolverConfiguration
-import ResolverMetrics
-import Sweep
 
 /// `reconcile`: compares the ledger with what BigPanda shows active, adopts, and re-closes drift.
 struct ReconcileCommand: AsyncParsableCommand {
@@ -56,42 +51,23 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = logging.makeLogger()
-        let config = try ledgerOptions.load()
-        let connection = try IncidentsConnection(config: config, logger: logger, command: "reconcile")
-        defer { connection.shutdown() }
-        let ledger = try openLedger(config.ledger, mode: dryRun ? .readOnly : .readWrite)
-        var options = ReconcileOptions(sourceSystem: try connection.scope)
-        options.incidentQuery = config.incidentQuery
-        options.adopt = adopt
-        options.dryRun = dryRun
-        options.force = force
-        options.closeGrace = config.closeGrace
-        options.maxResolvesPerRun = config.maxResolvesPerRun
-        options.maxResolveFraction = config.maxResolveFraction
-        let reconciler = Reconciler(
-            ledger: ledger, incidents: connection.client, options: options, logger: logger, wallClock: wallClock)
-        let report: ReconcileReport
-        do {
-            report = try await reconciler.run()
-        } catch let error as IncidentsError {
-            throw IncidentsConnection.cliError(error)
-        } catch {
-            throw CLIError.failed("\(error)")
-        }
-        if let path = metricsFile ?? config.metricsFile {
-            ReconcileMetrics.write(path: path, ledger: ledger, report: report, store: !dryRun, logger: logger)
-        }
+        let (config, ledger) = try ledgerOptions.load()
+        var run = ReconcileRun(config: config, ledger: ledger, context: logging.makeContext())
+        run.adopt = adopt
+        run.force = force
+        run.dryRun = dryRun
+        run.metricsFile = metricsFile
+        let outcome = try await run.run()
         if json {
-            Output.line(ReconcileJSON.object(report).serialized())
+            Output.line(ReconcileJSON.object(outcome.report).serialized())
         } else if dryRun {
-            Output.stdout(ReconcileText.render(report))
+            Output.stdout(ReconcileText.render(outcome.report))
         }
-        try ReconcileJSON.check(report)
+        if let failure = outcome.failure { throw failure }
     }
 }
 
-/// The `reconcile --json` object, its text form, and its exit status.
+/// The `reconcile --json` object.
 enum ReconcileJSON {
     static func object(_ report: ReconcileReport) -> JSONObject {
         var object = JSONObject([("bigpanda_active", .integer(Int64(report.bigPandaActive)))])
@@ -116,20 +92,6 @@ enum ReconcileJSON {
             })
         return object
     }
-
-    /// Throws the exit status: 75 held, 1 for a truncated search or a failed close.
-    static func check(_ report: ReconcileReport) throws {
-        if let reason = report.holdReason {
-            throw CLIError(code: CLIError.held, message: "held, nothing was changed: \(reason)")
-        }
-        var lines = report.errors
-        if report.truncated {
-            lines.append(
-                "BigPanda's search was truncated (it returns at most 10,000 incidents); absent alerts were left as they are. Narrow it with bigpanda.incident_query"
-            )
-        }
-        if !lines.isEmpty { throw CLIError.failed(lines.joined(separator: "\n")) }
-    }
 }
 
 /// The dry-run table of reconcile.
@@ -149,17 +111,5 @@ enum ReconcileText {
         if report.truncated { text += " (search truncated)" }
         text += report.holdReason.map { " (held: \($0))" } ?? ""
         return text + "\n"
-    }
-}
-
-/// The reconcile gauges and the drift counter, stored in the ledger and written to the textfile.
-enum ReconcileMetrics {
-    static func write(
-        path: String, ledger: any Counters & SweepQueries, report: ReconcileReport, store: Bool, logger: Logger
-    ) {
-        let run = RunMetrics.reconcile(
-            bigPandaActive: report.bigPandaActive, untracked: report.count(.untracked), drift: report.count(.drift),
-            storing: store)
-        MetricsOutput.write(path: path, run: run, ledger: ledger, now: wallClock(), logger: logger)
     }
 }

@@ -1,10 +1,7 @@
 import ArgumentParser
-import BigPanda
-import Curl
 import Ledger
 import Logging
-import Postgres
-import PostgresLedger
+import Operations
 import Redaction
 import Relay
 import ResolverConfiguration
@@ -35,84 +32,61 @@ struct RelayCommand: AsyncParsableCommand {
         }
     }
 
-    /// A period a test set in the environment (positive seconds, under a billion so it fits a `Duration`), or
-    /// nil: production never sets these.
-    static func testSeconds(_ name: String) -> Duration? {
-        guard let text = Environment.values[name], let seconds = Double(text), seconds > 0, seconds < 1e9 else {
-            return nil
-        }
-        return .seconds(seconds)
-    }
-
     func run() async throws {
-        let logger = logging.makeLogger()
-        let config = try ledgerOptions.load()
-        let warn: (String) -> Void = { Output.stderr("logzio-resolver: \($0)") }
+        let context = logging.makeContext()
+        let logger = context.logger
+        let (config, ledger) = try ledgerOptions.load()
         let relayToken: Secret
         do {
-            guard let token = try TokenSource.relayToken(config: config, environment: Environment.values, warn: warn)
+            guard
+                let token = try TokenSource.relayToken(
+                    config: config, environment: context.environment, warn: context.warn)
             else {
-                throw CLIError.config("no relay token: set LOGZIO_RESOLVER_RELAY_TOKEN or relay.token_file")
+                throw OperationError.config("no relay token: set LOGZIO_RESOLVER_RELAY_TOKEN or relay.token_file")
             }
             relayToken = token
         } catch let error as ConfigError {
-            throw CLIError.config(error.description)
+            throw OperationError.config(error.description)
         }
         Redactor.shared.add(relayToken.value)
         guard let address = RelayOptions.parseListen(listen ?? config.relayListen) else {
-            throw CLIError.config("relay.listen: \"\(config.relayListen)\" is not HOST:PORT, e.g. 127.0.0.1:8787")
+            throw OperationError.config("relay.listen: \"\(config.relayListen)\" is not HOST:PORT, e.g. 127.0.0.1:8787")
         }
 
         let connection =
             config.relayForward
             ? try BigPandaConnection(
-                config: config, logger: logger, missingHint: " (or relay.forward: false to record only)")
+                config: config, context: context, missingHint: " (or relay.forward: false to record only)")
             : nil
         defer { connection?.shutdown() }
 
-        let ledger = try Self.openRelayLedger(config.ledger)
+        // A PostgreSQL database that cannot be reached does not stop the relay: it starts, answers 503 and
+        // connects in the background.
+        let opened: (initial: Result<any LedgerStore, LedgerError>, reopen: @Sendable () throws -> any LedgerStore)
+        do {
+            opened = try ledger.openForRelay()
+        } catch {
+            throw OperationError(opening: error)
+        }
         var options = RelayOptions(
             host: address.host, port: address.port, token: relayToken, forward: config.relayForward,
             maxBody: config.relayMaxBody, defaultAppKey: config.appKey, batchSize: config.batchSize)
         options.publicMetrics = config.relayPublicMetrics
         // Test-only: the end-to-end tests shorten these periods; they are not documented for operators.
-        if let period = Self.testSeconds("LOGZIO_RESOLVER_TEST_HEARTBEAT_SECONDS") {
+        if let period = context.testPeriod("LOGZIO_RESOLVER_TEST_HEARTBEAT_SECONDS") {
             options.heartbeatPeriod = period
         }
-        options.unauthorizedPause = Self.testSeconds("LOGZIO_RESOLVER_TEST_UNAUTHORIZED_PAUSE_SECONDS") ?? .seconds(60)
+        options.unauthorizedPause =
+            context.testPeriod("LOGZIO_RESOLVER_TEST_UNAUTHORIZED_PAUSE_SECONDS") ?? .seconds(60)
         do {
             try await RelayServer.run(
-                options: options, location: ledger.location, ledger: ledger.initial, reopen: ledger.reopen,
+                options: options, location: ledger.description, ledger: opened.initial, reopen: opened.reopen,
                 client: connection?.client, logger: logger, wallClock: wallClock
             ) { port in
                 logger.info("relay listening", metadata: ["relay.address": "\(address.host):\(port)"])
             }
         } catch {
-            throw CLIError.failed("the relay stopped: \(error)")
-        }
-    }
-
-    /// Opens the relay's ledger. A PostgreSQL database that cannot be reached does not stop the relay:
-    /// it starts, answers 503 and connects in the background. A refused login or a missing database is
-    /// still configuration (exit 78), and SQLite opens as every command opens it.
-    static func openRelayLedger(_ text: String) throws -> (
-        location: String, initial: Result<any LedgerStore, LedgerError>,
-        reopen: @Sendable () throws -> any LedgerStore
-    ) {
-        guard PostgresConnectionString.isPostgres(text) else {
-            let ledger = try openLedger(text)
-            return (ledger.location, .success(ledger), { try openLedger(text) })
-        }
-        do {
-            let string = try PostgresConnectionString(text)
-            let reopen: @Sendable () throws -> any LedgerStore = { try PostgresLedger(string) }
-            do {
-                return (string.target, .success(try PostgresLedger(string)), reopen)
-            } catch let error as LedgerError where error.isUnreachable {
-                return (string.target, .failure(error), reopen)
-            }
-        } catch {
-            throw CLIError.config("\(error) (check ledger, LOGZIO_RESOLVER_LEDGER or --ledger)")
+            throw OperationError.failed("the relay stopped: \(error)")
         }
     }
 }

@@ -2,6 +2,7 @@ import Alerts
 import AlertsStandIn
 import Foundation
 import Ledger
+import SQLiteLedger
 import TestSupport
 import Testing
 

@@ -3,6 +3,7 @@ import Foundation
 import Ledger
 import Postgres
 import PostgresLedger
+import SQLiteLedger
 import TestSupport
 import Testing
 

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Ledger
+@testable import SQLiteLedger
 
 /// What only the in-memory SQLite ledger promises: handles in one process share it, its sweep claim
 /// needs no file, nothing reaches the disk, and it is gone with its last handle.

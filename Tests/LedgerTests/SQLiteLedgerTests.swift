@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import Ledger
+@testable import SQLiteLedger
 
 #if canImport(Glibc)
     import Glibc
@@ -39,7 +40,7 @@ import Testing
             let database = try SQLiteDatabase(path: file.path, readOnly: false, create: true)
             try database.execute(
                 "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")
-            for migration in Migrations.all.prefix(3) {
+            for migration in SQLiteMigrations.all.prefix(3) {
                 try database.execute(migration.sql)
                 try database.execute("INSERT INTO schema_migrations VALUES ('\(migration.name)', 1)")
             }

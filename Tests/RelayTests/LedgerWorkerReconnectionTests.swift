@@ -6,6 +6,7 @@ import Ledger
 import Logging
 import Postgres
 import PostgresLedger
+import SQLiteLedger
 import Synchronization
 import TestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Alerts
 import Ledger
+import SQLiteLedger
 import TestSupport
 import Testing
 

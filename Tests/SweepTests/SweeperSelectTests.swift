@@ -4,6 +4,7 @@ import Staleness
 import Testing
 
 @testable import Ledger
+@testable import SQLiteLedger
 @testable import Sweep
 
 /// The select stage without a report of kept alerts reads only the alerts that can be stale, and

@@ -3,6 +3,7 @@ import BigPanda
 import Foundation
 import Ledger
 import Logging
+import SQLiteLedger
 import Staleness
 import Synchronization
 import Testing

@@ -1,7 +1,9 @@
+import Ledger
+
 /// The ledger's schema migrations, applied in order. Never edit one once released: add a new one.
 ///
 /// The SQL sticks to what SQLite and PostgreSQL share (`RETURNING`, `ON CONFLICT`, CHECK constraints).
-enum Migrations {
+enum SQLiteMigrations {
     static let all: [(name: String, sql: String)] = [
         (
             "0001_alerts_events_resolutions",

@@ -1,3 +1,5 @@
+public import Ledger
+
 extension SQLiteLedger: HistoryReading {
     public func forEachEvent(since: Int64, _ body: (HistoryEvent) throws -> Void) throws {
         // The (alert_id, received_at) index gives this order without sorting; the event id is the

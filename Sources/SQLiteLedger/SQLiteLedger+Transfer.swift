@@ -1,3 +1,5 @@
+public import Ledger
+
 extension SQLiteLedger: LedgerTransfer {
     @discardableResult
     public func exportRows(_ body: (LedgerRow) throws -> Void) throws -> [LedgerTable: Int] {

@@ -1,3 +1,5 @@
+public import Ledger
+
 extension SQLiteLedger: Retention {
     public func prune(before cutoff: Int64, dryRun: Bool) throws -> PruneResult {
         if !dryRun { _ = try writable() }

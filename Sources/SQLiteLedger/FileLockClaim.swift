@@ -1,3 +1,5 @@
+import Ledger
+
 #if canImport(Glibc)
     import Glibc
 #endif

@@ -1,3 +1,5 @@
+public import Ledger
+
 extension SQLiteLedger: DefinitionCache {
     public func storeDefinitions(_ text: String, ids: [Int64], fetchedAt: Int64) throws {
         let database = try writable()

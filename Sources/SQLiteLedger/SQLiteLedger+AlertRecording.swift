@@ -1,4 +1,5 @@
 import Alerts
+public import Ledger
 import ResolverMetrics
 
 extension SQLiteLedger: AlertRecording {

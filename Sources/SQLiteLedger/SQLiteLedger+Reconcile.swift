@@ -1,4 +1,5 @@
 import Alerts
+public import Ledger
 
 extension SQLiteLedger: ReconcileStore {
     public func rememberBigPandaIDs(_ pairs: [(alertID: Int64, bigPandaAlertID: String)]) throws {

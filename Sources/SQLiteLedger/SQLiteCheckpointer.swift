@@ -1,4 +1,5 @@
 import Dispatch
+import Ledger
 import Synchronization
 import Threading
 

@@ -1,3 +1,5 @@
+public import Ledger
+
 extension SQLiteLedger: SweepQueries {
     static let alertColumns = """
         SELECT a.id, a.identity, a.display, a.app_key, a.state, a.current_event_id, a.last_received,

@@ -1,3 +1,5 @@
+import Ledger
+
 /// The statements a sweep runs once per alert, prepared once per connection and kept by case, so a
 /// call does not hash the SQL text to find them.
 enum SQLiteHotStatement: Int, CaseIterable {

@@ -1,3 +1,5 @@
+public import Ledger
+
 extension SQLiteLedger: Heartbeats {
     public func heartbeat(runID: String, at: Int64) throws {
         let database = try writable()

@@ -1,3 +1,4 @@
+public import Ledger
 public import ResolverMetrics
 
 extension SQLiteLedger: Counters {

@@ -1,3 +1,4 @@
+import Ledger
 import Synchronization
 
 /// The sweep claim for an in-memory ledger: a name in a set this process shares.

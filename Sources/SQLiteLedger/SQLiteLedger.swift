@@ -1,3 +1,4 @@
+public import Ledger
 import ResolverMetrics
 
 #if canImport(Glibc)
@@ -126,11 +127,11 @@ public final class SQLiteLedger: LedgerRole {
     private func migrate(_ database: SQLiteDatabase) throws {
         var applied = try appliedMigrations(database)
         // The usual case, an up-to-date ledger, reads and writes nothing more.
-        if Set(Migrations.all.map(\.name)).isSubset(of: applied) { return }
+        if Set(SQLiteMigrations.all.map(\.name)).isSubset(of: applied) { return }
         try database.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")
         applied = try appliedMigrations(database)
-        for migration in Migrations.all where !applied.contains(migration.name) {
+        for migration in SQLiteMigrations.all where !applied.contains(migration.name) {
             try database.transaction {
                 // Another process may have applied it while we waited for the write lock.
                 if try appliedMigrations(database).contains(migration.name) { return }
@@ -143,7 +144,7 @@ public final class SQLiteLedger: LedgerRole {
 
     private func checkMigrated(_ database: SQLiteDatabase) throws {
         try SchemaCheck.requireCurrent(
-            applied: try appliedMigrations(database), known: Set(Migrations.all.map(\.name)), location: location)
+            applied: try appliedMigrations(database), known: Set(SQLiteMigrations.all.map(\.name)), location: location)
     }
 
     private func appliedMigrations(_ database: SQLiteDatabase) throws -> Set<String> {

@@ -1,29 +1,29 @@
 import Alerts
 import BigPanda
 import Curl
-import Ledger
-import Logging
-import Logzio
+public import Ledger
+public import Logging
+public import Logzio
 import Redaction
-import ResolverConfiguration
-import Staleness
+public import ResolverConfiguration
+public import Staleness
 import Synchronization
 
 /// The Logz.io alert definitions a run uses for `stale_after: auto`: fetched once, else the ledger's
 /// cache within `logzio.cache_max_age`, else none (alerts take their fallback or are kept).
-struct AutoDefinitions: Sendable {
+public struct AutoDefinitions: Sendable {
     /// The definitions that may be used, by id; empty when none are available.
-    var definitions: [Int64: AlertDefinition] = [:]
+    public var definitions: [Int64: AlertDefinition] = [:]
     /// Every id any fetch has listed.
-    var everListed: Set<Int64> = []
+    public var everListed: Set<Int64> = []
     /// Whether definitions (fresh or cached) are available.
-    var available = false
+    public var available = false
     /// Why no fresh definitions were fetched, when a fetch was due and failed.
-    var failure: String?
+    public var failure: String?
     /// Whether Logz.io refused the token (401 or 403): `check` exits 78 for it.
-    var unauthorized = false
+    public var unauthorized = false
     /// Whether a fetch was attempted (and not only the cache read).
-    var fetched = false
+    public var fetched = false
 
     /// Loads the definitions for a run.
     ///
@@ -31,25 +31,24 @@ struct AutoDefinitions: Sendable {
     ///   - needed: whether to fetch at all (an auto rule, and for list and sweep, open alerts).
     ///   - cache: the ledger's cache to read, when it has one.
     ///   - store: keeps a successful fetch in the ledger (list and sweep); nil stores nothing (check).
-    static func load(
+    public static func load(
         config: ResolverConfig, needed: Bool, cache: (any DefinitionCache)?,
-        store: ((_ list: DefinitionList, _ fetchedAt: Int64) -> Void)?, logger: Logger
+        store: ((_ list: DefinitionList, _ fetchedAt: Int64) -> Void)?, context: OperationContext
     ) async -> AutoDefinitions {
+        let logger = context.logger
         var result = AutoDefinitions()
         guard needed, config.policy.usesAuto else { return result }
         let cached = try? cache?.cachedDefinitions()
         result.everListed = (try? cache?.everListedDefinitionIDs()) ?? []
-        let wall = wallClock()
+        let wall = context.wallClock()
         var fresh: DefinitionList?
         do {
-            let token = try TokenSource.logzioToken(config: config, environment: Environment.values) {
-                Output.stderr("logzio-resolver: \($0)")
-            }
+            let token = try TokenSource.logzioToken(
+                config: config, environment: context.environment, warn: context.warn)
             if let token {
                 Redactor.shared.add(token.value)
                 result.fetched = true
-                let curl = try CurlClient(
-                    options: CurlClientOptions(userAgent: AlertsClient.userAgent, caFile: config.caFile))
+                let curl = try CurlClient.started(caFile: config.caFile)
                 defer { curl.shutdown() }
                 let client = LogzioClient(
                     options: LogzioClientOptions(
@@ -103,8 +102,11 @@ struct AutoDefinitions: Sendable {
         return result
     }
 
+    /// Creates definitions; none are available until some are set.
+    public init() {}
+
     /// The definitions the ledger cached, whatever their age, for a replay of the past (`backtest`).
-    static func cached(in ledger: (any DefinitionCache)?, now: Int64) -> AutoDefinitions {
+    public static func cached(in ledger: (any DefinitionCache)?, now: Int64) -> AutoDefinitions {
         var result = AutoDefinitions()
         guard let ledger, let cached = try? ledger.cachedDefinitions(),
             let list = try? DefinitionList(decoding: Array(cached.text.utf8))
@@ -119,7 +121,7 @@ struct AutoDefinitions: Sendable {
     }
 
     /// A store that keeps a fetch in `ledger`'s cache; a failure is a warning, never fatal.
-    static func storing(into ledger: any DefinitionCache, logger: Logger) -> (DefinitionList, Int64) -> Void {
+    public static func storing(into ledger: any DefinitionCache, logger: Logger) -> (DefinitionList, Int64) -> Void {
         { list, fetchedAt in
             do {
                 try ledger.storeDefinitions(list.cacheText, ids: Array(list.ids), fetchedAt: fetchedAt)
@@ -130,7 +132,7 @@ struct AutoDefinitions: Sendable {
     }
 
     /// The resolver the staleness rules call for an alert under `stale_after: auto`, at `now`.
-    func resolver(definitionField: String, now: Int64) -> AutoResolver {
+    public func resolver(definitionField: String, now: Int64) -> AutoResolver {
         let memo = Memo()
         let definitions = definitions
         let everListed = everListed

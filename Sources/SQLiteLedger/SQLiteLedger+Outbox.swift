@@ -1,3 +1,5 @@
+public import Ledger
+
 extension SQLiteLedger: Outbox {
     public func pendingOutbox(limit: Int) throws -> [OutboxRow] {
         let statement = try database.statement(

@@ -1,4 +1,5 @@
 import CSQLite
+import Ledger
 
 #if canImport(Glibc)
     import Glibc

@@ -1,0 +1,237 @@
+import Alerts
+import BigPanda
+import Ledger
+import Logging
+public import Reconcile
+public import ResolverConfiguration
+import ResolverMetrics
+import Staleness
+public import Sweep
+
+/// What one `sweep` is asked to do.
+public struct SweepRequest: Sendable {
+    /// Close every open alert in scope, ignoring the rules (`--all`).
+    public var all = false
+    /// Only this app key (`--app-key`).
+    public var appKey: String?
+    /// The time the rules are evaluated at (`--now`, else the wall clock).
+    public var now: Int64
+    /// Decide and report, but send and write nothing (`--dry-run`).
+    public var dryRun = false
+    /// Lift the blast-radius hold for this run (`--force`).
+    public var force = false
+    /// Whether the report lists the alerts kept open (`--json`, `--dry-run`).
+    public var reportKept = false
+    /// The cleanup: reconcile with adoption first, and search BigPanda until nothing is active (`--verify`).
+    public var verify = false
+    /// How long `--verify` keeps searching, from its first search.
+    public var verifyTimeout: Duration = .seconds(300)
+    /// The metrics textfile (`--metrics-file`, else `metrics_file`).
+    public var metricsFile: String?
+
+    /// Creates a request to sweep at `now`.
+    public init(now: Int64) {
+        self.now = now
+    }
+}
+
+/// What a sweep did, and how it ends.
+public struct SweepOutcome: Sendable {
+    /// What the sweep did; nil when it could not run (another sweep holds the work, the ledger failed).
+    public var report: SweepReport?
+    /// With `--verify`: the reconcile that came first.
+    public var reconciled: ReconcileReport?
+    /// With `--verify`: what verification found; nil for a dry run.
+    public var verification: Verifier.Result?
+    /// Why the command does not exit 0: held (75), not delivered or not verified (1), refused (78).
+    public var failure: OperationError?
+}
+
+/// `sweep`: the scheduled job. Opens the ledger, decides with the rules (and the Logz.io definitions
+/// for `auto`), sends, records, applies the retention and writes the metrics.
+public struct SweepRun {
+    /// The configuration, with the command line applied.
+    public var config: ResolverConfig
+    /// The ledger.
+    public var ledger: LedgerLocation
+    /// What to do.
+    public var request: SweepRequest
+    /// The process's environment, clock and logger.
+    public var context: OperationContext
+    /// The stop check (SIGTERM, SIGINT): no new batch starts, and no retry.
+    public var stopRequested: @Sendable () -> Bool = { false }
+    /// Called after each batch is recorded, for a progress line.
+    public var onProgress: ((_ done: Int, _ total: Int) -> Void)?
+
+    /// Why batches were not sent after a stop.
+    public static let stoppedBySignal = Sweeper.stoppedBySignal
+
+    /// Creates a sweep run.
+    public init(config: ResolverConfig, ledger: LedgerLocation, request: SweepRequest, context: OperationContext) {
+        self.config = config
+        self.ledger = ledger
+        self.request = request
+        self.context = context
+    }
+
+    /// Runs the sweep. Throws only what stops it before the ledger is touched: a missing token or key
+    /// (78); everything after that ends in the outcome, after the metrics are written.
+    public func run() async throws(OperationError) -> SweepOutcome {
+        let connection =
+            request.dryRun
+            ? nil
+            : try BigPandaConnection(
+                config: config, context: context, stopRequested: stopRequested, stopCause: Self.stoppedBySignal)
+        defer { connection?.shutdown() }
+        // Adopted alerts are closed by id: with a user API key and an environment when set up, and a clear
+        // failure for each adopted alert otherwise. --verify requires it all.
+        let incidents =
+            request.verify
+            ? try IncidentsConnection(config: config, context: context, command: "sweep --all --verify")
+            : request.dryRun
+                ? nil
+                : try? IncidentsConnection(config: config, context: context, command: "sweep", needsScope: false)
+        defer { incidents?.shutdown() }
+
+        let started = ContinuousClock.now
+        var outcome = SweepOutcome()
+        var opened: (any LedgerBackend)?
+        do throws(OperationError) {
+            let backend = try ledger.open(request.dryRun ? .readOnly : .readWrite(durableCommits: false))
+            opened = backend
+            if request.verify, let incidents {
+                try await cleanUp(backend, sender: connection?.client, incidents: incidents, into: &outcome)
+            } else {
+                let report = try await sweep(backend, sender: connection?.client, incidents: incidents?.client)
+                outcome.report = report
+                outcome.failure = Self.failure(report)
+            }
+            if !request.dryRun, let retention = config.retention { applyRetention(retention, ledger: backend) }
+        } catch {
+            outcome.failure = error
+        }
+        if let path = request.metricsFile ?? config.metricsFile {
+            writeMetrics(path: path, ledger: opened, outcome: outcome, started: started)
+        }
+        return outcome
+    }
+
+    /// The sweep's options from the request and the config.
+    private var options: SweepOptions {
+        var options = SweepOptions(now: request.now, policy: config.policy)
+        options.all = request.all
+        options.appKey = request.appKey
+        options.dryRun = request.dryRun
+        options.force = request.force
+        options.reportKept = request.reportKept
+        options.batchSize = config.batchSize
+        options.maxResolvesPerRun = config.maxResolvesPerRun
+        options.maxResolveFraction = config.maxResolveFraction
+        return options
+    }
+
+    private func sweep(_ ledger: any LedgerBackend, sender: AlertsClient?, incidents: IncidentsClient?)
+        async throws(OperationError) -> SweepReport
+    {
+        let sweeper = Sweeper(
+            ledger: ledger, options: options, client: sender, logger: context.logger,
+            feed: try FeedReader.liveness(ledger), wallClock: context.wallClock)
+        if config.policy.usesAuto, !request.all {
+            let hasOpen = ((try? ledger.openSummary())?.open ?? 0) > 0
+            let definitions = await AutoDefinitions.load(
+                config: config, needed: hasOpen, cache: ledger,
+                store: request.dryRun ? nil : AutoDefinitions.storing(into: ledger, logger: context.logger),
+                context: context)
+            if definitions.failure != nil, !request.dryRun {
+                try? ledger.add(to: MetricName.definitionFetchFailures, labels: .none, value: 1)
+            }
+            sweeper.auto = definitions.resolver(definitionField: config.policy.definitionField, now: request.now)
+        }
+        sweeper.incidents = incidents
+        sweeper.stopRequested = stopRequested
+        sweeper.onProgress = onProgress
+        return try await Self.run(sweeper)
+    }
+
+    /// Runs a sweeper: another sweep holding the work is exit 75, any other failure exit 1.
+    static func run(_ sweeper: Sweeper) async throws(OperationError) -> SweepReport {
+        do {
+            return try await sweeper.run()
+        } catch let error as SweepError {
+            throw .held(error.description)
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+
+    /// `--verify`: the cleanup, with this run's options.
+    private func cleanUp(
+        _ ledger: any LedgerBackend, sender: AlertsClient?, incidents: IncidentsConnection,
+        into outcome: inout SweepOutcome
+    ) async throws(OperationError) {
+        var cleanup = Cleanup(
+            ledger: ledger, incidents: incidents.client, sender: sender, scope: try incidents.scope,
+            sweepOptions: options, logger: context.logger, wallClock: context.wallClock)
+        cleanup.incidentQuery = config.incidentQuery
+        cleanup.closeGrace = config.closeGrace
+        cleanup.feed = try FeedReader.liveness(ledger)
+        cleanup.verifyTimeout = request.verifyTimeout
+        // Tests only: a shorter wait between searches than BigPanda's 10 s.
+        if let interval = context.testPeriod("LOGZIO_RESOLVER_TEST_VERIFY_INTERVAL") {
+            cleanup.verifyInterval = interval
+        }
+        cleanup.stopRequested = stopRequested
+        cleanup.onProgress = onProgress
+        let result = try await cleanup.run()
+        outcome.report = result.swept
+        outcome.reconciled = result.reconciled
+        outcome.verification = result.verification
+        outcome.failure = result.failure(verifyTimeout: request.verifyTimeout)
+        if outcome.failure == nil, result.verification != nil, result.swept.failed > 0 {
+            // Verified: BigPanda's view is what counts, so undelivered oks (closed by id since) only warn.
+            context.logger.warning(
+                "verified, though some ok events were not delivered",
+                metadata: ["sweep.failed": "\(result.swept.failed)"])
+        }
+    }
+
+    /// The exit status of a plain sweep: 75 held, 1 when some `ok`s were not delivered.
+    static func failure(_ report: SweepReport) -> OperationError? {
+        if let holdReason = report.holdReason { return .held("held, nothing was sent: \(holdReason)") }
+        guard report.failed > 0 else { return nil }
+        var lines = report.errors
+        lines.append(
+            "\(report.failed) ok event\(report.failed == 1 ? " was" : "s were") not delivered; the alerts stay open for the next run"
+        )
+        return .failed(lines.joined(separator: "\n"))
+    }
+
+    /// Prunes resolved history past `retention:` after a sending sweep; a failure is logged, not fatal.
+    private func applyRetention(_ retention: Duration, ledger: any Retention) {
+        do {
+            let result = try ledger.prune(before: context.wallClock() - retention.wholeSeconds, dryRun: false)
+            if result.events + result.resolutions > 0 { try ledger.vacuum(incremental: true) }
+            context.logger.info(
+                "applied retention",
+                metadata: ["prune.events": "\(result.events)", "prune.resolutions": "\(result.resolutions)"])
+        } catch {
+            context.logger.error("cannot apply retention", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Stores this run's gauges (sending sweeps only), with reconcile's when it searched BigPanda, and
+    /// rewrites the metrics file.
+    private func writeMetrics(
+        path: String, ledger: (any LedgerBackend)?, outcome: SweepOutcome, started: ContinuousClock.Instant
+    ) {
+        let now = context.wallClock()
+        var run = RunMetrics.sweep(
+            finishedAt: now, duration: (ContinuousClock.now - started).inSeconds, stale: outcome.report?.stale ?? 0,
+            held: outcome.report?.holdReason != nil, exitCode: outcome.failure?.status.rawValue ?? 0,
+            storing: ledger != nil && !request.dryRun)
+        if let reconciled = outcome.reconciled, ledger != nil {
+            run.append(.reconcile(reconciled, storing: !request.dryRun))
+        }
+        MetricsOutput(context: context).write(run, to: path, ledger: ledger, now: now)
+    }
+}
