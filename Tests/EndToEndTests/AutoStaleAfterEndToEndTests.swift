@@ -205,8 +205,15 @@ struct AutoScenario {
 }
 
 @Suite struct AutoBacktestEndToEndTests {
-    @Test func backtestReplaysAutoWithTheCachedDefinitions() async throws {
+    /// On both backends: `list` caches the definitions in the ledger, and `backtest` replays the ledger's
+    /// history with them (on PostgreSQL both once did nothing: list never cached, backtest replayed no event).
+    @Test(arguments: [false, true])
+    func backtestReplaysAutoWithTheCachedDefinitions(postgres: Bool) async throws {
         let setup = try AutoScenario()
+        if postgres {
+            guard let database = try PostgresTestServer.freshDatabase() else { return }
+            setup.scenario.ledger = database
+        }
         let base = nowSeconds() - 10 * 3600
         // Definition 101 gives 47m: the 30m gap resolves nothing, the 60m gap resolves prematurely (it
         // re-fired within the refire window), and the last silence resolves for good.

@@ -18,7 +18,8 @@ final class Scenario {
 
     let directory: String
     private let temporary: TemporaryDirectory
-    let ledger: String
+    /// The ledger every run uses: the scenario's SQLite file unless a test points it at PostgreSQL.
+    var ledger: String
     let standIn: AlertsStandIn
     /// Serves `standIn` over loopback, with the scenario's script of faults.
     let standInServer: StandInLoopback
