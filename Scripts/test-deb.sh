@@ -82,7 +82,7 @@ check_installed() {
 # 1. A lower version of the same binary, installed first.
 prev="${version}~prev"
 step "building $package $prev from the same binary"
-prev_deb="$(Scripts/package-deb.sh --no-build --no-lintian --version "$prev" | tail -n 1)"
+prev_deb="$(Scripts/package-deb.sh --no-build --no-lintian --fast --version "$prev" | tail -n 1)"
 step "installing $prev"
 dpkg_quiet -i "$prev_deb"
 check_installed "$prev"
