@@ -135,10 +135,19 @@ var package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `demo`: a sweep and the cleanup against the stand-ins, served over Hummingbird on 127.0.0.1.
+        .target(
+            name: "Demo",
+            dependencies: [
+                "Alerts", "AlertsStandIn", "BigPanda", "Curl", "Ledger", "Logzio", "LogzioStandIn", "Operations",
+                "Reconcile", "Redaction", "Staleness", "StandInServer", "Sweep",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "logzio-resolver",
             dependencies: [
-                "Operations", "SQLiteLedger",
+                "Operations", "Demo", "SQLiteLedger",
                 "Alerts", "Ledger", "Staleness", "ResolverConfiguration", "Sweep", "BigPanda", "Curl", "AlertsStandIn",
                 "Relay", "Reconcile", "Logzio", "LogzioStandIn", "StandInServer", "Backtest", "Postgres",
                 "PostgresLedger",

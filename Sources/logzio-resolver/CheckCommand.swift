@@ -48,8 +48,10 @@ struct CheckCommand: AsyncParsableCommand {
         }
         rows.append([StalenessPolicy.defaultRuleName, "(anything else)", "stale after \(policy.defaultStaleAfter)"])
         Output.stdout(
-            Table.render(header: ["RULE", "MATCH", "STALE_AFTER"], rows: rows).split(separator: "\n").map { "  " + $0 }
-                .joined(separator: "\n") + "\n")
+            TextTable.render(header: ["RULE", "MATCH", "STALE_AFTER"], rows: rows).split(separator: "\n").map {
+                "  " + $0
+            }
+            .joined(separator: "\n") + "\n")
 
         if let alert {
             do {
@@ -97,14 +99,14 @@ struct CheckCommand: AsyncParsableCommand {
                     if evaluation.isStale { "stale now" } else if let at = evaluation.staleAt {
                         "stale at \(EpochTime.iso8601(at)) (in \(DurationText.format(at - now)))"
                     } else { "never" }
-                lines.append([alert.appKey, alert.display, Output.rule(evaluation.rule), when])
+                lines.append([alert.appKey, alert.display, RuleText.name(evaluation.rule), when])
             }
             Output.line(
                 "open alerts: \(lines.count)\(listing.observesFeed ? " (observed silence: the relay has written heartbeats)" : "")"
             )
             if !lines.isEmpty {
                 Output.stdout(
-                    Table.render(header: ["APP KEY", "IDENTITY", "RULE", "GOES STALE"], rows: lines).split(
+                    TextTable.render(header: ["APP KEY", "IDENTITY", "RULE", "GOES STALE"], rows: lines).split(
                         separator: "\n"
                     ).map { "  " + $0 }.joined(separator: "\n") + "\n")
             }

@@ -56,7 +56,7 @@ struct ListCommand: AsyncParsableCommand {
                     ("state", .string(alert.state.rawValue)),
                     ("stale", .bool(stale)),
                     ("last_received", .string(EpochTime.iso8601(alert.lastReceived))),
-                    ("rule", .string(Output.rule(evaluation.rule))),
+                    ("rule", .string(RuleText.name(evaluation.rule))),
                     ("app_key", .string(alert.appKey)),
                     ("identity", .string(alert.display)),
                     ("reason", .string(alert.state == .open ? evaluation.reason : alert.state.rawValue)),
@@ -69,7 +69,7 @@ struct ListCommand: AsyncParsableCommand {
             } else {
                 rows.append([
                     alert.state.rawValue, stale ? "yes" : "no", EpochTime.iso8601(alert.lastReceived),
-                    Output.rule(evaluation.rule), alert.appKey, alert.display,
+                    RuleText.name(evaluation.rule), alert.appKey, alert.display,
                 ])
             }
         }
@@ -79,28 +79,8 @@ struct ListCommand: AsyncParsableCommand {
             Output.line("no \(state == .all ? "" : state.rawValue + " ")alerts")
         } else {
             Output.stdout(
-                Table.render(header: ["STATE", "STALE", "LAST RECEIVED", "RULE", "APP KEY", "IDENTITY"], rows: rows))
+                TextTable.render(
+                    header: ["STATE", "STALE", "LAST RECEIVED", "RULE", "APP KEY", "IDENTITY"], rows: rows))
         }
-    }
-}
-
-/// Left-aligned text columns.
-enum Table {
-    static func render(header: [String], rows: [[String]]) -> String {
-        var widths = header.map(\.count)
-        for row in rows {
-            for (index, cell) in row.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], cell.count)
-            }
-        }
-        func line(_ cells: [String]) -> String {
-            var text = ""
-            for (index, cell) in cells.enumerated() {
-                let isLast = index == cells.count - 1
-                text += isLast ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
-            }
-            return text + "\n"
-        }
-        return line(header) + rows.map(line).joined()
     }
 }

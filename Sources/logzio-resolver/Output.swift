@@ -13,12 +13,6 @@ enum Output {
         text.withUTF8 { buffer in writeAll(1, buffer) }
     }
 
-    /// A rule as text and JSON show it: its name, or `-` when no rule applied (an alert kept before
-    /// any rule was read). The one place that spelling lives.
-    static func rule(_ name: String?) -> String {
-        name ?? "-"
-    }
-
     /// Writes one line to stdout.
     static func line(_ text: String) {
         stdout(text + "\n")
@@ -43,14 +37,4 @@ enum Output {
             base += written
         }
     }
-}
-
-/// Appends a JSON string literal.
-func writeJSONString(_ text: String, to out: inout [UInt8]) {
-    JSONValue.writeString(text, to: &out)
-}
-
-/// Formats epoch seconds as ISO 8601 UTC.
-func iso8601UTC(_ seconds: Int) -> String {
-    EpochTime.iso8601(Int64(seconds))
 }

@@ -1,3 +1,4 @@
+import Alerts
 import Logging
 
 #if canImport(Glibc)
@@ -27,7 +28,7 @@ struct StderrLogHandler: LogHandler {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let now = time(nil)
-        let timestamp = iso8601UTC(now)
+        let timestamp = EpochTime.iso8601(Int64(now))
         var line: String
         switch format {
         case .text:
@@ -48,7 +49,7 @@ struct StderrLogHandler: LogHandler {
 
     private func jsonString(_ text: String) -> String {
         var bytes: [UInt8] = []
-        writeJSONString(text, to: &bytes)
+        JSONValue.writeString(text, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -4,7 +4,7 @@ import Ledger
 import Operations
 import Staleness
 
-extension DemoCommand {
+extension DemoRun {
     /// The stand-in's BigPanda copy of an alert that was forwarded.
     func standInAlert(_ event: IncomingEvent, id: String) -> StandInAlert {
         let payload = event.alert.payload

@@ -1,29 +1,48 @@
 import Alerts
-import Backtest
-import Staleness
+public import Backtest
+public import Staleness
 
 /// What `backtest` prints: tables and a YAML snippet for people, or one JSON object.
-struct BacktestOutput {
+public struct BacktestOutput {
     /// One replayed config and what it did.
-    struct Side {
+    public struct Side {
         /// The config file, nil for the built-in defaults.
-        var config: String?
+        public var config: String?
         /// Its rules.
-        var policy: StalenessPolicy
+        public var policy: StalenessPolicy
         /// The replay's figures and suggestions.
-        var report: ReplayReport
+        public var report: ReplayReport
+
+        /// Creates a side.
+        public init(config: String?, policy: StalenessPolicy, report: ReplayReport) {
+            self.config = config
+            self.policy = policy
+            self.report = report
+        }
     }
 
-    var window: ReplayWindow
-    var ledger: String
-    var current: Side
-    var compared: Side?
+    /// When and how often the replay swept.
+    public var window: ReplayWindow
+    /// The ledger, as messages name it.
+    public var ledger: String
+    /// The config the command was given.
+    public var current: Side
+    /// The `--compare` config, when given.
+    public var compared: Side?
+
+    /// Creates the output.
+    public init(window: ReplayWindow, ledger: String, current: Side, compared: Side?) {
+        self.window = window
+        self.ledger = ledger
+        self.current = current
+        self.compared = compared
+    }
 
     // MARK: JSON
 
     /// One JSON object: `since`, `interval`, `rules`, `total`, `suggestions`; with a comparison, `current`
     /// and `compared`, each of that shape.
-    func json() -> String {
+    public func json() -> String {
         guard let compared else { return JSONValue.object(object(current)).serialized() + "\n" }
         let top = JSONObject([
             ("since", .integer(window.since.wholeSeconds)), ("interval", .integer(window.interval.wholeSeconds)),
@@ -72,7 +91,7 @@ struct BacktestOutput {
     // MARK: Text
 
     /// Tables of figures per rule with the suggestions under them, then a YAML snippet to paste.
-    func text() -> String {
+    public func text() -> String {
         let since = DurationText.format(window.since)
         let events = max(current.report.events, compared?.report.events ?? 0)
         guard events > 0 else {
@@ -87,12 +106,12 @@ struct BacktestOutput {
             "RULE", "STALE AFTER", "ALERTS", "RESOLVES", "PREMATURE", "SILENCE MEDIAN", "SILENCE P90", "OPEN AT END",
         ]
         if let compared {
-            out += Table.render(header: [header[0], "CONFIG"] + header.dropFirst(), rows: comparedRows(compared))
+            out += TextTable.render(header: [header[0], "CONFIG"] + header.dropFirst(), rows: comparedRows(compared))
             out += "\ncurrent:  \(current.config ?? "built-in defaults")\ncompared: \(compared.config ?? "-")\n"
         } else {
             var rows = current.report.rules.map { row($0.figures, staleAfter: $0.staleAfter) }
             rows.append(row(current.report.total, staleAfter: nil))
-            out += Table.render(header: header, rows: rows)
+            out += TextTable.render(header: header, rows: rows)
         }
         out += "\n" + suggestionLines(current)
         out += "\n" + yaml(current)
