@@ -205,6 +205,13 @@ var package = Package(
             ]
         ),
         .testTarget(
+            name: "ReconcileTests",
+            dependencies: [
+                "Reconcile", "BigPanda", "Ledger", "SQLiteLedger", "Alerts", "Staleness",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: [
                 "AlertsStandIn", "LogzioStandIn", "Alerts", "Ledger", "SQLiteLedger", "Curl", "CSQLite", "Postgres",

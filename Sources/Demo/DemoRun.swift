@@ -120,7 +120,7 @@ public struct DemoRun {
         clientOptions.deadline = .seconds(10)
         let client = AlertsClient(options: clientOptions, curl: curl, logger: logger)
         var options = SweepOptions(now: now, policy: policy)
-        options.maxResolveFraction = 1
+        options.blastRadius.maxResolveFraction = 1
         let sweeper = Sweeper(ledger: ledger, options: options, client: client, logger: logger, wallClock: wallClock)
         sweeper.auto = try await demoDefinitions(curl: curl, logger: logger, now: now)
         let report = try await sweeper.run()

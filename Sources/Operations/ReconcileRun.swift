@@ -47,8 +47,7 @@ public struct ReconcileRun {
         options.dryRun = dryRun
         options.force = force
         options.closeGrace = config.closeGrace
-        options.maxResolvesPerRun = config.maxResolvesPerRun
-        options.maxResolveFraction = config.maxResolveFraction
+        options.blastRadius = config.blastRadius
         let report = try await Cleanup.reconcile(
             Reconciler(
                 ledger: backend, incidents: connection.client, options: options, logger: context.logger,

@@ -125,8 +125,7 @@ public struct SweepRun {
         options.force = request.force
         options.reportKept = request.reportKept
         options.batchSize = config.batchSize
-        options.maxResolvesPerRun = config.maxResolvesPerRun
-        options.maxResolveFraction = config.maxResolveFraction
+        options.blastRadius = config.blastRadius
         return options
     }
 

@@ -14,10 +14,8 @@ public struct ReconcileOptions: Sendable {
     public var force = false
     /// The span after our close during which a still-active alert is pending, not drift.
     public var closeGrace: Duration = .seconds(120)
-    /// Hold when more drift than this would be closed.
-    public var maxResolvesPerRun = 500
-    /// Hold when at least 20 alerts are active and more than this fraction is drift.
-    public var maxResolveFraction = 0.5
+    /// The limits on the drift one run closes, counted against BigPanda's active alerts.
+    public var blastRadius = BlastRadius()
 
     /// Creates options.
     public init(sourceSystem: GlobPattern) {

@@ -47,7 +47,9 @@ public final class Reconciler {
         let search = try await incidents.search(query: options.incidentQuery)
         var plan = try classify(search)
         let drift = plan.drift.count
-        if !options.force, let reason = holdReason(active: plan.report.bigPandaActive, drift: drift) {
+        if !options.force,
+            let reason = options.blastRadius.holdReason(closing: drift, of: plan.report.bigPandaActive, .driftOfActive)
+        {
             plan.report.holdReason = reason
             for item in plan.drift { plan.report.entries[item.entry].action = .held }
             return plan.report
@@ -55,19 +57,6 @@ public final class Reconciler {
         if options.dryRun { return plan.report }
         try await apply(&plan)
         return plan.report
-    }
-
-    /// The blast-radius check on the drift to close, counted against BigPanda's active alerts.
-    func holdReason(active: Int, drift: Int) -> String? {
-        if drift > options.maxResolvesPerRun {
-            return
-                "\(drift) drifted alerts is more than max_resolves_per_run (\(options.maxResolvesPerRun)); check BigPanda, then rerun with --force"
-        }
-        if active >= 20, Double(drift) > options.maxResolveFraction * Double(active) {
-            return
-                "\(drift) of \(active) active alerts drifted, more than max_resolve_fraction (\(options.maxResolveFraction)); check BigPanda, then rerun with --force"
-        }
-        return nil
     }
 
     /// Classes every alert of the search and of the ledger, and plans the work, changing nothing.

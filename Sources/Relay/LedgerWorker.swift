@@ -1,5 +1,5 @@
 public import Alerts
-public import BigPanda
+import BigPanda
 public import Curl
 import Foundation
 public import Ledger

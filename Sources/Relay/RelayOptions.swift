@@ -1,4 +1,4 @@
-public import BigPanda
+import BigPanda
 public import Redaction
 import Staleness
 

@@ -25,10 +25,9 @@ public struct ResolverConfig: Sendable {
     public var deadline: Duration = .seconds(240)
     /// The default rule and the ordered rules (`stale_after`, `rules`).
     public var policy = StalenessPolicy()
-    /// The most stale alerts one sweep may resolve before it holds (`max_resolves_per_run`), default 500.
-    public var maxResolvesPerRun = 500
-    /// The largest stale fraction of 20 or more open alerts before a sweep holds (`max_resolve_fraction`), default 0.5.
-    public var maxResolveFraction = 0.5
+    /// The safety limits (`max_resolves_per_run`, default 500; `max_resolve_fraction`, default 0.5), for
+    /// the sweep's stale alerts and reconcile's drift.
+    public var blastRadius = BlastRadius()
     /// Prune resolved history older than this (`retention`); nil keeps all.
     public var retention: Duration?
     /// The Prometheus textfile to write after each sweep (`metrics_file`).

@@ -1,4 +1,4 @@
-public import BigPanda
+import BigPanda
 import Foundation
 public import Redaction
 

@@ -115,9 +115,10 @@ struct YAMLReader {
             case "auto_min": topAuto.minimum = try span(value, key)
             case "fallback": topAuto.fallback = try span(value, key)
             case "logzio": try readLogzio(value, into: &config, definitionField: &definitionField)
-            case "max_resolves_per_run": config.maxResolvesPerRun = try integer(value, key, minimum: 1)
+            case "max_resolves_per_run": config.blastRadius.maxResolvesPerRun = try integer(value, key, minimum: 1)
             case "max_resolve_fraction":
-                config.maxResolveFraction = try number(value, key, 0.000_001...1, "greater than 0 and at most 1")
+                config.blastRadius.maxResolveFraction = try number(
+                    value, key, 0.000_001...1, "greater than 0 and at most 1")
             case "retention": config.retention = try span(value, key)
             case "metrics_file": config.metricsFile = try string(value, key)
             case "bigpanda": try readBigPanda(value, into: &config)

@@ -18,10 +18,8 @@ public struct SweepOptions: Sendable {
     public var batchSize = 100
     /// The most requests in flight.
     public var maxInFlight = 4
-    /// Hold when more stale alerts than this are in scope.
-    public var maxResolvesPerRun = 500
-    /// Hold when at least 20 are open and more than this fraction is stale.
-    public var maxResolveFraction = 0.5
+    /// The limits on the stale alerts one run closes, counted against the open ones in scope.
+    public var blastRadius = BlastRadius()
     /// Whether the report lists the alerts kept open (for `--json` and `--dry-run`). Without them the
     /// sweep reads only the alerts that can be stale, and counts the rest.
     public var reportKept = true

@@ -69,9 +69,7 @@ public final class Sweeper {
             "sweep selected alerts", metadata: ["sweep.open": "\(report.open)", "sweep.stale": "\(report.stale)"])
 
         if !options.all, !options.force,
-            let reason = SweepPlan.holdReason(
-                open: report.open, stale: report.stale, maxResolvesPerRun: options.maxResolvesPerRun,
-                maxResolveFraction: options.maxResolveFraction)
+            let reason = options.blastRadius.holdReason(closing: report.stale, of: report.open, .staleOfOpen)
         {
             report.holdReason = reason
             report.held = candidates.count

@@ -137,12 +137,12 @@ import Testing
         if random.chance(0.3) {
             let value = random.int(1...10_000)
             lines.append("max_resolves_per_run: \(value)")
-            expected.maxResolvesPerRun = value
+            expected.blastRadius.maxResolvesPerRun = value
         }
         if random.chance(0.3) {
             let value = Double(random.int(1...100)) / 100
             lines.append("max_resolve_fraction: \(value)")
-            expected.maxResolveFraction = value
+            expected.blastRadius.maxResolveFraction = value
         }
         if random.chance(0.3) {
             let seconds = Int64(expected.policy.longestFiniteStaleAfter / .seconds(1)) + 86_400
@@ -173,7 +173,8 @@ import Testing
         a.ledger == b.ledger && a.alertsURL == b.alertsURL && a.appKey == b.appKey
             && a.requestsPerSecond == b.requestsPerSecond
             && a.batchSize == b.batchSize && a.timeout == b.timeout && a.deadline == b.deadline && a.policy == b.policy
-            && a.maxResolvesPerRun == b.maxResolvesPerRun && a.maxResolveFraction == b.maxResolveFraction
+            && a.blastRadius.maxResolvesPerRun == b.blastRadius.maxResolvesPerRun
+            && a.blastRadius.maxResolveFraction == b.blastRadius.maxResolveFraction
             && a.retention == b.retention && a.relayForward == b.relayForward && a.relayMaxBody == b.relayMaxBody
             && a.relayListen == b.relayListen && a.relayPublicMetrics == b.relayPublicMetrics
     }
@@ -232,8 +233,8 @@ import Testing
                 }
                 guard let error = caught else {
                     // What loads is valid: sane values only.
-                    if config.batchSize < 1 || config.maxResolvesPerRun < 1
-                        || !(config.maxResolveFraction > 0 && config.maxResolveFraction <= 1)
+                    if config.batchSize < 1 || config.blastRadius.maxResolvesPerRun < 1
+                        || !(config.blastRadius.maxResolveFraction > 0 && config.blastRadius.maxResolveFraction <= 1)
                         || config.relayMaxBody < 1 || config.timeout < .seconds(1) || config.deadline < .seconds(1)
                     {
                         failures.append("iteration \(iteration): loaded an invalid value from \(shown.prefix(300))")
