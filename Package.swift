@@ -221,7 +221,7 @@ var package = Package(
         .testTarget(
             name: "LogzioTests",
             dependencies: [
-                "Logzio", "LogzioStandIn", "Alerts", "Curl", "Redaction", "TestSupport",
+                "Logzio", "LogzioStandIn", "Alerts", "Curl", "Redaction", "Staleness", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

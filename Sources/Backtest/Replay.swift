@@ -139,9 +139,9 @@ public struct Replay {
         // The sweep's own resolution of auto: the definition's value, 0 for a definition that can no
         // longer fire, else the fallback, else never.
         switch auto?(payload, parameters) ?? .undecided(reason: "no definitions") {
-        case .staleAfter(let seconds, _): return (index, .seconds(seconds))
-        case .staleNow: return (index, .seconds(0))
-        case .undecided: return (index, parameters.fallback.map { .seconds($0.wholeSeconds) } ?? .never)
+        case .staleAfter(let span, _): return (index, .after(span))
+        case .staleNow: return (index, .after(.zero))
+        case .undecided: return (index, parameters.fallback.map { .after($0) } ?? .never)
         }
     }
 
@@ -155,8 +155,8 @@ public struct Replay {
         let prematureIfResolved =
             nextAt.map { !nextIsOK && window.isWithinRefireWindow(from: start.receivedAt, to: $0) } ?? false
         var resolved = false
-        if case .seconds(let limit) = rule.staleAfter,
-            let sweep = firstStaleSweep(silenceFrom: start.receivedAt, limit: limit, before: nextAt)
+        if let limit = rule.staleAfter.span,
+            let sweep = firstStaleSweep(silenceFrom: start.receivedAt, limit: limit.wholeSeconds, before: nextAt)
         {
             // The sweep's own decision at that instant, which also gives the silence it saw.
             let decision = policy.decide(
@@ -165,7 +165,7 @@ public struct Replay {
                 resolved = true
                 tallies[rule.index].resolves += 1
                 if prematureIfResolved { tallies[rule.index].premature += 1 }
-                tallies[rule.index].silences.add(decision.silence)
+                tallies[rule.index].silences.add(decision.silence.wholeSeconds)
             }
         }
         if nextAt == nil, !resolved { tallies[rule.index].openAtEnd += 1 }

@@ -15,7 +15,7 @@ public enum StaleLadder {
         for (index, value) in seconds.enumerated() {
             let count = resolves[index]
             if count == 0 || Double(premature[index]) * 100 < maximumPrematurePercent * Double(count) {
-                return .seconds(value)
+                return .after(.seconds(value))
             }
         }
         return .never

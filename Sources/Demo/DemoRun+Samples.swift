@@ -29,7 +29,8 @@ extension DemoRun {
         do {
             return [
                 Rule(
-                    name: "payments", match: [("service", try GlobPattern("payments*"))], staleAfter: .seconds(3 * 3600)
+                    name: "payments", match: [("service", try GlobPattern("payments*"))],
+                    staleAfter: .after(.seconds(3 * 3600))
                 ),
                 Rule(name: "disks-by-hand", match: [("check", try GlobPattern("Disk*"))], staleAfter: .never),
                 Rule(name: "search", match: [("service", try GlobPattern("search*"))], staleAfter: .auto),

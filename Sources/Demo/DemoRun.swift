@@ -96,7 +96,7 @@ public struct DemoRun {
         ])
 
         let policy = StalenessPolicy(
-            defaultStaleAfter: .seconds(3600),
+            defaultStaleAfter: .after(.seconds(3600)),
             rules: try demoRules()
         )
         say(

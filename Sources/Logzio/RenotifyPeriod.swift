@@ -1,5 +1,5 @@
 import Alerts
-import Staleness
+public import Staleness
 
 /// How often a firing Logz.io alert can notify again, as its definition says: P in SPEC.md's
 /// `stale_after: auto`.
@@ -42,25 +42,25 @@ public struct RenotifyPeriod: Sendable, Equatable {
 
     /// `stale_after = max(auto_min, auto_factor × P + 2m)`, rounded up to whole seconds, with the
     /// derivation a person reads in `list --json` and `check`.
-    public func staleAfter(_ settings: AutoSettings) -> AutoStaleAfter {
+    public func staleAfter(_ parameters: AutoParameters) -> AutoResolution {
         let period = length
-        let formula = Self.wholeSecondsAtLeast(settings.factor * Double(period.wholeSeconds) + 120)
+        let formula = Self.wholeSecondsAtLeast(parameters.factor * Double(period.wholeSeconds) + 120)
         var parts: [String] = []
         if let timeFrame { parts.append("time frame \(DurationText.format(timeFrame))") }
         if let wait { parts.append("wait \(DurationText.format(wait))") }
         if let scheduleGap, scheduleGap > max(timeFrame ?? .zero, wait ?? .zero) {
             parts.append("schedule gap \(DurationText.format(scheduleGap))")
         }
-        let formulaText = "\(settings.factorText) × \(DurationText.format(period)) + 2m"
+        let formulaText = "\(parameters.factorText) × \(DurationText.format(period)) + 2m"
         let head = "auto: Logz.io alert \(definitionID), \(parts.joined(separator: ", ")) → "
-        let minimum = settings.minimum.wholeSeconds
+        let minimum = parameters.minimum.wholeSeconds
         if minimum > formula {
-            return AutoStaleAfter(
-                seconds: minimum,
-                source: head + "auto_min \(DurationText.format(settings.minimum)) "
+            return .staleAfter(
+                .seconds(minimum),
+                source: head + "auto_min \(DurationText.format(parameters.minimum)) "
                     + "(\(formulaText) is only \(DurationText.format(formula)))")
         }
-        return AutoStaleAfter(seconds: formula, source: head + formulaText)
+        return .staleAfter(.seconds(formula), source: head + formulaText)
     }
 
     /// A non-negative amount rounded up to whole seconds, where a value within a billionth of a

@@ -143,17 +143,9 @@ public struct AutoDefinitions: Sendable {
             let id = AlertDefinition.usableID(payload[definitionField])
             let key = Memo.Key(id: id, factor: parameters.factor, minimum: parameters.minimum)
             if let known = memo.value(key) { return known }
-            let settings =
-                (try? AutoSettings(factor: parameters.factor, minimum: parameters.minimum)) ?? AutoSettings.standard
-            let resolution: AutoResolution =
-                switch AutoOutcome.decide(
-                    definitionID: id, idField: definitionField, definitions: definitions, everListed: everListed,
-                    settings: settings, now: now)
-                {
-                case .staleAfter(let derived): .staleAfter(seconds: derived.seconds, source: derived.source)
-                case .staleNow(let reason): .staleNow(reason: reason)
-                case .needsFallback(let reason): .undecided(reason: reason)
-                }
+            let resolution = AutoResolution.decide(
+                definitionID: id, idField: definitionField, definitions: definitions, everListed: everListed,
+                parameters: parameters, now: now)
             memo.set(key, resolution)
             return resolution
         }

@@ -10,18 +10,25 @@ public struct AutoParameters: Sendable, Equatable {
     /// `fallback`: the `stale_after`, in whole seconds, for an alert auto cannot decide; nil keeps it.
     public var fallback: Duration?
 
-    /// Creates parameters with SPEC.md's defaults.
+    /// Creates parameters with SPEC.md's defaults. The config reader checks the values (a factor of at
+    /// least 1, a minimum that is not negative) and names the key.
     public init(factor: Double = 3, minimum: Duration = .seconds(900), fallback: Duration? = nil) {
         self.factor = factor
         self.minimum = minimum
         self.fallback = fallback
     }
+
+    /// The factor as a derivation writes it: `3`, `2.5`.
+    public var factorText: String {
+        factor == factor.rounded() && abs(factor) < 1e15 ? String(Int64(factor)) : String(factor)
+    }
 }
 
 /// What the Logz.io definitions say about one alert under `stale_after: auto`.
 public enum AutoResolution: Sendable, Equatable {
-    /// A usable definition: this `stale_after`, with how it was derived.
-    case staleAfter(seconds: Int64, source: String)
+    /// A usable definition: this `stale_after`, with how it was derived, e.g. `auto: Logz.io alert 123,
+    /// time frame 15m, wait 1h → 3 × 1h + 2m`.
+    case staleAfter(Duration, source: String)
     /// A definition that can never notify again (disabled or deleted): stale at once.
     case staleNow(reason: String)
     /// No usable definition (no id, an unknown one, an unusable schedule, none fetched): the

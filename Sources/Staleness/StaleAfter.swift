@@ -4,8 +4,8 @@ public import Alerts
 public enum StaleAfter: Sendable, Equatable, CustomStringConvertible {
     /// Never auto-resolved.
     case never
-    /// Stale after this many seconds (always more than zero).
-    case seconds(Int64)
+    /// Stale after this much silence (always more than zero, in whole seconds).
+    case after(Duration)
     /// Derived from the alert's Logz.io alert definition (`stale_after: auto`).
     case auto
 
@@ -16,7 +16,7 @@ public enum StaleAfter: Sendable, Equatable, CustomStringConvertible {
         } else if text == "auto" {
             self = .auto
         } else {
-            self = .seconds(try DurationText.parse(text))
+            self = .after(.seconds(try DurationText.parse(text)))
         }
     }
 
@@ -24,7 +24,12 @@ public enum StaleAfter: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .never: "never"
         case .auto: "auto"
-        case .seconds(let seconds): DurationText.format(seconds)
+        case .after(let span): DurationText.format(span)
         }
+    }
+
+    /// The span of a fixed `stale_after`; nil for `never` and `auto`.
+    public var span: Duration? {
+        if case .after(let span) = self { span } else { nil }
     }
 }

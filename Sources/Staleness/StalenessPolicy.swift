@@ -17,7 +17,7 @@ public struct StalenessPolicy: Sendable, Equatable {
 
     /// Creates a policy.
     public init(
-        defaultStaleAfter: StaleAfter = .seconds(3_600), rules: [Rule] = [],
+        defaultStaleAfter: StaleAfter = .after(.seconds(3_600)), rules: [Rule] = [],
         defaultAuto: AutoParameters = AutoParameters(),
         definitionField: String = "alert_definition_id"
     ) {
@@ -56,21 +56,15 @@ public struct StalenessPolicy: Sendable, Equatable {
     /// The longest finite `stale_after` among the default and the rules (and their fallbacks);
     /// an auto value is not known in advance.
     public var longestFiniteStaleAfter: Duration {
-        let fallbacks = ([defaultAuto] + rules.map(\.auto)).compactMap { $0.fallback?.wholeSeconds }
-        let fixed = ([defaultStaleAfter] + rules.map(\.staleAfter)).compactMap { staleAfter -> Int64? in
-            if case .seconds(let seconds) = staleAfter { return seconds }
-            return nil
-        }
-        return .seconds((fixed + fallbacks).max() ?? 0)
+        let fallbacks = ([defaultAuto] + rules.map(\.auto)).compactMap(\.fallback)
+        let fixed = ([defaultStaleAfter] + rules.map(\.staleAfter)).compactMap(\.span)
+        return (fixed + fallbacks).max() ?? .zero
     }
 
     /// The shortest finite `stale_after` among the default and the rules, or nil when all are `never`.
     /// No alert silent for less than this is stale, unless a rule is `auto` (see `usesAuto`).
     public var shortestFiniteStaleAfter: Duration? {
-        ([defaultStaleAfter] + rules.map(\.staleAfter)).compactMap { staleAfter -> Int64? in
-            if case .seconds(let seconds) = staleAfter { return seconds }
-            return nil
-        }.min().map { .seconds($0) }
+        ([defaultStaleAfter] + rules.map(\.staleAfter)).compactMap(\.span).min()
     }
 
     /// Decides whether an open alert is stale at `now`.
@@ -89,8 +83,8 @@ public struct StalenessPolicy: Sendable, Equatable {
         auto: AutoResolver? = nil
     ) -> StalenessDecision {
         let (name, staleAfter, parameters) = matchingRule(payload)
-        let elapsed = max(0, now - lastReceived)
-        let silence = feed.map { $0.aliveSeconds(from: lastReceived, to: now) } ?? elapsed
+        let elapsed = Duration.seconds(max(0, now - lastReceived))
+        let silence = feed.map { .seconds($0.aliveSeconds(from: lastReceived, to: now)) } ?? elapsed
         let ruleText = "rule \"\(name)\""
         switch staleAfter {
         case .never:
@@ -98,7 +92,7 @@ public struct StalenessPolicy: Sendable, Equatable {
                 rule: name, staleAfter: staleAfter, silence: silence, isStale: false, staleAt: nil,
                 reason: "\(ruleText) never auto-resolves (last notification \(DurationText.format(elapsed)) ago)",
                 effectiveStaleAfter: nil, source: "\(ruleText): never")
-        case .seconds(let limit):
+        case .after(let limit):
             return decide(
                 limit: limit, limitText: "\(staleAfter)", source: "\(ruleText): \(staleAfter)", name: name,
                 staleAfter: staleAfter, silence: silence, elapsed: elapsed, now: now, observed: feed != nil)
@@ -106,17 +100,17 @@ public struct StalenessPolicy: Sendable, Equatable {
             let resolution =
                 auto?(payload, parameters) ?? .undecided(reason: "no Logz.io alert definitions are available")
             switch resolution {
-            case .staleAfter(let seconds, let source):
+            case .staleAfter(let limit, let source):
                 return decide(
-                    limit: seconds, limitText: "auto \(DurationText.format(seconds))", source: source, name: name,
+                    limit: limit, limitText: "auto \(DurationText.format(limit))", source: source, name: name,
                     staleAfter: staleAfter, silence: silence, elapsed: elapsed, now: now, observed: feed != nil)
             case .staleNow(let reason):
                 return StalenessDecision(
                     rule: name, staleAfter: staleAfter, silence: silence, isStale: true, staleAt: nil,
-                    reason: "\(reason) (\(ruleText), stale_after auto)", effectiveStaleAfter: 0,
+                    reason: "\(reason) (\(ruleText), stale_after auto)", effectiveStaleAfter: .zero,
                     source: "auto: \(reason)")
             case .undecided(let reason):
-                guard let fallback = parameters.fallback?.wholeSeconds else {
+                guard let fallback = parameters.fallback else {
                     return StalenessDecision(
                         rule: name, staleAfter: staleAfter, silence: silence, isStale: false, staleAt: nil,
                         reason: "\(ruleText) is auto, but \(reason); kept, as it has no fallback",
@@ -132,8 +126,8 @@ public struct StalenessPolicy: Sendable, Equatable {
     }
 
     private func decide(
-        limit: Int64, limitText: String, source: String, name: String, staleAfter: StaleAfter, silence: Int64,
-        elapsed: Int64, now: Int64, observed: Bool
+        limit: Duration, limitText: String, source: String, name: String, staleAfter: StaleAfter, silence: Duration,
+        elapsed: Duration, now: Int64, observed: Bool
     ) -> StalenessDecision {
         let ruleText = "rule \"\(name)\""
         // With heartbeats, only the time the feed was observed alive counts.
@@ -150,7 +144,8 @@ public struct StalenessPolicy: Sendable, Equatable {
             ? "silent for \(DurationText.format(silence)) of observed feed time (last notification \(DurationText.format(elapsed)) ago)"
             : "last notification \(DurationText.format(silence)) ago"
         return StalenessDecision(
-            rule: name, staleAfter: staleAfter, silence: silence, isStale: false, staleAt: now + (limit - silence),
+            rule: name, staleAfter: staleAfter, silence: silence, isStale: false,
+            staleAt: now + (limit - silence).wholeSeconds,
             reason: "\(silent) (\(ruleText), stale after \(limitText))", effectiveStaleAfter: limit, source: source)
     }
 }
@@ -161,24 +156,24 @@ public struct StalenessDecision: Sendable, Equatable {
     public var rule: String
     /// That rule's `stale_after`.
     public var staleAfter: StaleAfter
-    /// The silence that counted, in seconds (observed silence when the feed has heartbeats).
-    public var silence: Int64
+    /// The silence that counted (observed silence when the feed has heartbeats).
+    public var silence: Duration
     /// Whether the alert is stale.
     public var isStale: Bool
     /// When the alert goes stale if nothing arrives and the feed stays alive; `nil` if stale or never.
     public var staleAt: Int64?
     /// Why, e.g. `no notification for 3h12m (rule "payments", stale after 3h)`.
     public var reason: String
-    /// The `stale_after` that applied, in seconds: auto's derivation, or the fallback; nil for never
-    /// and for an auto alert kept without a fallback.
-    public var effectiveStaleAfter: Int64?
+    /// The `stale_after` that applied: auto's derivation, or the fallback; nil for never and for an
+    /// auto alert kept without a fallback.
+    public var effectiveStaleAfter: Duration?
     /// Where that `stale_after` came from, e.g. `rule "payments": 3h` or auto's derivation.
     public var source: String
 
     /// Creates a decision.
     public init(
-        rule: String, staleAfter: StaleAfter, silence: Int64, isStale: Bool, staleAt: Int64?, reason: String,
-        effectiveStaleAfter: Int64?, source: String
+        rule: String, staleAfter: StaleAfter, silence: Duration, isStale: Bool, staleAt: Int64?, reason: String,
+        effectiveStaleAfter: Duration?, source: String
     ) {
         self.rule = rule
         self.staleAfter = staleAfter

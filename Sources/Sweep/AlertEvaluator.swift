@@ -68,8 +68,8 @@ extension AlertEvaluator.Evaluation {
     /// When the alert goes stale if nothing arrives; nil if stale or never, or unreadable.
     public var staleAt: Int64? { decision?.staleAt }
 
-    /// The `stale_after` that applied, in seconds; nil for never and for an unreadable payload.
-    public var effectiveStaleAfter: Int64? { decision?.effectiveStaleAfter }
+    /// The `stale_after` that applied; nil for never and for an unreadable payload.
+    public var effectiveStaleAfter: Duration? { decision?.effectiveStaleAfter }
 
     /// Where that `stale_after` came from.
     public var source: String { decision?.source ?? "unreadable payload" }

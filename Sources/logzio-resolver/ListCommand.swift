@@ -60,7 +60,7 @@ struct ListCommand: AsyncParsableCommand {
                     ("app_key", .string(alert.appKey)),
                     ("identity", .string(alert.display)),
                     ("reason", .string(alert.state == .open ? evaluation.reason : alert.state.rawValue)),
-                    ("stale_after", evaluation.effectiveStaleAfter.map { .integer($0) } ?? .null),
+                    ("stale_after", evaluation.effectiveStaleAfter.map { .integer($0.wholeSeconds) } ?? .null),
                     ("stale_after_source", .string(evaluation.source)),
                     ("alert", .object((try? alert.payload()) ?? JSONObject())),
                 ])

@@ -36,7 +36,7 @@ struct BruteForceReplay {
                 var entry = result[rule] ?? (0, 0, [], 0)
                 if let resolvedAt {
                     entry.resolves += 1
-                    entry.silences.append(resolvedAt.silence)
+                    entry.silences.append(resolvedAt.silence.wholeSeconds)
                     if let next, !next.isOK, next.at - event.at < window.refireWindow.wholeSeconds {
                         entry.premature += 1
                     }
@@ -59,11 +59,11 @@ struct BruteForceReplay {
                 now: now, since: .seconds(2 * 86_400), interval: .seconds(random.pick([60, 300, 900])),
                 refireWindow: .seconds(random.pick([1800, 6 * 3600])))
             let policy = StalenessPolicy(
-                defaultStaleAfter: .seconds(random.pick([600, 3600, 5400])),
+                defaultStaleAfter: .after(.seconds(random.pick([600, 3600, 5400]))),
                 rules: [
                     Rule(
                         name: "a", match: [("check", try GlobPattern("a*"))],
-                        staleAfter: .seconds(random.pick([900, 7200]))),
+                        staleAfter: .after(.seconds(random.pick([900, 7200])))),
                     Rule(name: "n", match: [("check", try GlobPattern("n*"))], staleAfter: .never),
                 ])
             var feed: FeedLiveness?

@@ -36,12 +36,15 @@ struct HandHistory {
 
     static func policy() throws -> StalenessPolicy {
         StalenessPolicy(
-            defaultStaleAfter: .seconds(3600),
+            defaultStaleAfter: .after(.seconds(3600)),
             rules: [
                 Rule(
-                    name: "payments", match: [("service", try GlobPattern("payments*"))], staleAfter: .seconds(10_800)),
+                    name: "payments", match: [("service", try GlobPattern("payments*"))],
+                    staleAfter: .after(.seconds(10_800))),
                 Rule(name: "disks", match: [("check", try GlobPattern("Disk*"))], staleAfter: .never),
-                Rule(name: "quiet", match: [("service", try GlobPattern("nothing*"))], staleAfter: .seconds(1800)),
+                Rule(
+                    name: "quiet", match: [("service", try GlobPattern("nothing*"))], staleAfter: .after(.seconds(1800))
+                ),
             ])
     }
 

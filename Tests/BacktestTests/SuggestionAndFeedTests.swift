@@ -24,7 +24,9 @@ import Testing
         }
         let report = history.replay(StalenessPolicy(), window: Self.window)
         #expect(
-            report.suggestions == [Suggestion(rule: "default", current: .seconds(3600), staleAfter: .seconds(10_800))])
+            report.suggestions == [
+                Suggestion(rule: "default", current: .after(.seconds(3600)), staleAfter: .after(.seconds(10_800)))
+            ])
         // Under its own 1h the pause is resolved each time: 10 premature of 20.
         #expect(report.total.resolves == 20)
         #expect(report.total.premature == 10)
@@ -41,7 +43,7 @@ import Testing
         history.add(1, at: Self.g(10) + 1200)  // 20m later: premature under 15m only
         for alert in 0..<Int64(singles) { history.add(100 + alert, at: Self.g(20 + alert)) }
         let report = history.replay(StalenessPolicy(), window: Self.window)
-        #expect(report.suggestions.first?.staleAfter == .seconds(expected))
+        #expect(report.suggestions.first?.staleAfter == .after(.seconds(expected)))
     }
 
     @Test func neverWhenNoLadderValueQualifies() {

@@ -4,6 +4,7 @@ import Logging
 import Logzio
 import LogzioStandIn
 import Redaction
+import Staleness
 import TestSupport
 import Testing
 
@@ -69,9 +70,9 @@ import Testing
         fixture.standIn.removeDefinition(id: 102)
         let later = try await fixture.client.fetchDefinitions()
         #expect(later.ids == [101, 103, 104])
-        let outcome = AutoOutcome.decide(
+        let outcome = AutoResolution.decide(
             definitionID: 102, idField: "alert_definition_id", definitions: later.byID,
-            everListed: list.ids.union(later.ids), settings: .standard, now: 1_772_409_600)
+            everListed: list.ids.union(later.ids), parameters: AutoParameters(), now: 1_772_409_600)
         #expect(outcome == .staleNow(reason: "Logz.io alert 102 no longer exists"))
     }
 

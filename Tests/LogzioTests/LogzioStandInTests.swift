@@ -2,6 +2,7 @@ import Alerts
 import Curl
 import Logzio
 import LogzioStandIn
+import Staleness
 import TestSupport
 import Testing
 
@@ -38,26 +39,23 @@ import Testing
         let list = try DefinitionList(
             decoding: Array(JSONValue.array(StandInDefinition.sampleAccount().map(JSONValue.object)).serialized().utf8))
         let monday: Int64 = 1_772_409_600
-        func outcome(_ id: Int64) -> AutoOutcome {
-            AutoOutcome.decide(
+        func outcome(_ id: Int64) -> AutoResolution {
+            AutoResolution.decide(
                 definitionID: id, idField: "alert_definition_id", definitions: list.byID, everListed: list.ids,
-                settings: .standard, now: monday)
+                parameters: AutoParameters(), now: monday)
         }
         #expect(
             outcome(101)
-                == .staleAfter(
-                    AutoStaleAfter(seconds: 2_820, source: "auto: Logz.io alert 101, time frame 15m → 3 × 15m + 2m")))
+                == .staleAfter(.seconds(2_820), source: "auto: Logz.io alert 101, time frame 15m → 3 × 15m + 2m"))
         #expect(
             outcome(102)
                 == .staleAfter(
-                    AutoStaleAfter(
-                        seconds: 10_920, source: "auto: Logz.io alert 102, time frame 15m, wait 1h → 3 × 1h + 2m")))
+                    .seconds(10_920), source: "auto: Logz.io alert 102, time frame 15m, wait 1h → 3 × 1h + 2m"))
         #expect(
             outcome(103)
                 == .staleAfter(
-                    AutoStaleAfter(
-                        seconds: 777_720,
-                        source: "auto: Logz.io alert 103, time frame 5m, wait 5m, schedule gap 3d → 3 × 3d + 2m")))
+                    .seconds(777_720),
+                    source: "auto: Logz.io alert 103, time frame 5m, wait 5m, schedule gap 3d → 3 × 3d + 2m"))
         #expect(outcome(104) == .staleNow(reason: "Logz.io alert 104 is disabled"))
     }
 }

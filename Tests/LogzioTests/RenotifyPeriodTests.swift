@@ -1,4 +1,5 @@
 import Logzio
+import Staleness
 import Testing
 
 /// P and `stale_after = max(auto_min, auto_factor × P + 2m)`, with the derivation text.
@@ -65,10 +66,10 @@ import Testing
 
     @Test(arguments: cases)
     func staleAfter(_ example: Case) throws {
-        let settings = try AutoSettings(factor: example.factor, minimum: .seconds(example.minimum))
+        let parameters = AutoParameters(factor: example.factor, minimum: .seconds(example.minimum))
         let now = example.definition.timeZone == nil ? Self.now : 1_772_668_800  // New York: 2026-03-05
         let period = try RenotifyPeriod(definition: example.definition, now: now)
-        #expect(period.staleAfter(settings) == AutoStaleAfter(seconds: example.seconds, source: example.source))
+        #expect(period.staleAfter(parameters) == .staleAfter(.seconds(example.seconds), source: example.source))
     }
 
     @Test func thePeriodIsTheLongestOfItsParts() throws {
@@ -100,27 +101,18 @@ import Testing
     @Test func hugeValuesDoNotOverflow() throws {
         let definition = AlertDefinition(id: 1, searchTimeFrameMinutes: .max)
         let result = try RenotifyPeriod(definition: definition, now: Self.now).staleAfter(
-            try AutoSettings(factor: 1e300))
-        #expect(result.seconds == 9_000_000_000_000_000_000)
-    }
-
-    @Test(arguments: [
-        (0.5, Int64(900), "auto_factor must be a number of at least 1, not 0.5"),
-        (Double.nan, 900, "auto_factor must be a number of at least 1"),
-        (Double.infinity, 900, "auto_factor must be a number of at least 1"),
-        (3, -1, "auto_min must not be negative"),
-    ])
-    func refusesSettingsOutOfRange(factor: Double, minimum: Int64, message: String) {
-        #expect {
-            try AutoSettings(factor: factor, minimum: .seconds(minimum))
-        } throws: { error in
-            "\(error)".hasPrefix(message)
+            AutoParameters(factor: 1e300))
+        guard case .staleAfter(let span, _) = result else {
+            Issue.record("expected a stale_after, got \(result)")
+            return
         }
+        #expect(span == .seconds(9_000_000_000_000_000_000))
     }
 
-    @Test func theDefaultsAreThreeAndFifteenMinutes() throws {
-        #expect(AutoSettings.standard == (try AutoSettings()))
-        #expect(AutoSettings.standard.factor == 3)
-        #expect(AutoSettings.standard.minimum == .seconds(900))
+    @Test func theDefaultsAreThreeAndFifteenMinutes() {
+        #expect(AutoParameters().factor == 3)
+        #expect(AutoParameters().minimum == .seconds(900))
+        #expect(AutoParameters().factorText == "3")
+        #expect(AutoParameters(factor: 2.5).factorText == "2.5")
     }
 }

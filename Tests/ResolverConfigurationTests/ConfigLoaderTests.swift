@@ -29,7 +29,7 @@ import Testing
         #expect(config.ledger == "/var/lib/logzio-resolver/ledger.sqlite")
         #expect(config.tokenFile == "/etc/logzio-resolver/bigpanda.token")
         #expect(config.batchSize == 100)
-        #expect(config.policy.defaultStaleAfter == .seconds(3600))
+        #expect(config.policy.defaultStaleAfter == .after(.seconds(3600)))
         #expect(config.policy.rules.map(\.name) == ["payments", "disks-by-hand"])
         #expect(config.policy.rules[1].staleAfter == .never)
         #expect(config.policy.rules[0].match.map(\.field) == ["service", "check"])

@@ -172,7 +172,7 @@ import Testing
     ]
 
     static func seconds(_ staleAfter: StaleAfter) -> Int64 {
-        if case .seconds(let seconds) = staleAfter { return seconds }
+        if let span = staleAfter.span { return span.wholeSeconds }
         return -1
     }
 
@@ -184,7 +184,7 @@ import Testing
             let same = value == entry.spec || (Double(value) != nil && Double(value) == Double(entry.spec))
             #expect(same, "\(entry.key): SPEC says \(entry.spec), the code has \(value)")
         }
-        #expect(config.policy.defaultStaleAfter == .seconds(3_600))
+        #expect(config.policy.defaultStaleAfter == .after(.seconds(3_600)))
     }
 
     /// Defaults also survive loading with no file and an empty environment.

@@ -83,7 +83,7 @@ import Testing
                 lines.append("bigpanda: { " + bigpanda.joined(separator: ", ") + " }")
             }
         }
-        var defaultStale = StaleAfter.seconds(3_600)
+        var defaultStale = StaleAfter.after(.seconds(3_600))
         if random.chance(0.5) {
             if random.chance(0.2) {
                 lines.append("stale_after: never")
@@ -92,7 +92,7 @@ import Testing
                 var (text, seconds) = duration(using: &random)
                 if seconds == 0 { seconds = (try? DurationText.parse(text)) ?? 0 }
                 lines.append("stale_after: \(text)")
-                defaultStale = .seconds(seconds)
+                defaultStale = .after(.seconds(seconds))
             }
         }
         var rules: [Rule] = []
@@ -117,7 +117,7 @@ import Testing
             } else {
                 var (text, seconds) = duration(using: &random)
                 if seconds == 0 { seconds = (try? DurationText.parse(text)) ?? 0 }
-                staleAfter = .seconds(seconds)
+                staleAfter = .after(.seconds(seconds))
                 staleText = text
             }
             rules.append(Rule(name: name, match: match, staleAfter: staleAfter))

@@ -46,14 +46,14 @@ import Testing
 
     func policy() throws -> StalenessPolicy {
         StalenessPolicy(
-            defaultStaleAfter: .seconds(3600),
+            defaultStaleAfter: .after(.seconds(3600)),
             rules: [
                 Rule(
                     name: "payments",
                     match: [("service", try GlobPattern("payments*")), ("check", try GlobPattern("*latency*"))],
-                    staleAfter: .seconds(3 * 3600)),
+                    staleAfter: .after(.seconds(3 * 3600))),
                 Rule(name: "disks-by-hand", match: [("check", try GlobPattern("Disk*"))], staleAfter: .never),
-                Rule(name: "numbers", match: [("device", try GlobPattern("4?"))], staleAfter: .seconds(60)),
+                Rule(name: "numbers", match: [("device", try GlobPattern("4?"))], staleAfter: .after(.seconds(60))),
             ])
     }
 
@@ -94,9 +94,9 @@ import Testing
         // Forwarded at 10:00; relay alive 09:00-10:10 (last heartbeat 10:09:30), down until 11:10.
         let t10 = now
         let feed = FeedLiveness(runs: [(first: t10 - 3600, last: t10 + 570)])
-        let policy = StalenessPolicy(defaultStaleAfter: .seconds(3600))
+        let policy = StalenessPolicy(defaultStaleAfter: .after(.seconds(3600)))
         let decision = policy.decide(payload: JSONObject(), lastReceived: t10, now: t10 + 4200, feed: feed)
-        #expect(decision.silence == 600)
+        #expect(decision.silence == .seconds(600))
         #expect(!decision.isStale)
         let plain = policy.decide(payload: JSONObject(), lastReceived: t10, now: t10 + 4200)
         #expect(plain.isStale)

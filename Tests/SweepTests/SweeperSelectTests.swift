@@ -25,11 +25,12 @@ import Testing
 
     static func policy() throws -> StalenessPolicy {
         StalenessPolicy(
-            defaultStaleAfter: .seconds(3 * 3600),
+            defaultStaleAfter: .after(.seconds(3 * 3600)),
             rules: [
-                Rule(name: "slow", match: [("host", try GlobPattern("slow-*"))], staleAfter: .seconds(6 * 3600)),
+                Rule(
+                    name: "slow", match: [("host", try GlobPattern("slow-*"))], staleAfter: .after(.seconds(6 * 3600))),
                 Rule(name: "never", match: [("host", try GlobPattern("never-*"))], staleAfter: .never),
-                Rule(name: "quick", match: [("host", try GlobPattern("quick-*"))], staleAfter: .seconds(3600)),
+                Rule(name: "quick", match: [("host", try GlobPattern("quick-*"))], staleAfter: .after(.seconds(3600))),
             ])
     }
 
@@ -112,8 +113,10 @@ import Testing
         var options = SweepOptions(
             now: SweepFixture.now,
             policy: StalenessPolicy(
-                defaultStaleAfter: .seconds(3600),
-                rules: [Rule(name: "web", match: [("host", try GlobPattern("web-*"))], staleAfter: .seconds(3600))]))
+                defaultStaleAfter: .after(.seconds(3600)),
+                rules: [
+                    Rule(name: "web", match: [("host", try GlobPattern("web-*"))], staleAfter: .after(.seconds(3600)))
+                ]))
         options.dryRun = true
         options.reportKept = true
         let report = try await Sweeper(

@@ -1,8 +1,9 @@
 import Logzio
+import Staleness
 import Testing
 
 /// What auto gives an alert: a `stale_after`, stale at once, or the fallback.
-@Suite struct AutoOutcomeTests {
+@Suite struct AutoResolutionTests {
     static let now: Int64 = 1_772_409_600
     static let definitions: [Int64: AlertDefinition] = [
         123: AlertDefinition(id: 123, searchTimeFrameMinutes: 15, suppressNotificationsMinutes: 60),
@@ -16,34 +17,32 @@ import Testing
     /// 123 and 200 are listed now; 500 was listed by an earlier fetch only.
     static let everListed: Set<Int64> = [123, 200, 201, 300, 301, 302, 400, 500]
 
-    static let expectations: [(Int64?, AutoOutcome)] = [
+    static let expectations: [(Int64?, AutoResolution)] = [
         (
             123,
-            .staleAfter(
-                AutoStaleAfter(
-                    seconds: 10_920, source: "auto: Logz.io alert 123, time frame 15m, wait 1h → 3 × 1h + 2m"))
+            .staleAfter(.seconds(10_920), source: "auto: Logz.io alert 123, time frame 15m, wait 1h → 3 × 1h + 2m")
         ),
         (200, .staleNow(reason: "Logz.io alert 200 is disabled")),
         (201, .staleNow(reason: "Logz.io alert 201 is disabled")),
         (500, .staleNow(reason: "Logz.io alert 500 no longer exists")),
         (
             600,
-            .needsFallback(reason: "Logz.io alert 600 is not among the account's alert definitions (unknown id)")
+            .undecided(reason: "Logz.io alert 600 is not among the account's alert definitions (unknown id)")
         ),
-        (nil, .needsFallback(reason: "no usable Logz.io alert id in alert_definition_id")),
+        (nil, .undecided(reason: "no usable Logz.io alert id in alert_definition_id")),
         (
             400,
-            .needsFallback(
+            .undecided(
                 reason:
                     "Logz.io alert 400 has no searchTimeFrameMinutes, output.suppressNotificationsMinutes or schedule")
         ),
     ]
 
     @Test(arguments: expectations)
-    func decides(id: Int64?, expected: AutoOutcome) {
-        let outcome = AutoOutcome.decide(
+    func decides(id: Int64?, expected: AutoResolution) {
+        let outcome = AutoResolution.decide(
             definitionID: id, idField: "alert_definition_id", definitions: Self.definitions,
-            everListed: Self.everListed, settings: .standard, now: Self.now)
+            everListed: Self.everListed, parameters: AutoParameters(), now: Self.now)
         #expect(outcome == expected)
     }
 
@@ -53,27 +52,26 @@ import Testing
         (302, "Logz.io alert 302 has an unusable schedule: cron expression \"0 0 0 31 FEB ?\" never fires"),
     ])
     func anUnusableScheduleTakesTheFallback(id: Int64, reason: String) {
-        let outcome = AutoOutcome.decide(
+        let outcome = AutoResolution.decide(
             definitionID: id, idField: "alert_definition_id", definitions: Self.definitions,
-            everListed: Self.everListed, settings: .standard, now: Self.now)
-        guard case .needsFallback(let text) = outcome else {
+            everListed: Self.everListed, parameters: AutoParameters(), now: Self.now)
+        guard case .undecided(let text) = outcome else {
             Issue.record("expected the fallback, got \(outcome)")
             return
         }
         #expect(text.hasPrefix(reason), "\(text)")
     }
 
-    @Test func theRulesSettingsApply() throws {
-        let outcome = AutoOutcome.decide(
+    @Test func theRulesParametersApply() {
+        let outcome = AutoResolution.decide(
             definitionID: 123, idField: "def", definitions: Self.definitions, everListed: [],
-            settings: try AutoSettings(factor: 1, minimum: .seconds(4 * 3_600)), now: Self.now)
+            parameters: AutoParameters(factor: 1, minimum: .seconds(4 * 3_600)), now: Self.now)
         #expect(
             outcome
                 == .staleAfter(
-                    AutoStaleAfter(
-                        seconds: 14_400,
-                        source:
-                            "auto: Logz.io alert 123, time frame 15m, wait 1h → auto_min 4h (1 × 1h + 2m is only 1h2m)"
-                    )))
+                    .seconds(14_400),
+                    source:
+                        "auto: Logz.io alert 123, time frame 15m, wait 1h → auto_min 4h (1 × 1h + 2m is only 1h2m)"
+                ))
     }
 }
