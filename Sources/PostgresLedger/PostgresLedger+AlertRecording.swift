@@ -1,7 +1,7 @@
 import Alerts
 public import Ledger
 import Postgres
-public import ResolverMetrics
+import ResolverMetrics
 
 extension PostgresLedger: AlertRecording {
     public func record(_ events: [IncomingEvent], recordedAt: Int64) throws {

@@ -1,6 +1,6 @@
 public import Ledger
 public import Postgres
-public import ResolverMetrics
+import ResolverMetrics
 
 #if canImport(Glibc)
     import Glibc

@@ -302,3 +302,10 @@ extension SQLiteValue {
     static func optional(_ value: Int64?) -> SQLiteValue { value.map { .integer($0) } ?? .null }
     static func optional(_ value: String?) -> SQLiteValue { value.map { .text($0) } ?? .null }
 }
+
+extension SQLiteStatement: LedgerColumns {
+    func int64(_ column: Int) -> Int64 { int64(Int32(column)) }
+    func text(_ column: Int) -> String { text(Int32(column)) }
+    func optionalInt64(_ column: Int) -> Int64? { optionalInt64(Int32(column)) }
+    func optionalText(_ column: Int) -> String? { optionalText(Int32(column)) }
+}

@@ -35,16 +35,23 @@ extension SQLiteLedger: AlertRecording {
         let find = try database.statement(
             "SELECT id, state, last_received FROM alerts WHERE identity = ?")
         try find.bind([.text(key)])
-        var existing: (id: Int64, state: String, lastReceived: Int64)?
+        var existing: (id: Int64, state: AlertState, lastReceived: Int64)?
         defer { find.reset() }
-        if try find.step() { existing = (find.int64(0), find.text(1), find.int64(2)) }
+        func read() throws -> (id: Int64, state: AlertState, lastReceived: Int64) {
+            guard let state = AlertState(rawValue: find.text(1)) else {
+                throw LedgerError(
+                    location: location, message: "alert \(find.int64(0)) has an unknown state \"\(find.text(1))\"")
+            }
+            return (find.int64(0), state, find.int64(2))
+        }
+        if try find.step() { existing = try read() }
         find.reset()
         if existing == nil {
             // An alert adopted from BigPanda has no app key; the first event from the relay with the
             // same identity makes it an ordinary alert, closed by `ok` from then on.
             try find.bind([.text(Adoption.identityKey(alert.identity.parts))])
             if try find.step() {
-                existing = (find.int64(0), find.text(1), find.int64(2))
+                existing = try read()
                 find.reset()
                 if let adopted = existing?.id {
                     try database.statement(
@@ -56,6 +63,8 @@ extension SQLiteLedger: AlertRecording {
             }
         }
 
+        let recording = LedgerRules.recording(
+            isOK: isOK, receivedAt: event.receivedAt, existing: existing.map { ($0.state, $0.lastReceived) })
         let alertID: Int64
         if let existing {
             alertID = existing.id
@@ -69,9 +78,9 @@ extension SQLiteLedger: AlertRecording {
                 """
             ).run([
                 .text(key), .text(alert.identity.appKey), .text(alert.identity.display),
-                .text(isOK ? AlertState.resolved.rawValue : AlertState.open.rawValue),
-                .integer(event.receivedAt), .integer(stamp), isOK ? .integer(event.receivedAt) : .null,
-                isOK ? .text(ResolvedBy.event.rawValue) : .null,
+                .text(recording.state.rawValue),
+                .integer(event.receivedAt), .integer(stamp), .optional(recording.resolved?.at),
+                .optional(recording.resolved?.by.rawValue),
             ])
             alertID = database.lastInsertRowID
         }
@@ -94,31 +103,27 @@ extension SQLiteLedger: AlertRecording {
             ])
         }
 
-        guard let existing else {
+        guard existing != nil else {
             try database.statement("UPDATE alerts SET current_event_id = ? WHERE id = ?")
                 .run([.integer(eventID), .integer(alertID)])
             return
         }
-        if !isOK, existing.state == AlertState.resolved.rawValue {
+        if recording.mayRefire {
             try countRefire(alertID: alertID, receivedAt: event.receivedAt, in: database)
         }
-        if event.receivedAt >= existing.lastReceived {
-            // The newest event (ties go to the one recorded last) becomes the current state.
-            // A non-ok event on a resolved or rejected alert opens a new episode.
+        if recording.becomesCurrent {
             try database.statement(
                 """
                 UPDATE alerts SET
                     current_event_id = ?1, last_received = ?2, max_timestamp = max(max_timestamp, ?3),
-                    rejected_runs = 0,
-                    episode = episode + CASE WHEN ?4 = 0 AND state <> 'open' THEN 1 ELSE 0 END,
-                    resolved_at = CASE WHEN ?4 = 1 THEN ?2 ELSE NULL END,
-                    resolved_by = CASE WHEN ?4 = 1 THEN 'event' ELSE NULL END,
-                    state = CASE WHEN ?4 = 1 THEN 'resolved' ELSE 'open' END
-                WHERE id = ?5
+                    rejected_runs = 0, episode = episode + ?4, resolved_at = ?5, resolved_by = ?6, state = ?7
+                WHERE id = ?8
                 """
             ).run([
-                .integer(eventID), .integer(event.receivedAt), .integer(stamp), .integer(isOK ? 1 : 0),
-                .integer(alertID),
+                .integer(eventID), .integer(event.receivedAt), .integer(stamp),
+                .integer(recording.opensEpisode ? 1 : 0),
+                .optional(recording.resolved?.at), .optional(recording.resolved?.by.rawValue),
+                .text(recording.state.rawValue), .integer(alertID),
             ])
         } else {
             // An older event recorded late is history; it only raises the timestamp floor.
@@ -137,7 +142,7 @@ extension SQLiteLedger: AlertRecording {
         guard try last.step() else { return }
         let rule = last.text(0)
         let sentAt = last.int64(1)
-        guard receivedAt >= sentAt, receivedAt - sentAt <= 3600 else { return }
+        guard LedgerRules.isRefire(receivedAt: receivedAt, afterOKSentAt: sentAt) else { return }
         try addMetric(
             MetricName.refired, labels: MetricLabels([(.rule, rule)]), value: 1, in: database)
     }

@@ -1,44 +1,6 @@
 public import Ledger
 
 extension SQLiteLedger: SweepQueries {
-    static let alertColumns = """
-        SELECT a.id, a.identity, a.display, a.app_key, a.state, a.current_event_id, a.last_received,
-               a.max_timestamp, e.payload, a.bigpanda_alert_id, a.adopted, a.resolved_by, a.resolved_at
-        FROM alerts a JOIN events e ON e.id = a.current_event_id
-        """
-
-    func readAlert(_ statement: SQLiteStatement) throws -> LedgerAlert {
-        // The schema's CHECK allows only known states; anything else is a damaged ledger, never "open".
-        guard let state = AlertState(rawValue: statement.text(4)) else {
-            throw LedgerError(
-                location: location, message: "alert \(statement.int64(0)) has an unknown state \"\(statement.text(4))\""
-            )
-        }
-        return LedgerAlert(
-            id: statement.int64(0),
-            identityKey: statement.text(1),
-            display: statement.text(2),
-            appKey: statement.text(3),
-            state: state,
-            currentEventID: statement.int64(5),
-            lastReceived: statement.int64(6),
-            maxTimestamp: statement.int64(7),
-            payloadText: statement.text(8),
-            bigPandaAlertID: statement.optionalText(9),
-            adopted: statement.int64(10) != 0,
-            resolvedBy: statement.optionalText(11).flatMap(ResolvedBy.init(rawValue:)),
-            resolvedAt: statement.optionalInt64(12)
-        )
-    }
-
-    /// The columns `readAlert` reads, without the payload (an empty text in its place) and so without
-    /// the join: every alert's current event exists, so the rows are the same.
-    static let alertColumnsWithoutPayload = """
-        SELECT a.id, a.identity, a.display, a.app_key, a.state, a.current_event_id, a.last_received,
-               a.max_timestamp, '', a.bigpanda_alert_id, a.adopted, a.resolved_by, a.resolved_at
-        FROM alerts a
-        """
-
     /// The `WHERE` clause for one state under `filter`, and its values.
     private static func condition(_ state: AlertState, _ filter: AlertFilter) -> (String, [SQLiteValue]) {
         var sql = " WHERE a.state = ?"
@@ -63,12 +25,12 @@ extension SQLiteLedger: SweepQueries {
         for state in Self.states(filter) {
             let (condition, values) = Self.condition(state, filter)
             // The (state, app_key, id) index's own order: no sort of payload rows into a temp file.
-            let columns = filter.payloads ? Self.alertColumns : Self.alertColumnsWithoutPayload
+            let columns = filter.payloads ? LedgerAlert.selectWithPayload : LedgerAlert.selectWithoutPayload
             let statement = try database.statement(columns + condition + " ORDER BY a.app_key, a.id")
             try statement.bind(values)
             defer { statement.reset() }
             while try statement.step() {
-                try body(try readAlert(statement))
+                try body(try LedgerAlert(row: statement, location: location))
             }
         }
     }
@@ -88,13 +50,13 @@ extension SQLiteLedger: SweepQueries {
     public func alerts(ids: [Int64]) throws -> [LedgerAlert] {
         // One statement for the whole batch: the ids go in as one JSON array.
         let statement = try database.statement(
-            Self.alertColumns + " WHERE a.id IN (SELECT value FROM json_each(?))")
+            LedgerAlert.selectWithPayload + " WHERE a.id IN (SELECT value FROM json_each(?))")
         try statement.bind([.text("[" + ids.map(String.init).joined(separator: ",") + "]")])
         defer { statement.reset() }
         var byID: [Int64: LedgerAlert] = [:]
         byID.reserveCapacity(ids.count)
         while try statement.step() {
-            let alert = try readAlert(statement)
+            let alert = try LedgerAlert(row: statement, location: location)
             byID[alert.id] = alert
         }
         return ids.compactMap { byID[$0] }
@@ -120,7 +82,7 @@ extension SQLiteLedger: SweepQueries {
                         try database.statement(
                             """
                             UPDATE alerts SET state = 'resolved', resolved_at = ?1, resolved_by = 'id', rejected_runs = 0
-                            WHERE id = ?2 AND current_event_id = ?3 AND state IN ('open', 'resolved')
+                            WHERE id = ?2 AND current_event_id = ?3 AND state IN \(AlertState.sqlList(record.fencedStates))
                             """
                         ).run([.integer(record.sentAt), .integer(record.alertID), .integer(record.eventID)])
                         outcome = database.changes == 1 ? .resolved : .fenced
@@ -139,7 +101,7 @@ extension SQLiteLedger: SweepQueries {
                         try database.statement(
                             """
                             UPDATE alerts SET rejected_runs = rejected_runs + 1, max_timestamp = max(max_timestamp, ?1),
-                                state = CASE WHEN rejected_runs + 1 >= 3 THEN 'rejected' ELSE state END
+                                state = CASE WHEN rejected_runs + 1 >= \(LedgerRules.rejectedAfterRuns) THEN 'rejected' ELSE state END
                             WHERE id = ?2 AND current_event_id = ?3 AND state = 'open'
                             """
                         ).run([.integer(record.timestamp), .integer(record.alertID), .integer(record.eventID)])
