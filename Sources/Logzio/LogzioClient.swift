@@ -3,12 +3,15 @@ public import Curl
 public import Logging
 import Redaction
 
-/// Reads an account's alert definitions from Logz.io (`GET /v2/alerts`) over libcurl, retrying
-/// 429, 5xx and transient network errors with backoff and full jitter within a time budget.
+/// Talks to one Logz.io account over libcurl: its alert definitions (`GET /v2/alerts`) and its trigger log
+/// (`POST /v1/search`, in `LogzioClient+Search.swift`).
+///
+/// Every request goes through one attempt and retry path: 429, 5xx, 408 and transient network errors are
+/// retried with backoff and full jitter within a time budget, and no error holds the token.
 public final class LogzioClient: Sendable {
-    private let options: LogzioClientOptions
+    let options: LogzioClientOptions
+    let logger: Logger
     private let curl: CurlClient
-    private let logger: Logger
 
     /// Creates a client that sends through `curl`; it does not own or shut down `curl`.
     public init(options: LogzioClientOptions, curl: CurlClient, logger: Logger) {
@@ -27,18 +30,30 @@ public final class LogzioClient: Sendable {
     /// - Throws: `LogzioError`: `.unauthorized` for 401 and 403, and otherwise an error naming the
     ///   HTTP status and Logz.io's error text, or the network error. No error holds the token.
     public func fetchDefinitions() async throws(LogzioError) -> DefinitionList {
-        let deadline = ContinuousClock.now + options.retryBudget
+        try await exchange(.definitions, deadline: ContinuousClock.now + options.retryBudget) {
+            body throws(DefinitionListError) in try DefinitionList(decoding: body)
+        }
+    }
+
+    /// Sends one request to `endpoint`, with `body` when it has one, retrying as `fetchDefinitions()`
+    /// describes until `deadline`, and decodes a 2xx answer's body with `decode`. A body `decode` refuses
+    /// is not retried.
+    func exchange<Value, Failure: Error & CustomStringConvertible>(
+        _ endpoint: LogzioEndpoint, body: [UInt8] = [], deadline: ContinuousClock.Instant,
+        decode: ([UInt8]) throws(Failure) -> Value
+    ) async throws(LogzioError) -> Value {
         let policy = RetryPolicy(base: options.backoffBase, cap: options.backoffCap, limit: .deadline(deadline))
         var attempts = 0
         var previous: LogzioError?
         let end = await RetryLoop(policy: policy).run {
-            () async -> RetryLoop.Step<Result<DefinitionList, LogzioError>, LogzioError> in
+            () async -> RetryLoop.Step<Result<Value, LogzioError>, LogzioError> in
             let remaining = deadline - ContinuousClock.now
             attempts += 1
             let cut = remaining < options.timeout
-            switch await attempt(timeout: min(options.timeout, remaining)) {
-            case .success(let list):
-                return .done(.success(list))
+            let request = makeRequest(endpoint, body: body, timeout: min(options.timeout, remaining))
+            switch await attempt(request, endpoint: endpoint, decode: decode) {
+            case .success(let value):
+                return .done(.success(value))
             case .failure(let error, let retryable, let retryAfter):
                 guard retryable else { return .done(.failure(error)) }
                 // A last attempt whose timeout the budget cut short says nothing new: report what Logz.io
@@ -50,8 +65,9 @@ public final class LogzioClient: Sendable {
             }
         } willRetry: { failure, delay, _ in
             logger.info(
-                "retrying the Logz.io alert definitions request",
+                "retrying a Logz.io request",
                 metadata: [
+                    "logzio.request": "\(endpoint)",
                     "http.status": "\(failure.httpStatus.map(String.init) ?? "none")", "retry.attempt": "\(attempts)",
                     "retry.delay_seconds": "\(delay.inSeconds)", "error": "\(failure)",
                 ])
@@ -59,49 +75,57 @@ public final class LogzioClient: Sendable {
         switch end {
         case .done(let result): return try result.get()
         case .limitReached(let failure, _): throw Self.counted(failure, attempts: attempts)
-        case .stopped, .cancelled: throw .cancelled
+        case .stopped, .cancelled: throw .cancelled(endpoint)
         }
     }
 
     /// The result of one request.
-    private enum Attempt {
-        case success(DefinitionList)
+    private enum Attempt<Value> {
+        case success(Value)
         case failure(LogzioError, retryable: Bool, retryAfter: Duration?)
     }
 
-    private func attempt(timeout: Duration) async -> Attempt {
-        let request = HTTPRequest(
-            method: "GET",
-            url: options.definitionsURL,
-            headers: [HTTPHeader("X-API-TOKEN", options.token.value), HTTPHeader("Accept", "application/json")],
-            timeout: max(timeout, .milliseconds(1))
-        )
+    private func makeRequest(_ endpoint: LogzioEndpoint, body: [UInt8], timeout: Duration) -> HTTPRequest {
+        var headers = [HTTPHeader("X-API-TOKEN", options.token.value), HTTPHeader("Accept", "application/json")]
+        if endpoint.method == "POST" { headers.append(HTTPHeader("Content-Type", "application/json")) }
+        return HTTPRequest(
+            method: endpoint.method, url: options.url(of: endpoint), headers: headers, body: body,
+            timeout: max(timeout, .milliseconds(1)))
+    }
+
+    private func attempt<Value, Failure: Error & CustomStringConvertible>(
+        _ request: HTTPRequest, endpoint: LogzioEndpoint, decode: ([UInt8]) throws(Failure) -> Value
+    ) async -> Attempt<Value> {
         let response: HTTPResponse
         do {
             response = try await curl.send(request)
         } catch {
-            if Task.isCancelled { return .failure(.cancelled, retryable: false, retryAfter: nil) }
+            if Task.isCancelled { return .failure(.cancelled(endpoint), retryable: false, retryAfter: nil) }
             return .failure(
-                .network(message: redact(error.description), attempts: 1), retryable: error.isTransient,
+                .network(endpoint, message: redact(error.description), attempts: 1), retryable: error.isTransient,
                 retryAfter: nil)
         }
         let status = response.status
         switch ResponseClass.classify(status: status, retryAfter: response.header("Retry-After")) {
         case .delivered:
-            do {
-                return .success(try DefinitionList(decoding: response.body))
+            do throws(Failure) {
+                return .success(try decode(response.body))
             } catch {
                 return .failure(
-                    .undecodable(status: status, reason: redact(error.description)), retryable: false, retryAfter: nil)
+                    .undecodable(endpoint, status: status, reason: redact(error.description)), retryable: false,
+                    retryAfter: nil)
             }
         case .unauthorized:
-            return .failure(.unauthorized(status: status, text: errorText(response)), retryable: false, retryAfter: nil)
+            return .failure(
+                .unauthorized(endpoint, status: status, text: errorText(response)), retryable: false, retryAfter: nil)
         case .permanent:
             return .failure(
-                .http(status: status, text: errorText(response), attempts: 1), retryable: false, retryAfter: nil)
+                .http(endpoint, status: status, text: errorText(response), attempts: 1), retryable: false,
+                retryAfter: nil)
         case .retry(let retryAfter):
             return .failure(
-                .http(status: status, text: errorText(response), attempts: 1), retryable: true, retryAfter: retryAfter)
+                .http(endpoint, status: status, text: errorText(response), attempts: 1), retryable: true,
+                retryAfter: retryAfter)
         }
     }
 
@@ -115,8 +139,9 @@ public final class LogzioClient: Sendable {
 
     private static func counted(_ error: LogzioError, attempts: Int) -> LogzioError {
         switch error {
-        case .http(let status, let text, _): .http(status: status, text: text, attempts: attempts)
-        case .network(let message, _): .network(message: message, attempts: attempts)
+        case .http(let endpoint, let status, let text, _):
+            .http(endpoint, status: status, text: text, attempts: attempts)
+        case .network(let endpoint, let message, _): .network(endpoint, message: message, attempts: attempts)
         default: error
         }
     }

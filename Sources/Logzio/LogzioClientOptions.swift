@@ -1,6 +1,6 @@
 public import Redaction
 
-/// Where and how the Logz.io client asks for alert definitions.
+/// Where and how the Logz.io client asks for alert definitions and searches the trigger log.
 public struct LogzioClientOptions: Sendable {
     /// `logzio.api_url`'s default, the US region.
     public static let defaultAPIURL = "https://api.logz.io"
@@ -36,9 +36,15 @@ public struct LogzioClientOptions: Sendable {
     }
 
     /// The URL of `GET /v2/alerts`.
-    public var definitionsURL: String {
+    public var definitionsURL: String { url(of: .definitions) }
+
+    /// The URL of `POST /v1/search`.
+    public var searchURL: String { url(of: .search) }
+
+    /// The URL of `endpoint` below `apiURL`, whatever trailing slashes `apiURL` has.
+    public func url(of endpoint: LogzioEndpoint) -> String {
         var base = Substring(apiURL)
         while base.hasSuffix("/") { base = base.dropLast() }
-        return base + "/v2/alerts"
+        return base + endpoint.path
     }
 }

@@ -127,7 +127,7 @@ import Testing
         let started = ContinuousClock.now
         let error = try #require(Self.failure(await fixture.fetch()))
         #expect(ContinuousClock.now - started < .seconds(3))
-        #expect(error == .http(status: 503, text: "maintenance", attempts: 1))
+        #expect(error == .http(.definitions, status: 503, text: "maintenance", attempts: 1))
     }
 
     @Test func serverErrorsStopAtTheBudget() async throws {
@@ -138,7 +138,7 @@ import Testing
         let elapsed = ContinuousClock.now - started
         #expect(elapsed < .seconds(6), "the budget is 2 s")
         #expect(elapsed >= .milliseconds(1_500), "retries go on for most of the budget")
-        guard case .http(500, "backend down", let attempts) = error else {
+        guard case .http(.definitions, 500, "backend down", let attempts) = error else {
             Issue.record("unexpected \(error)")
             return
         }
@@ -153,7 +153,7 @@ import Testing
         let started = ContinuousClock.now
         let error = try #require(Self.failure(await fixture.fetch()))
         #expect(ContinuousClock.now - started < .seconds(5), "the budget is 1.5 s")
-        guard case .network(let message, let attempts) = error else {
+        guard case .network(.definitions, let message, let attempts) = error else {
             Issue.record("unexpected \(error)")
             return
         }
@@ -208,7 +208,7 @@ import Testing
             Issue.record("unexpected \(error)")
             return
         }
-        #expect(error.description.hasPrefix("could not reach Logz.io: curl error 7"))
+        #expect(error.description.hasPrefix("could not reach Logz.io for GET /v2/alerts: curl error 7"))
     }
 
     @Test(arguments: [
@@ -216,7 +216,9 @@ import Testing
         ("https://api.logz.io/", "https://api.logz.io/v2/alerts"),
         ("http://127.0.0.1:9//", "http://127.0.0.1:9/v2/alerts"),
     ])
-    func theDefinitionsURL(apiURL: String, expected: String) {
-        #expect(LogzioClientOptions(apiURL: apiURL, token: Secret("t")).definitionsURL == expected)
+    func theDefinitionsAndSearchURLs(apiURL: String, expected: String) {
+        let options = LogzioClientOptions(apiURL: apiURL, token: Secret("t"))
+        #expect(options.definitionsURL == expected)
+        #expect(options.searchURL == expected.replacing("/v2/alerts", with: "/v1/search"))
     }
 }
