@@ -2,23 +2,45 @@ public import Alerts
 public import StandInHTTP
 import Synchronization
 
-/// A stand-in for Logz.io's alert definitions API: `GET /v2/alerts` with the `X-API-TOKEN` header
-/// answers the definitions it holds; anything else is refused as Logz.io would. A transport serves it.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A stand-in for the two Logz.io APIs the resolver reads, behind the `X-API-TOKEN` header:
+/// `GET /v2/alerts` answers the definitions it holds, and `POST /v1/search` searches the trigger log it
+/// holds (`LogzioStandIn+Search.swift`). Anything else is refused as Logz.io would. A transport serves it.
 public final class LogzioStandIn: StandInService {
-    private struct State {
+    struct State {
         var definitions: [JSONObject]
         var requests = 0
         var rejections: [String] = []
+        /// Each definition's logged triggers, in epoch milliseconds.
+        var triggers: [Int64: [Int64]] = [:]
+        var writesExponentForm = false
+        var writesStringKeys = false
+        var omitsAggregation = false
+        var searchCount = 0
+        var searchRequests: [[Int64]] = []
+        var searchBodies: [JSONObject] = []
     }
 
-    private let state: Mutex<State>
-    private let token: String
+    let state: Mutex<State>
+    let token: String
+    /// Now, in epoch seconds: the end of the window the search sees.
+    let clock: WallClock
 
-    /// Creates a stand-in that accepts `token` and lists `definitions`.
-    public init(token: String, definitions: [JSONObject] = []) {
+    /// Creates a stand-in that accepts `token`, lists `definitions` and searches as of `clock`
+    /// (the system's wall clock unless a test fixes it).
+    public init(token: String, definitions: [JSONObject] = [], clock: @escaping WallClock = LogzioStandIn.systemClock) {
         self.token = token
+        self.clock = clock
         state = Mutex(State(definitions: definitions))
     }
+
+    /// The system's wall clock in epoch seconds.
+    public static let systemClock: WallClock = { Int64(time(nil)) }
 
     /// Counts a request; returns its number, from 1.
     public func admit() -> Int {
@@ -28,14 +50,21 @@ public final class LogzioStandIn: StandInService {
         }
     }
 
-    /// Answers `request` as Logz.io would: the definitions, or a refusal.
+    /// Answers `request` as Logz.io would: the definitions, a search's aggregation, or a refusal.
     public func answer(_ request: StandInRequest, number: Int) -> StandInResponse {
-        let listed = state.withLock { $0.definitions }
-        if let (status, message) = LogzioStandIn.refusal(of: request, token: token) {
-            state.withLock { $0.rejections.append(message) }
-            return .json(status, JSONObject([("message", .string(message))]).serialized())
+        let path = request.path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.path
+        switch path {
+        case "/v2/alerts":
+            if let refusal = refusal(of: request, method: "GET") { return refusal }
+            let listed = state.withLock { $0.definitions }
+            return .json(200, JSONValue.array(listed.map(JSONValue.object)).serialized())
+        case "/v1/search":
+            state.withLock { $0.searchCount += 1 }
+            if let refusal = refusal(of: request, method: "POST") { return refusal }
+            return answerSearch(request)
+        default:
+            return refuse(404, "Not Found")
         }
-        return .json(200, JSONValue.array(listed.map(JSONValue.object)).serialized())
     }
 
     /// The definitions it lists now.
@@ -59,13 +88,17 @@ public final class LogzioStandIn: StandInService {
         }
     }
 
-    /// The status and message Logz.io would refuse `request` with, or nil when it is served.
-    static func refusal(of request: StandInRequest, token: String) -> (Int, String)? {
-        let path = request.path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.path
-        guard path == "/v2/alerts" else { return (404, "Not Found") }
-        guard request.method == "GET" else { return (405, "Method Not Allowed") }
+    /// Records a refusal and answers it with Logz.io's `{"message": …}`.
+    func refuse(_ status: Int, _ message: String) -> StandInResponse {
+        state.withLock { $0.rejections.append(message) }
+        return .json(status, JSONObject([("message", .string(message))]).serialized())
+    }
+
+    /// The refusal of a request to a known path with the wrong method or token, or nil when it may pass.
+    private func refusal(of request: StandInRequest, method: String) -> StandInResponse? {
+        guard request.method == method else { return refuse(405, "Method Not Allowed") }
         guard let sent = request.header("X-API-TOKEN"), sent == token else {
-            return (401, "Unauthorized: missing or invalid X-API-TOKEN")
+            return refuse(401, "Unauthorized: missing or invalid X-API-TOKEN")
         }
         return nil
     }
