@@ -205,6 +205,12 @@ var package = Package(
             ]
         ),
         .testTarget(
+            name: "OperationsTests",
+            dependencies: [
+                "Operations", "Alerts", "Logzio", "ResolverConfiguration", "Staleness", "Ledger", "ResolverMetrics",
+            ]
+        ),
+        .testTarget(
             name: "ReconcileTests",
             dependencies: [
                 "Reconcile", "BigPanda", "Ledger", "SQLiteLedger", "Alerts", "Staleness",

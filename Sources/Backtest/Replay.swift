@@ -37,9 +37,14 @@ public struct Replay {
 
     /// Creates a replay of `policy` over `window`; `feed` is the observed liveness from heartbeats,
     /// nil when the ledger has none (then all silence counts, as in the sweep); `auto` resolves
-    /// `stale_after: auto` from the cached Logz.io definitions, as the sweep does.
-    public init(policy: StalenessPolicy, feed: FeedLiveness?, window: ReplayWindow, auto: AutoResolver? = nil) {
+    /// `stale_after: auto` from the cached Logz.io definitions, as the sweep does, reading `extraFields`
+    /// (the definition id and the account) besides the rules'.
+    public init(
+        policy: StalenessPolicy, feed: FeedLiveness?, window: ReplayWindow, auto: AutoResolver? = nil,
+        extraFields: Set<String> = []
+    ) {
         self.policy = policy
+        self.extraFields = extraFields
         self.feed = feed
         self.auto = auto
         self.window = window
@@ -61,8 +66,11 @@ public struct Replay {
         tallies = Array(repeating: RuleTally(), count: names.count)
     }
 
-    /// The fields rules read: a caller may decode only these from each payload.
-    public var matchFields: Set<String> { policy.matchFields }
+    /// Payload fields `auto` reads besides the rules'.
+    private let extraFields: Set<String>
+
+    /// The fields a decision reads: a caller may decode only these from each payload.
+    public var matchFields: Set<String> { policy.matchFields.union(extraFields) }
 
     /// Adds the next event of the history.
     ///
@@ -138,7 +146,7 @@ public struct Replay {
         guard staleAfter == .auto else { return (index, staleAfter) }
         // The sweep's own resolution of auto: the definition's value, 0 for a definition that can no
         // longer fire, else the fallback, else never.
-        switch auto?(payload, parameters) ?? .undecided(reason: "no definitions") {
+        switch auto?(payload, parameters, .none) ?? .undecided(reason: "no definitions") {
         case .staleAfter(let span, _): return (index, .after(span))
         case .staleNow: return (index, .after(.zero))
         case .undecided: return (index, parameters.fallback.map { .after($0) } ?? .never)

@@ -43,7 +43,7 @@ public final class IncidentsClient: Sendable {
                 ("expand", "alerts"), ("page", String(page)), ("page_size", String(IncidentsClientOptions.pageSize)),
             ]
             let url =
-                base + "/incidents?" + parameters.map { "\($0)=\(Self.percentEncoded($1))" }.joined(separator: "&")
+                base + "/incidents?" + parameters.map { "\($0)=\(PercentEncoding.encoded($1))" }.joined(separator: "&")
             let body = try await request(method: "GET", url: url, body: [], paced: pacer, policy: policy).body
             guard let object = try? JSONParser.parse(body).objectValue, case .array(let items)? = object["items"] else {
                 throw .failed(status: 200, message: "the search answer has no items array")
@@ -104,7 +104,7 @@ public final class IncidentsClient: Sendable {
     private var base: String {
         var root = options.apiURL
         while root.hasSuffix("/") { root.removeLast() }
-        return root + "/resources/v2.0/environments/" + Self.percentEncoded(options.environmentID)
+        return root + "/resources/v2.0/environments/" + PercentEncoding.encoded(options.environmentID)
     }
 
     /// One call with retries: 429, 5xx, 408 and transient network errors back off with full jitter
@@ -167,22 +167,5 @@ public final class IncidentsClient: Sendable {
         case .stopped, .cancelled:
             throw .failed(status: status, message: "cancelled")
         }
-    }
-
-    /// Percent-encodes a query value or path segment: only unreserved characters stay as they are.
-    static func percentEncoded(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.append(Character(Unicode.Scalar(byte)))
-            default:
-                let hex = Array("0123456789ABCDEF")
-                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0x0F)])
-            }
-        }
-        return out
     }
 }

@@ -222,18 +222,20 @@ public struct DemoRun {
     {
         let client = LogzioClient(
             options: LogzioClientOptions(apiURL: apiURL, token: Secret(Self.token)), curl: curl, logger: logger)
-        var definitions = AutoDefinitions()
+        let list: DefinitionList
         do {
-            let list = try await client.fetchDefinitions()
-            definitions.definitions = list.byID
-            definitions.everListed = list.ids
-            definitions.available = true
+            list = try await client.fetchDefinitions()
         } catch {
             throw OperationError.failed("the demo's Logz.io stand-in failed: \(error)")
         }
-        let resolver = definitions.resolver(definitionField: "alert_definition_id", now: now)
+        let field = "alert_definition_id"
+        let resolver: AutoResolver = { payload, parameters, evidence in
+            AutoResolution.decide(
+                definitionID: AlertDefinition.usableID(payload[field]), idField: field, definitions: list.byID,
+                everListed: list.ids, parameters: parameters, triggersVerified: evidence.isVerified, now: now)
+        }
         if case .staleAfter(let seconds, let source) = resolver(
-            JSONObject([("alert_definition_id", .string("102"))]), AutoParameters())
+            JSONObject([("alert_definition_id", .string("102"))]), AutoParameters(), .none)
         {
             say(
                 "stale_after: auto for service=search-api (Logz.io alert 102, read from a local stand-in for Logz.io's API at \(apiURL)): \(DurationText.format(seconds)), \(source)"

@@ -81,11 +81,13 @@ public final class EmptyLedger: LedgerBackend {
         return 0
     }
 
-    public func storeDefinitions(_ text: String, ids: [Int64], fetchedAt: Int64) throws { throw readOnly() }
+    public func storeDefinitions(_ text: String, ids: [Int64], fetchedAt: Int64, account: String) throws {
+        throw readOnly()
+    }
 
-    public func cachedDefinitions() throws -> (text: String, fetchedAt: Int64)? { nil }
+    public func cachedDefinitions(account: String) throws -> (text: String, fetchedAt: Int64)? { nil }
 
-    public func everListedDefinitionIDs() throws -> Set<Int64> { [] }
+    public func everListedDefinitionIDs(account: String) throws -> Set<Int64> { [] }
 
     public func forEachEvent(since: Int64, _ body: (HistoryEvent) throws -> Void) throws {}
 }

@@ -19,16 +19,20 @@ extension LedgerRow {
         public var lastAt: Int64
     }
 
-    /// A row of `logzio_listed_ids`: a Logz.io definition id some fetch listed.
+    /// A row of `logzio_listed_ids`: a Logz.io definition id some fetch of an account listed.
     public struct ListedDefinitionRow: Sendable, Equatable {
+        /// The account (empty for the top-level account).
+        public var account: String
         /// The definition id.
         public var id: Int64
         /// When a fetch first listed it, in epoch seconds.
         public var firstListedAt: Int64
     }
 
-    /// The row of `logzio_definitions`: the last fetched definitions.
+    /// A row of `logzio_definitions`: an account's last fetched definitions.
     public struct DefinitionCacheRow: Sendable, Equatable {
+        /// The account (empty for the top-level account).
+        public var account: String
         /// When they were fetched, in epoch seconds.
         public var fetchedAt: Int64
         /// The definitions, as JSON text.

@@ -39,8 +39,8 @@ public enum LedgerRow: Sendable, Equatable {
         case .resolution(let row): row.values
         case .counter(let row): [.text(row.name), .text(row.labels), .real(row.value)]
         case .heartbeat(let row): [.text(row.runID), .integer(row.firstAt), .integer(row.lastAt)]
-        case .listedDefinition(let row): [.integer(row.id), .integer(row.firstListedAt)]
-        case .definitionCache(let row): [.integer(1), .integer(row.fetchedAt), .text(row.definitions)]
+        case .listedDefinition(let row): [.text(row.account), .integer(row.id), .integer(row.firstListedAt)]
+        case .definitionCache(let row): [.text(row.account), .integer(row.fetchedAt), .text(row.definitions)]
         case .outbox(let row): row.values
         }
     }
@@ -60,10 +60,12 @@ public enum LedgerRow: Sendable, Equatable {
                 HeartbeatRow(runID: try reader.text(0), firstAt: try reader.integer(1), lastAt: try reader.integer(2)))
         case .definitions:
             self = .listedDefinition(
-                ListedDefinitionRow(id: try reader.integer(0), firstListedAt: try reader.integer(1)))
+                ListedDefinitionRow(
+                    account: try reader.text(0), id: try reader.integer(1), firstListedAt: try reader.integer(2)))
         case .definitionCache:
             self = .definitionCache(
-                DefinitionCacheRow(fetchedAt: try reader.integer(1), definitions: try reader.text(2)))
+                DefinitionCacheRow(
+                    account: try reader.text(0), fetchedAt: try reader.integer(1), definitions: try reader.text(2)))
         case .outbox: self = .outbox(try OutboxEntry(reader))
         }
     }

@@ -11,9 +11,9 @@ public enum LedgerTable: String, Sendable, CaseIterable {
     case counters
     /// The relays' heartbeats.
     case heartbeats
-    /// Every Logz.io definition id a fetch has listed.
+    /// Every Logz.io definition id a fetch has listed, per account.
     case definitions
-    /// The last fetched Logz.io definitions.
+    /// The last fetched Logz.io definitions, per account.
     case definitionCache = "definition cache"
     /// The relay's forwards waiting for, or refused by, BigPanda.
     case outbox
@@ -54,8 +54,8 @@ public enum LedgerTable: String, Sendable, CaseIterable {
             ]
         case .counters: [("name", .text), ("labels", .text), ("value", .real)]
         case .heartbeats: [("run_id", .text), ("first_at", .integer), ("last_at", .integer)]
-        case .definitions: [("id", .integer), ("first_listed_at", .integer)]
-        case .definitionCache: [("singleton", .integer), ("fetched_at", .integer), ("definitions", .text)]
+        case .definitions: [("account", .text), ("id", .integer), ("first_listed_at", .integer)]
+        case .definitionCache: [("account", .text), ("fetched_at", .integer), ("definitions", .text)]
         case .outbox:
             [
                 ("id", .integer), ("alert_id", .integer), ("event_id", .integer), ("app_key", .text),
@@ -69,7 +69,8 @@ public enum LedgerTable: String, Sendable, CaseIterable {
         switch self {
         case .counters: ["name", "labels"]
         case .heartbeats: ["run_id"]
-        case .definitionCache: ["singleton"]
+        case .definitions: ["account", "id"]
+        case .definitionCache: ["account"]
         default: ["id"]
         }
     }

@@ -10,6 +10,8 @@ extension AutoResolution {
     ///   - definitions: the definitions of the latest fetch that may be used, by id.
     ///   - everListed: every id any fetch has listed; one listed before but not now was deleted.
     ///   - parameters: `auto_factor` and `auto_min` of the alert's rule.
+    ///   - triggersVerified: whether Logz.io's trigger log showed this definition's triggers this run, so
+    ///     that its trigger period applies instead of its re-notify period.
     ///   - now: the evaluation time in epoch seconds (`--now` when given), for schedules.
     public static func decide(
         definitionID: Int64?,
@@ -17,6 +19,7 @@ extension AutoResolution {
         definitions: [Int64: AlertDefinition],
         everListed: Set<Int64>,
         parameters: AutoParameters,
+        triggersVerified: Bool = false,
         now: Int64
     ) -> AutoResolution {
         guard let id = definitionID else {
@@ -33,7 +36,8 @@ extension AutoResolution {
             return .staleNow(reason: "Logz.io alert \(id) is disabled")
         }
         do throws(RenotifyPeriodError) {
-            return try RenotifyPeriod(definition: definition, now: now).staleAfter(parameters)
+            return try RenotifyPeriod(definition: definition, now: now).staleAfter(
+                parameters, triggersVerified: triggersVerified)
         } catch {
             return .undecided(reason: error.description)
         }

@@ -40,17 +40,26 @@ public struct RenotifyPeriod: Sendable, Equatable {
         max(timeFrame ?? .zero, wait ?? .zero, scheduleGap ?? .zero)
     }
 
+    /// E, the trigger period: the longer of the time frame and the schedule's longest gap. A firing
+    /// definition logs a trigger at least once per E, whatever its wait; nil when it has neither.
+    public var triggerPeriod: Duration? {
+        guard timeFrame != nil || scheduleGap != nil else { return nil }
+        return max(timeFrame ?? .zero, scheduleGap ?? .zero)
+    }
+
     /// `stale_after = max(auto_min, auto_factor × P + 2m)`, rounded up to whole seconds, with the
-    /// derivation a person reads in `list --json` and `check`.
-    public func staleAfter(_ parameters: AutoParameters) -> AutoResolution {
-        let period = length
+    /// derivation a person reads in `list --json` and `check`. When the definition's triggers are verified
+    /// (the trigger log shows them), the period is E instead of P: the wait no longer matters.
+    public func staleAfter(_ parameters: AutoParameters, triggersVerified: Bool = false) -> AutoResolution {
+        let trigger = triggersVerified ? triggerPeriod : nil
+        let period = trigger ?? length
         let formula = Self.wholeSecondsAtLeast(parameters.factor * Double(period.wholeSeconds) + 120)
         var parts: [String] = []
         if let timeFrame { parts.append("time frame \(DurationText.format(timeFrame))") }
-        if let wait { parts.append("wait \(DurationText.format(wait))") }
-        if let scheduleGap, scheduleGap > max(timeFrame ?? .zero, wait ?? .zero) {
-            parts.append("schedule gap \(DurationText.format(scheduleGap))")
-        }
+        if trigger == nil, let wait { parts.append("wait \(DurationText.format(wait))") }
+        let shown = trigger == nil ? max(timeFrame ?? .zero, wait ?? .zero) : timeFrame ?? .zero
+        if let scheduleGap, scheduleGap > shown { parts.append("schedule gap \(DurationText.format(scheduleGap))") }
+        if trigger != nil { parts.append("triggers logged") }
         let formulaText = "\(parameters.factorText) × \(DurationText.format(period)) + 2m"
         let head = "auto: Logz.io alert \(definitionID), \(parts.joined(separator: ", ")) → "
         let minimum = parameters.minimum.wholeSeconds

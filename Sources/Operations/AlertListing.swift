@@ -14,44 +14,34 @@ public struct AlertListing {
     /// Whether the relay has written heartbeats, so silence is observed silence.
     public var observesFeed: Bool { evaluator.feed != nil }
 
-    /// Opens the ledger read only and prepares the evaluation at `now`. Under `stale_after: auto` with open
-    /// alerts, the Logz.io definitions are fetched (`check` always fetches and stores nothing); `list`
-    /// keeps a fetch in the ledger's cache when the ledger exists, on either backend.
+    /// Opens the ledger read only and prepares the evaluation at `now`. Under `stale_after: auto` or with
+    /// evidence on, Logz.io is asked what the open alerts in `filter` need: `list` (`storesDefinitions`)
+    /// keeps a fetch in the ledger's cache when the ledger exists, on either backend; `check` asks every
+    /// account and stores nothing.
     public init(
-        config: ResolverConfig, ledger location: LedgerLocation, now: Int64, context: OperationContext,
-        storesDefinitions: Bool
+        config: ResolverConfig, ledger location: LedgerLocation, filter: AlertFilter = AlertFilter(states: [.open]),
+        now: Int64, context: OperationContext, storesDefinitions: Bool
     ) async throws(OperationError) {
         let ledger = try location.open(.readOnly)
         self.ledger = ledger
         let feed = try FeedReader.liveness(ledger)
-        var auto: AutoResolver?
-        if config.policy.usesAuto {
-            let definitions = await Self.definitions(
-                config: config, ledger: ledger, location: location, context: context, storing: storesDefinitions)
-            auto = definitions.resolver(definitionField: config.policy.definitionField, now: now)
-            self.definitions = definitions
+        var keep: (any DefinitionCache)?
+        if storesDefinitions, config.policy.usesAuto, location.exists, ((try? ledger.openSummary())?.open ?? 0) > 0 {
+            // list never creates a ledger, nor a schema: it caches only in one that has open alerts.
+            keep = try? location.openBackend(.readWrite())
         }
-        evaluator = AlertEvaluator(policy: config.policy, feed: feed, auto: auto)
+        let view = await LogzioView.load(
+            config: config, ledger: ledger, filter: filter, now: now,
+            purpose: storesDefinitions ? .decide(keep: keep) : .check, context: context)
+        logzio = view
+        evaluator = AlertEvaluator(
+            policy: config.policy, feed: feed, auto: config.policy.usesAuto ? view.autoResolver(now: now) : nil,
+            evidence: view.evidenceResolver(),
+            extraFields: LogzioView.payloadFields(config, evidence: view.evidenceEnabled))
     }
 
-    /// The definitions `auto` used, when a rule is auto.
-    public private(set) var definitions: AutoDefinitions?
-
-    private static func definitions(
-        config: ResolverConfig, ledger: any LedgerBackend, location: LedgerLocation, context: OperationContext,
-        storing: Bool
-    ) async -> AutoDefinitions {
-        guard storing else {
-            // check reads Logz.io whenever a rule is auto, to catch a bad token early, and stores nothing.
-            return await AutoDefinitions.load(config: config, needed: true, cache: ledger, store: nil, context: context)
-        }
-        let hasOpen = ((try? ledger.openSummary())?.open ?? 0) > 0
-        // list never creates a ledger: it caches only in one that is there.
-        let writable = hasOpen && location.exists ? try? location.openBackend(.readWrite()) : nil
-        return await AutoDefinitions.load(
-            config: config, needed: hasOpen, cache: ledger,
-            store: writable.map { AutoDefinitions.storing(into: $0, logger: context.logger) }, context: context)
-    }
+    /// What this run learned from Logz.io.
+    public let logzio: LogzioView
 
     /// Calls `body` with each alert in the filter and its evaluation at `now`.
     public func forEach(

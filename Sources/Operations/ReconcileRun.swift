@@ -18,6 +18,8 @@ public struct ReconcileRun {
     public var dryRun = false
     /// The metrics textfile (`--metrics-file`, else `metrics_file`).
     public var metricsFile: String?
+    /// The Pushgateway (`--metrics-push`, else `metrics_push`).
+    public var metricsPush: String?
     /// The process's environment, clock and logger.
     public var context: OperationContext
 
@@ -52,10 +54,8 @@ public struct ReconcileRun {
             Reconciler(
                 ledger: backend, incidents: connection.client, options: options, logger: context.logger,
                 wallClock: context.wallClock))
-        if let path = metricsFile ?? config.metricsFile {
-            MetricsOutput(context: context).write(
-                .reconcile(report, storing: !dryRun), to: path, ledger: backend, now: context.wallClock())
-        }
+        await MetricsOutput(config: config, context: context, file: metricsFile, push: metricsPush).write(
+            .reconcile(report, storing: !dryRun), ledger: backend, now: context.wallClock())
         return Outcome(report: report, failure: Self.failure(report))
     }
 

@@ -1,5 +1,14 @@
 public import Alerts
+public import Staleness
 public import Sweep
+
+/// How JSON shows what Logz.io's trigger log said of an alert's definition.
+public enum EvidenceJSON {
+    /// The definition's latest logged trigger as ISO 8601 UTC, or null.
+    public static func lastTrigger(_ evidence: Evidence) -> JSONValue {
+        evidence.lastTrigger.map { .string(EpochTime.iso8601($0)) } ?? .null
+    }
+}
 
 /// How text and JSON name the rule that applied: its name, or `-` when no rule applied (an alert kept
 /// before any rule was read). The one place that spelling lives.
@@ -29,6 +38,8 @@ public enum SweepJSON {
                     ("reason", .string(action.reason)),
                     ("http_status", action.httpStatus.map { .integer(Int64($0)) } ?? .null),
                     ("attempts", .integer(Int64(action.attempts))),
+                    ("last_trigger", EvidenceJSON.lastTrigger(action.evidence)),
+                    ("evidence", .string(action.evidence.state.rawValue)),
                 ]))
         }
         var object = JSONObject([

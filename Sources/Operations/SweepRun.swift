@@ -28,6 +28,8 @@ public struct SweepRequest: Sendable {
     public var verifyTimeout: Duration = .seconds(300)
     /// The metrics textfile (`--metrics-file`, else `metrics_file`).
     public var metricsFile: String?
+    /// The Pushgateway (`--metrics-push`, else `metrics_push`).
+    public var metricsPush: String?
 
     /// Creates a request to sweep at `now`.
     public init(now: Int64) {
@@ -43,6 +45,8 @@ public struct SweepOutcome: Sendable {
     public var reconciled: ReconcileReport?
     /// With `--verify`: what verification found; nil for a dry run.
     public var verification: Verifier.Result?
+    /// What the run learned from Logz.io; nil for `--all`, which asks nothing.
+    public var logzio: LogzioView?
     /// Why the command does not exit 0: held (75), not delivered or not verified (1), refused (78).
     public var failure: OperationError?
 }
@@ -102,7 +106,8 @@ public struct SweepRun {
             if request.verify, let incidents {
                 try await cleanUp(backend, sender: connection?.client, incidents: incidents, into: &outcome)
             } else {
-                let report = try await sweep(backend, sender: connection?.client, incidents: incidents?.client)
+                let report = try await sweep(
+                    backend, sender: connection?.client, incidents: incidents?.client, logzio: &outcome.logzio)
                 outcome.report = report
                 outcome.failure = Self.failure(report)
             }
@@ -110,9 +115,7 @@ public struct SweepRun {
         } catch {
             outcome.failure = error
         }
-        if let path = request.metricsFile ?? config.metricsFile {
-            writeMetrics(path: path, ledger: opened, outcome: outcome, started: started)
-        }
+        await writeMetrics(ledger: opened, outcome: outcome, started: started)
         return outcome
     }
 
@@ -129,22 +132,21 @@ public struct SweepRun {
         return options
     }
 
-    private func sweep(_ ledger: any LedgerBackend, sender: AlertsClient?, incidents: IncidentsClient?)
-        async throws(OperationError) -> SweepReport
-    {
+    private func sweep(
+        _ ledger: any LedgerBackend, sender: AlertsClient?, incidents: IncidentsClient?, logzio: inout LogzioView?
+    ) async throws(OperationError) -> SweepReport {
         let sweeper = Sweeper(
             ledger: ledger, options: options, client: sender, logger: context.logger,
             feed: try FeedReader.liveness(ledger), wallClock: context.wallClock)
-        if config.policy.usesAuto, !request.all {
-            let hasOpen = ((try? ledger.openSummary())?.open ?? 0) > 0
-            let definitions = await AutoDefinitions.load(
-                config: config, needed: hasOpen, cache: ledger,
-                store: request.dryRun ? nil : AutoDefinitions.storing(into: ledger, logger: context.logger),
-                context: context)
-            if definitions.failure != nil, !request.dryRun {
-                try? ledger.add(to: MetricName.definitionFetchFailures, labels: .none, value: 1)
-            }
-            sweeper.auto = definitions.resolver(definitionField: config.policy.definitionField, now: request.now)
+        if !request.all {
+            // sweep --all ignores the rules: it needs neither definitions nor evidence.
+            let view = await LogzioView.load(
+                config: config, ledger: ledger, filter: AlertFilter(states: [.open], appKey: request.appKey),
+                now: request.now, purpose: .decide(keep: request.dryRun ? nil : ledger), context: context)
+            logzio = view
+            if config.policy.usesAuto { sweeper.auto = view.autoResolver(now: request.now) }
+            sweeper.evidence = view.evidenceResolver()
+            sweeper.payloadFields = LogzioView.payloadFields(config, evidence: view.evidenceEnabled)
         }
         sweeper.incidents = incidents
         sweeper.stopRequested = stopRequested
@@ -219,10 +221,13 @@ public struct SweepRun {
     }
 
     /// Stores this run's gauges (sending sweeps only), with reconcile's when it searched BigPanda, and
-    /// rewrites the metrics file.
-    private func writeMetrics(
-        path: String, ledger: (any LedgerBackend)?, outcome: SweepOutcome, started: ContinuousClock.Instant
-    ) {
+    /// rewrites the metrics file and pushes them, as configured.
+    private func writeMetrics(ledger: (any LedgerBackend)?, outcome: SweepOutcome, started: ContinuousClock.Instant)
+        async
+    {
+        let output = MetricsOutput(
+            config: config, context: context, file: request.metricsFile, push: request.metricsPush)
+        guard output.isWanted else { return }
         let now = context.wallClock()
         var run = RunMetrics.sweep(
             finishedAt: now, duration: (ContinuousClock.now - started).inSeconds, stale: outcome.report?.stale ?? 0,
@@ -231,6 +236,14 @@ public struct SweepRun {
         if let reconciled = outcome.reconciled, ledger != nil {
             run.append(.reconcile(reconciled, storing: !request.dryRun))
         }
-        MetricsOutput(context: context).write(run, to: path, ledger: ledger, now: now)
+        if let logzio = outcome.logzio {
+            run.append(
+                .logzio(
+                    definitionFetchFailed: logzio.definitionFetchFailed, evidenceFailures: logzio.evidenceFailures,
+                    keptByTrigger: outcome.report?.keptByTrigger ?? 0,
+                    unverifiedDefinitions: logzio.evidenceEnabled ? logzio.unverifiedDefinitions : nil,
+                    storing: ledger != nil && !request.dryRun))
+        }
+        await output.write(run, ledger: ledger, now: now)
     }
 }

@@ -20,6 +20,13 @@ public enum ConfigLoader {
             try apply(yaml: text, file: file, to: &config)
         }
         try applyEnvironment(environment, to: &config)
+        if config.logzioEvidence == true, !config.hasLogzioTokenSource(environment: environment) {
+            throw ConfigError(
+                file: path ?? environment["LOGZIO_RESOLVER_CONFIG"], line: config.evidenceLine, key: "logzio.evidence",
+                message:
+                    "is on, but no Logz.io token is set: set LOGZIO_API_TOKEN, LOGZIO_API_TOKEN_FILE or logzio.token_file (or list logzio.accounts), or turn evidence off"
+            )
+        }
         return config
     }
 

@@ -32,6 +32,8 @@ public struct ResolverConfig: Sendable {
     public var retention: Duration?
     /// The Prometheus textfile to write after each sweep (`metrics_file`).
     public var metricsFile: String?
+    /// A Prometheus Pushgateway to push each `sweep`'s and `reconcile`'s metrics to (`metrics_push`).
+    public var metricsPush: String?
     /// The relay's listen address (`relay.listen`), default `127.0.0.1:8787`.
     public var relayListen = "127.0.0.1:8787"
     /// A file holding the relay's bearer token (`relay.token_file`).
@@ -62,6 +64,21 @@ public struct ResolverConfig: Sendable {
     /// The span after a close during which a still-active alert is `pending`, not drift
     /// (`bigpanda.close_grace`), default 2m.
     public var closeGrace: Duration = .seconds(120)
+    /// Whether to search Logz.io's trigger log before deciding (`logzio.evidence`); nil takes the default,
+    /// on when a Logz.io token source is configured (see `evidenceEnabled(environment:)`).
+    public var logzioEvidence: Bool?
+    /// The line of `logzio.evidence` in the config file, for the error when it is on without a token.
+    var evidenceLine: Int?
+    /// The event-log field holding the definition id (`logzio.evidence_field`), default
+    /// `logzio-alert-definition-id`.
+    public var evidenceField = "logzio-alert-definition-id"
+    /// Lucene text ANDed to the evidence search (`logzio.evidence_query`).
+    public var evidenceQuery: String?
+    /// The other Logz.io accounts (`logzio.accounts`), each with its own token and API URL.
+    public var logzioAccounts: [LogzioAccountConfig] = []
+    /// The payload field naming an alert's Logz.io account (`logzio.account_field`), default
+    /// `logzio_account_id`.
+    public var accountField = "logzio_account_id"
     /// Whether the relay serves `GET /metrics` without its token (`relay.public_metrics`), default false.
     public var relayPublicMetrics = false
 
@@ -90,5 +107,34 @@ public struct ResolverConfig: Sendable {
             timeout: timeout,
             deadline: deadline
         )
+    }
+
+    /// Whether evidence is on: as `logzio.evidence` says, else when a Logz.io token source is configured
+    /// (`LOGZIO_API_TOKEN`, `LOGZIO_API_TOKEN_FILE`, `logzio.token_file`, or an account of
+    /// `logzio.accounts`).
+    public func evidenceEnabled(environment: [String: String]) -> Bool {
+        logzioEvidence ?? hasLogzioTokenSource(environment: environment)
+    }
+
+    /// Whether some Logz.io token source is configured.
+    public func hasLogzioTokenSource(environment: [String: String]) -> Bool {
+        !(environment["LOGZIO_API_TOKEN"] ?? "").isEmpty || logzioTokenFile != nil || !logzioAccounts.isEmpty
+    }
+}
+
+/// One Logz.io account of `logzio.accounts`.
+public struct LogzioAccountConfig: Sendable, Equatable {
+    /// The account id, as alerts name it in `logzio.account_field` (compared as text).
+    public var id: String
+    /// The file holding the account's API token.
+    public var tokenFile: String
+    /// The account's API URL; nil takes `logzio.api_url`.
+    public var apiURL: String?
+
+    /// Creates an account.
+    public init(id: String, tokenFile: String, apiURL: String? = nil) {
+        self.id = id
+        self.tokenFile = tokenFile
+        self.apiURL = apiURL
     }
 }

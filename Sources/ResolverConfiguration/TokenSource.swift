@@ -41,6 +41,11 @@ public enum TokenSource {
             key: "logzio.token_file (or LOGZIO_API_TOKEN_FILE)", environment: environment, warn: warn)
     }
 
+    /// The API token of one account of `logzio.accounts`, from its `token_file`, with the same secrecy.
+    public static func logzioToken(account: LogzioAccountConfig, warn: (String) -> Void) throws(ConfigError) -> Secret {
+        try read(file: account.tokenFile, key: "logzio.accounts (account \(account.id)).token_file", warn: warn)
+    }
+
     /// The relay's token: `LOGZIO_RESOLVER_RELAY_TOKEN`, else `relay.token_file`.
     public static func relayToken(
         config: ResolverConfig,

@@ -6,12 +6,11 @@ import Yams
 struct YAMLReader {
     let file: String
 
-    private func fail(_ node: Node?, _ key: String, _ message: String) -> ConfigError {
+    func fail(_ node: Node?, _ key: String, _ message: String) -> ConfigError {
         ConfigError(file: file, line: node?.mark?.line, key: key, message: message)
     }
 
-    private func mapping(_ node: Node, _ key: String) throws(ConfigError) -> [(key: String, keyNode: Node, value: Node)]
-    {
+    func mapping(_ node: Node, _ key: String) throws(ConfigError) -> [(key: String, keyNode: Node, value: Node)] {
         guard case .mapping(let mapping) = node else {
             throw fail(node, key, "must be a mapping of keys to values")
         }
@@ -23,21 +22,21 @@ struct YAMLReader {
         return pairs
     }
 
-    private func string(_ node: Node, _ key: String) throws(ConfigError) -> String {
+    func string(_ node: Node, _ key: String) throws(ConfigError) -> String {
         guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
             throw fail(node, key, "must be a non-empty string")
         }
         return scalar.string
     }
 
-    private func integer(_ node: Node, _ key: String, minimum: Int) throws(ConfigError) -> Int {
+    func integer(_ node: Node, _ key: String, minimum: Int) throws(ConfigError) -> Int {
         guard case .scalar(let scalar) = node, let value = Int(scalar.string), value >= minimum else {
             throw fail(node, key, "must be a whole number of at least \(minimum)")
         }
         return value
     }
 
-    private func number(_ node: Node, _ key: String, _ range: ClosedRange<Double>, _ rangeText: String)
+    func number(_ node: Node, _ key: String, _ range: ClosedRange<Double>, _ rangeText: String)
         throws(ConfigError) -> Double
     {
         guard case .scalar(let scalar) = node, let value = Double(scalar.string), value.isFinite, range.contains(value)
@@ -47,7 +46,7 @@ struct YAMLReader {
         return value
     }
 
-    private func duration(_ node: Node, _ key: String) throws(ConfigError) -> Int64 {
+    func duration(_ node: Node, _ key: String) throws(ConfigError) -> Int64 {
         let text = try string(node, key)
         do {
             return try DurationText.parse(text)
@@ -56,11 +55,11 @@ struct YAMLReader {
         }
     }
 
-    private func span(_ node: Node, _ key: String) throws(ConfigError) -> Duration {
+    func span(_ node: Node, _ key: String) throws(ConfigError) -> Duration {
         .seconds(try duration(node, key))
     }
 
-    private func pattern(_ node: Node, _ key: String) throws(ConfigError) -> GlobPattern {
+    func pattern(_ node: Node, _ key: String) throws(ConfigError) -> GlobPattern {
         guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
             throw fail(node, key, "a pattern must be a non-empty string")
         }
@@ -71,7 +70,7 @@ struct YAMLReader {
         }
     }
 
-    private func boolean(_ node: Node, _ key: String) throws(ConfigError) -> Bool {
+    func boolean(_ node: Node, _ key: String) throws(ConfigError) -> Bool {
         guard case .scalar(let scalar) = node else { throw fail(node, key, "must be true or false") }
         switch scalar.string {
         case "true", "yes", "on": return true
@@ -80,7 +79,7 @@ struct YAMLReader {
         }
     }
 
-    private func size(_ node: Node, _ key: String) throws(ConfigError) -> Int {
+    func size(_ node: Node, _ key: String) throws(ConfigError) -> Int {
         let text = try string(node, key)
         let units: [(String, Int)] = [
             ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("B", 1),
@@ -121,6 +120,10 @@ struct YAMLReader {
                     value, key, 0.000_001...1, "greater than 0 and at most 1")
             case "retention": config.retention = try span(value, key)
             case "metrics_file": config.metricsFile = try string(value, key)
+            case "metrics_push":
+                let url = try string(value, key)
+                try Self.checkURL(url, key: key, file: file, line: value.mark?.line)
+                config.metricsPush = url
             case "bigpanda": try readBigPanda(value, into: &config)
             case "relay": try readRelay(value, into: &config)
             case "token", "bigpanda_token":
@@ -131,7 +134,7 @@ struct YAMLReader {
             default:
                 throw fail(
                     keyNode, key,
-                    "unknown key; known keys are ledger, bigpanda, logzio, stale_after, auto_factor, auto_min, fallback, rules, max_resolves_per_run, max_resolve_fraction, retention, metrics_file, relay"
+                    "unknown key; known keys are ledger, bigpanda, logzio, stale_after, auto_factor, auto_min, fallback, rules, max_resolves_per_run, max_resolve_fraction, retention, metrics_file, metrics_push, relay"
                 )
             }
         }
@@ -235,31 +238,6 @@ struct YAMLReader {
             autos.append(auto)
         }
         return (rules, autos)
-    }
-
-    private func readLogzio(
-        _ node: Node, into config: inout ResolverConfig, definitionField: inout String
-    ) throws(ConfigError) {
-        for (key, keyNode, value) in try mapping(node, "logzio") {
-            let full = "logzio.\(key)"
-            switch key {
-            case "api_url":
-                let url = try string(value, full)
-                try Self.checkURL(url, key: full, file: file, line: value.mark?.line)
-                config.logzioAPIURL = url
-            case "token_file": config.logzioTokenFile = try string(value, full)
-            case "definition_field": definitionField = try string(value, full)
-            case "cache_max_age": config.logzioCacheMaxAge = try span(value, full)
-            case "token", "api_token":
-                throw fail(
-                    keyNode, full,
-                    "tokens are never read from the config file; use logzio.token_file, LOGZIO_API_TOKEN_FILE or LOGZIO_API_TOKEN"
-                )
-            default:
-                throw fail(
-                    keyNode, full, "unknown key; logzio has api_url, token_file, definition_field, cache_max_age")
-            }
-        }
     }
 
     private func readBigPanda(_ node: Node, into config: inout ResolverConfig) throws(ConfigError) {

@@ -29,6 +29,19 @@ extension MetricFamily {
             name: MetricName.definitionFetchFailures, kind: .counter,
             help: "Runs that could not fetch the Logz.io alert definitions stale_after: auto needed."),
         MetricFamily(
+            name: MetricName.evidenceFailures, kind: .counter,
+            help: "Searches of Logz.io's trigger log that failed after their retries (no evidence that run)."),
+        MetricFamily(
+            name: MetricName.evidenceKept, kind: .counter,
+            help:
+                "Alerts a trigger logged after their last notification kept open, that silence alone would have closed."
+        ),
+        MetricFamily(
+            name: MetricName.evidenceUnverified, kind: .gauge,
+            help:
+                "Definitions whose triggers the last sweep's search did not verify: their silence counts as without evidence."
+        ),
+        MetricFamily(
             name: MetricName.oldestOpenAlertAge, kind: .gauge,
             help: "Seconds since the oldest open alert was last notified (0 when none is open)."),
         MetricFamily(

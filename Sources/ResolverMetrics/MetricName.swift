@@ -43,6 +43,12 @@ extension MetricName {
     public static let drift = MetricName("logzio_resolver_drift_total")
     /// Runs that could not fetch the Logz.io alert definitions `stale_after: auto` needed.
     public static let definitionFetchFailures = MetricName("logzio_resolver_definition_fetch_failures_total")
+    /// Searches of Logz.io's trigger log that failed after their retries.
+    public static let evidenceFailures = MetricName("logzio_resolver_evidence_failures_total")
+    /// Alerts a trigger logged after their last event kept open (sending sweeps).
+    public static let evidenceKept = MetricName("logzio_resolver_evidence_kept_total")
+    /// Definitions the last sweep's trigger-log search did not verify.
+    public static let evidenceUnverified = MetricName("logzio_resolver_evidence_unverified_definitions")
     /// Alerts open in the ledger.
     public static let openAlerts = MetricName("logzio_resolver_open_alerts")
     /// Seconds since the oldest open alert was last notified.

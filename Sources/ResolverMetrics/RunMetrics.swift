@@ -79,4 +79,28 @@ public struct RunMetrics: Sendable, Equatable {
         live += other.live
         updates += other.updates
     }
+
+    /// What a run learned from Logz.io: a failed fetch of definitions, failed searches of the trigger log
+    /// and the alerts a trigger kept (counters, stored by sending runs), and the unverified definitions
+    /// (a gauge, when evidence is on).
+    public static func logzio(
+        definitionFetchFailed: Bool, evidenceFailures: Int, keptByTrigger: Int, unverifiedDefinitions: Int?,
+        storing: Bool
+    ) -> RunMetrics {
+        let live =
+            unverifiedDefinitions.map { [MetricSample(name: MetricName.evidenceUnverified, value: Double($0))] } ?? []
+        guard storing else { return RunMetrics(live: live, updates: []) }
+        var updates = live.map { MetricUpdate(name: $0.name, value: $0.value, operation: .set) }
+        if definitionFetchFailed {
+            updates.append(MetricUpdate(name: MetricName.definitionFetchFailures, value: 1, operation: .add))
+        }
+        if evidenceFailures > 0 {
+            updates.append(
+                MetricUpdate(name: MetricName.evidenceFailures, value: Double(evidenceFailures), operation: .add))
+        }
+        if keptByTrigger > 0 {
+            updates.append(MetricUpdate(name: MetricName.evidenceKept, value: Double(keptByTrigger), operation: .add))
+        }
+        return RunMetrics(live: live, updates: updates)
+    }
 }

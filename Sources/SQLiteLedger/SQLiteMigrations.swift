@@ -115,5 +115,32 @@ enum SQLiteMigrations {
             );
             """
         ),
+        (
+            // Several Logz.io accounts: a definition id means nothing without its account, so the cache and
+            // the ids ever listed are kept per account ('' is the top-level account, which the rows of
+            // 0005 belonged to).
+            "0006_logzio_accounts",
+            """
+            CREATE TABLE logzio_definitions_by_account (
+                account TEXT PRIMARY KEY,
+                fetched_at INTEGER NOT NULL,
+                definitions TEXT NOT NULL
+            );
+            INSERT INTO logzio_definitions_by_account (account, fetched_at, definitions)
+                SELECT '', fetched_at, definitions FROM logzio_definitions;
+            DROP TABLE logzio_definitions;
+            ALTER TABLE logzio_definitions_by_account RENAME TO logzio_definitions;
+            CREATE TABLE logzio_listed_ids_by_account (
+                account TEXT NOT NULL,
+                id INTEGER NOT NULL CHECK (id >= 0),
+                first_listed_at INTEGER NOT NULL,
+                PRIMARY KEY (account, id)
+            );
+            INSERT INTO logzio_listed_ids_by_account (account, id, first_listed_at)
+                SELECT '', id, first_listed_at FROM logzio_listed_ids;
+            DROP TABLE logzio_listed_ids;
+            ALTER TABLE logzio_listed_ids_by_account RENAME TO logzio_listed_ids;
+            """
+        ),
     ]
 }

@@ -36,5 +36,7 @@ public enum AutoResolution: Sendable, Equatable {
     case undecided(reason: String)
 }
 
-/// Resolves `stale_after: auto` for one alert's last payload under a rule's parameters.
-public typealias AutoResolver = @Sendable (_ payload: JSONObject, _ parameters: AutoParameters) -> AutoResolution
+/// Resolves `stale_after: auto` for one alert's last payload under a rule's parameters, given what the
+/// trigger log says of its definition (a verified definition's triggers set the period, not its wait).
+public typealias AutoResolver =
+    @Sendable (_ payload: JSONObject, _ parameters: AutoParameters, _ evidence: Evidence) -> AutoResolution

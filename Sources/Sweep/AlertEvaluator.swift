@@ -11,6 +11,8 @@ public struct AlertEvaluator: Sendable {
     public let feed: FeedLiveness?
     /// Resolves `stale_after: auto`; nil when no definitions are available.
     public let auto: AutoResolver?
+    /// What Logz.io's trigger log says of an alert's definition; nil when evidence is off.
+    public let evidence: EvidenceResolver?
     private let fields: Set<String>
 
     /// What the rules say about one alert, or why its payload could not be read.
@@ -21,13 +23,21 @@ public struct AlertEvaluator: Sendable {
         case unreadable(reason: String)
     }
 
-    /// Creates an evaluator.
-    public init(policy: StalenessPolicy, feed: FeedLiveness?, auto: AutoResolver?) {
+    /// Creates an evaluator. `extraFields` are payload fields `auto` and evidence read besides the rules'
+    /// (the definition id, the Logz.io account).
+    public init(
+        policy: StalenessPolicy, feed: FeedLiveness?, auto: AutoResolver?, evidence: EvidenceResolver? = nil,
+        extraFields: Set<String> = []
+    ) {
         self.policy = policy
         self.feed = feed
         self.auto = auto
-        fields = policy.matchFields
+        self.evidence = evidence
+        fields = policy.matchFields.union(extraFields)
     }
+
+    /// Whether an evaluation reads the alert's payload, so the ledger must load it.
+    public var readsPayload: Bool { !fields.isEmpty }
 
     /// Evaluates `alert` at `now`. Only the fields the rules read are decoded (none without rules).
     public func evaluate(_ alert: LedgerAlert, now: Int64) -> Evaluation {
@@ -38,7 +48,9 @@ public struct AlertEvaluator: Sendable {
             return .unreadable(reason: "the stored payload cannot be read: \(error)")
         }
         return .decided(
-            policy.decide(payload: payload, lastReceived: alert.lastReceived, now: now, feed: feed, auto: auto))
+            policy.decide(
+                payload: payload, lastReceived: alert.lastReceived, now: now, feed: feed, auto: auto,
+                evidence: evidence))
     }
 }
 
@@ -73,4 +85,7 @@ extension AlertEvaluator.Evaluation {
 
     /// Where that `stale_after` came from.
     public var source: String { decision?.source ?? "unreadable payload" }
+
+    /// What Logz.io's trigger log said of the alert's definition; none for an unreadable payload.
+    public var evidence: Evidence { decision?.evidence ?? .none }
 }

@@ -1,3 +1,5 @@
+public import Staleness
+
 /// What one sweep did, as `sweep --json` prints it.
 public struct SweepReport: Sendable {
     /// The open alerts in scope when the run started.
@@ -16,6 +18,8 @@ public struct SweepReport: Sendable {
     public var holdReason: String?
     /// One line per distinct delivery failure, for stderr.
     public var errors: [String] = []
+    /// Open alerts a trigger logged after their last event kept open, that silence alone would have closed.
+    public var keptByTrigger = 0
 
     /// Creates an empty report.
     public init() {}
@@ -50,6 +54,8 @@ public struct SweepAction: Sendable, Equatable {
     public var attempts: Int
     /// The ledger's id of the alert, for verification after the run.
     public var alertID: Int64?
+    /// What Logz.io's trigger log said of the alert's definition: the state, and its latest logged trigger.
+    public var evidence: Evidence = .none
 
     /// Creates an action.
     public init(

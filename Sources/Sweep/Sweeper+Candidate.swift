@@ -1,3 +1,5 @@
+import Staleness
+
 extension Sweeper {
     /// A stale alert chosen for an `ok`.
     struct Candidate: Sendable {
@@ -9,6 +11,7 @@ extension Sweeper {
         var reason: String
         var adopted = false
         var bigPandaAlertID: String?
+        var evidence: Evidence = .none
     }
 
 }

@@ -120,6 +120,7 @@ extension Sweeper {
             identity: candidate.identity, appKey: candidate.appKey, action: kind, rule: candidate.rule,
             reason: reason ?? candidate.reason, httpStatus: status, attempts: attempts)
         made.alertID = candidate.alertID
+        made.evidence = candidate.evidence
         return made
     }
 }

@@ -11,20 +11,24 @@ extension Sweeper {
     func select() throws -> (SweepReport, [Candidate]) {
         var report = SweepReport()
         var candidates: [Candidate] = []
-        let evaluator = AlertEvaluator(policy: options.policy, feed: feed, auto: auto)
+        let evaluator = AlertEvaluator(
+            policy: options.policy, feed: feed, auto: auto, evidence: evidence, extraFields: payloadFields)
         let forwarding = try ledger.alertsWithPendingForward()
         var filter = AlertFilter(states: [.open], appKey: options.appKey)
-        // The payload is read only when a rule matches on its fields; the batch re-read takes it anyway.
-        filter.payloads = !options.policy.matchFields.isEmpty
+        // The payload is read only when a decision reads its fields; the batch re-read takes it anyway.
+        filter.payloads = evaluator.readsPayload
         let counted = candidateCutoff()
         if let cutoff = counted {
             report.open = try ledger.countAlerts(filter)
             filter.lastReceivedAtMost = cutoff
         }
-        func keep(_ alert: LedgerAlert, _ rule: String?, _ reason: String) {
+        func keep(_ alert: LedgerAlert, _ rule: String?, _ reason: String, _ decision: StalenessDecision? = nil) {
+            if decision?.keptByTrigger == true { report.keptByTrigger += 1 }
             guard options.reportKept else { return }
-            report.actions.append(
-                SweepAction(identity: alert.display, appKey: alert.appKey, action: .kept, rule: rule, reason: reason))
+            var kept = SweepAction(
+                identity: alert.display, appKey: alert.appKey, action: .kept, rule: rule, reason: reason)
+            if let decision { kept.evidence = decision.evidence }
+            report.actions.append(kept)
         }
         try ledger.forEachAlert(filter) { alert in
             if counted == nil { report.open += 1 }
@@ -52,9 +56,9 @@ extension Sweeper {
                     Candidate(
                         alertID: alert.id, eventID: alert.currentEventID, appKey: alert.appKey, identity: alert.display,
                         rule: decision.rule, reason: decision.reason, adopted: alert.adopted,
-                        bigPandaAlertID: alert.bigPandaAlertID))
+                        bigPandaAlertID: alert.bigPandaAlertID, evidence: decision.evidence))
             } else {
-                keep(alert, decision.rule, decision.reason)
+                keep(alert, decision.rule, decision.reason, decision)
             }
         }
         return (report, candidates)

@@ -31,6 +31,12 @@ public final class Sweeper {
     /// Resolves `stale_after: auto` from the Logz.io definitions; nil when none are available.
     public var auto: AutoResolver?
 
+    /// What Logz.io's trigger log says of an alert's definition; nil when evidence is off.
+    public var evidence: EvidenceResolver?
+
+    /// Payload fields `auto` and evidence read besides the rules' (the definition id, the account).
+    public var payloadFields: Set<String> = []
+
     /// The Incidents API client that closes adopted alerts by id, whose app key is unknown.
     public var incidents: (any IncidentsAPI)?
     /// Why adopted alerts cannot be closed this run (no user API key or environment), when `incidents` is nil.

@@ -58,8 +58,7 @@ struct BacktestCommand: ParsableCommand {
                 throw OperationError.config("--compare: \(error)")
             }
         }
-        let policies = [config.policy] + (compared.map { [$0.policy] } ?? [])
-        var reports = try BacktestRun.replay(policies, ledger: ledger, window: window)
+        var reports = try BacktestRun.replay([config] + (compared.map { [$0] } ?? []), ledger: ledger, window: window)
         var comparedSide: BacktestOutput.Side?
         if let compared, reports.count > 1 {
             comparedSide = BacktestOutput.Side(config: compare, policy: compared.policy, report: reports.removeLast())

@@ -69,16 +69,7 @@ struct CheckCommand: AsyncParsableCommand {
             let now = wallClock()
             let listing = try await AlertListing(
                 config: config, ledger: ledger, now: now, context: context, storesDefinitions: false)
-            if let definitions = listing.definitions {
-                if let failure = definitions.failure, definitions.unauthorized || !definitions.fetched {
-                    problems.append(failure)
-                } else if let failure = definitions.failure {
-                    Output.line("warning: \(failure)")
-                } else {
-                    Output.line(
-                        "Logz.io: \(definitions.definitions.count) alert definitions read from \(config.logzioAPIURL)")
-                }
-            }
+            problems += Self.showLogzio(listing.logzio)
             var lines: [[String]] = []
             var derivations: [String] = []
             var warnings: [String] = []
@@ -121,5 +112,40 @@ struct CheckCommand: AsyncParsableCommand {
         if !problems.isEmpty {
             throw OperationError.config(problems.joined(separator: "\n"))
         }
+    }
+
+    /// Prints what each Logz.io account gave: its definitions, and how many of its definitions the trigger
+    /// log verified (then the unverified ids). Returns the problems that make `check` exit 78: a refused
+    /// token, or no token for `stale_after: auto`.
+    private static func showLogzio(_ view: LogzioView) -> [String] {
+        var problems: [String] = []
+        for entry in view.accounts.values.sorted(by: { $0.account.key < $1.account.key }) {
+            let label = entry.account.label
+            if let definitions = entry.definitions {
+                if let failure = definitions.failure, definitions.unauthorized || !definitions.fetched {
+                    problems.append(failure)
+                } else if let failure = definitions.failure {
+                    Output.line("warning: \(failure)")
+                } else {
+                    Output.line(
+                        "\(label): \(definitions.definitions.count) alert definitions read from \(entry.account.apiURL)"
+                    )
+                }
+            }
+            guard view.evidenceEnabled, entry.hasToken else { continue }
+            let evidence = entry.evidence ?? TriggerEvidence()
+            if let failure = evidence.failure {
+                if evidence.unauthorized { problems.append(failure) } else { Output.line("warning: \(failure)") }
+                continue
+            }
+            let prefix = entry.account.listed == nil ? "" : "\(label) "
+            Output.line(
+                "\(prefix)evidence: \(evidence.verified.count) of \(evidence.searched.count) definitions verified")
+            let unverified = evidence.unverified
+            if !unverified.isEmpty {
+                Output.line("  unverified: " + unverified.map(String.init).joined(separator: ", "))
+            }
+        }
+        return problems
     }
 }

@@ -2,6 +2,7 @@ import Alerts
 import ArgumentParser
 import Ledger
 import Operations
+import Staleness
 import Sweep
 
 /// `list`: shows alerts in the ledger with their state, staleness and rule.
@@ -62,6 +63,8 @@ struct ListCommand: AsyncParsableCommand {
                     ("reason", .string(alert.state == .open ? evaluation.reason : alert.state.rawValue)),
                     ("stale_after", evaluation.effectiveStaleAfter.map { .integer($0.wholeSeconds) } ?? .null),
                     ("stale_after_source", .string(evaluation.source)),
+                    ("last_trigger", EvidenceJSON.lastTrigger(evaluation.evidence)),
+                    ("evidence", .string(evaluation.evidence.state.rawValue)),
                     ("alert", .object((try? alert.payload()) ?? JSONObject())),
                 ])
                 Output.stdout((first ? "\n" : ",\n") + element.serialized())

@@ -40,9 +40,19 @@ struct ReconcileCommand: AsyncParsableCommand {
         help: "Write Prometheus metrics to this textfile after the run (default: metrics_file in the config).")
     var metricsFile: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Push the run's metrics to this Prometheus Pushgateway (default: metrics_push in the config).",
+            valueName: "url"))
+    var metricsPush: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        if let metricsPush, !metricsPush.hasPrefix("http://"), !metricsPush.hasPrefix("https://") {
+            throw ValidationError("--metrics-push \"\(metricsPush)\" is not an http:// or https:// URL")
+        }
         if !yes, !dryRun {
             throw ValidationError(
                 "reconcile changes the ledger and closes drift; add --dry-run to preview it, or --yes to do it")
@@ -57,6 +67,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         run.force = force
         run.dryRun = dryRun
         run.metricsFile = metricsFile
+        run.metricsPush = metricsPush
         let outcome = try await run.run()
         if json {
             Output.line(ReconcileJSON.object(outcome.report).serialized())

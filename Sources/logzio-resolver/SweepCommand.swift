@@ -44,6 +44,13 @@ struct SweepCommand: AsyncParsableCommand {
         help: "Write Prometheus metrics to this textfile after the run (default: metrics_file in the config).")
     var metricsFile: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Push the run's metrics to this Prometheus Pushgateway (default: metrics_push in the config).",
+            valueName: "url"))
+    var metricsPush: String?
+
     @Flag(
         name: .long,
         help: "With --all: adopt what BigPanda shows open, close everything, and check BigPanda until none is active.")
@@ -55,6 +62,9 @@ struct SweepCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        if let metricsPush, !metricsPush.hasPrefix("http://"), !metricsPush.hasPrefix("https://") {
+            throw ValidationError("--metrics-push \"\(metricsPush)\" is not an http:// or https:// URL")
+        }
         if all, !yes, !dryRun {
             throw ValidationError(
                 "sweep --all closes every open alert in scope; add --dry-run to preview it, or --yes to do it")
@@ -89,6 +99,7 @@ struct SweepCommand: AsyncParsableCommand {
         request.verify = verify
         if let verifyTimeout { request.verifyTimeout = try parseDuration(verifyTimeout, flag: "--verify-timeout") }
         request.metricsFile = metricsFile
+        request.metricsPush = metricsPush
         var run = SweepRun(config: config, ledger: ledger, request: request, context: context)
         StopSignal.install()
         run.stopRequested = { StopSignal.isRequested }

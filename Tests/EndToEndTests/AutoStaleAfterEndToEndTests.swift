@@ -5,7 +5,8 @@ import LogzioStandIn
 import TestSupport
 import Testing
 
-/// A scenario with a Logz.io stand-in and `stale_after: auto` as the default rule.
+/// A scenario with a Logz.io stand-in and `stale_after: auto` as the default rule; evidence is off unless
+/// the config turns it on (EvidenceEndToEndTests do), so these tests see `auto` alone.
 struct AutoScenario {
     static let logzioToken = "logzio-e2e-api-token-93b1"
     let scenario: Scenario
@@ -14,11 +15,18 @@ struct AutoScenario {
 
     init(
         config: String = "stale_after: auto\n", definitions: [JSONObject] = StandInDefinition.sampleAccount(),
-        script: StandInLoopback.Script? = nil
+        script: StandInLoopback.Script? = nil, evidence: Bool = false
     ) throws {
-        scenario = try Scenario(config: config)
+        scenario = try Scenario(config: evidence || config.contains("evidence:") ? config : Self.evidenceOff(config))
         logzio = LogzioStandIn(token: Self.logzioToken, definitions: definitions)
         logzioServer = try StandInLoopback(serving: logzio, script: script)
+    }
+
+    /// `config` with `logzio.evidence: off` added to its `logzio` section (or a new one).
+    static func evidenceOff(_ config: String) -> String {
+        config.contains("logzio:\n")
+            ? config.replacingOccurrences(of: "logzio:\n", with: "logzio:\n  evidence: off\n")
+            : config + "logzio:\n  evidence: off\n"
     }
 
     var environment: [String: String?] {

@@ -52,7 +52,7 @@ import Testing
         // A relay observed the feed the whole time, so silence is measured as on the wall clock.
         try ledger.heartbeat(runID: "relay-1", at: now - 10 * 3600)
         try ledger.heartbeat(runID: "relay-1", at: now)
-        try ledger.storeDefinitions("[]", ids: [11, 12], fetchedAt: now - 600)
+        try ledger.storeDefinitions("[]", ids: [11, 12], fetchedAt: now - 600, account: LogzioAccountKey.topLevel)
         let states = try await scenario.list().compactMap { $0["state"] as? String }
         #expect(Set(states) == ["open", "resolved", "rejected"], "\(states)")
     }

@@ -24,8 +24,8 @@ import Testing
             let pruned = try ledger.prune(before: .max, dryRun: true)
             #expect(pruned.events == 0)
             #expect(pruned.resolutions == 0)
-            #expect(try ledger.cachedDefinitions() == nil)
-            #expect(try ledger.everListedDefinitionIDs().isEmpty)
+            #expect(try ledger.cachedDefinitions(account: LogzioAccountKey.topLevel) == nil)
+            #expect(try ledger.everListedDefinitionIDs(account: LogzioAccountKey.topLevel).isEmpty)
             var events = 0
             try ledger.forEachEvent(since: 0) { _ in events += 1 }
             #expect(events == 0)
@@ -50,7 +50,7 @@ import Testing
                 ("set", { try ledger.set(gauge: MetricName(stored: "g"), labels: .none, value: 1) }),
                 ("prune", { _ = try ledger.prune(before: 1, dryRun: false) }),
                 ("vacuum", { try ledger.vacuum(incremental: true) }),
-                ("storeDefinitions", { try ledger.storeDefinitions("[]", ids: [], fetchedAt: 1) }),
+                ("storeDefinitions", { try ledger.storeDefinitions("[]", ids: [], fetchedAt: 1, account: "") }),
                 ("markResolvedInBigPanda", { _ = try ledger.markResolvedInBigPanda([(1, 1)], at: 1) }),
             ]
             for (name, write) in writes {

@@ -78,13 +78,19 @@ import Testing
     func definitionCacheRoundTrips(_ backend: LedgerBackendFactory) throws {
         try backend.withFresh { fresh in
             let ledger = fresh.ledger
-            #expect(try ledger.cachedDefinitions() == nil)
-            try ledger.storeDefinitions("[1,2]", ids: [1, 2], fetchedAt: 100)
-            try ledger.storeDefinitions("[2,3]", ids: [2, 3], fetchedAt: 200)
-            let cached = try #require(try fresh.another().cachedDefinitions())
+            let top = LogzioAccountKey.topLevel
+            #expect(try ledger.cachedDefinitions(account: top) == nil)
+            try ledger.storeDefinitions("[1,2]", ids: [1, 2], fetchedAt: 100, account: top)
+            try ledger.storeDefinitions("[2,3]", ids: [2, 3], fetchedAt: 200, account: top)
+            // Another account's definitions and ids are its own: the same id means another definition.
+            try ledger.storeDefinitions("[9]", ids: [9, 1], fetchedAt: 300, account: "4242")
+            let cached = try #require(try fresh.another().cachedDefinitions(account: top))
             #expect(cached.text == "[2,3]")
             #expect(cached.fetchedAt == 200)
-            #expect(try ledger.everListedDefinitionIDs() == [1, 2, 3])
+            #expect(try ledger.everListedDefinitionIDs(account: top) == [1, 2, 3])
+            #expect(try ledger.cachedDefinitions(account: "4242")?.text == "[9]")
+            #expect(try ledger.everListedDefinitionIDs(account: "4242") == [1, 9])
+            #expect(try ledger.cachedDefinitions(account: "7") == nil)
         }
     }
 

@@ -37,7 +37,9 @@ import Testing
         try ledger.heartbeat(runID: "run-1", at: t + 40)
         try ledger.add(to: MetricName(stored: "c_total"), labels: MetricLabels(stored: #"rule="r""#), value: 2.5)
         try ledger.set(gauge: MetricName(stored: "g"), labels: .none, value: 1e-3)
-        try ledger.storeDefinitions(#"[{"id":7}]"#, ids: [7, 8], fetchedAt: t + 500)
+        try ledger.storeDefinitions(
+            #"[{"id":7}]"#, ids: [7, 8], fetchedAt: t + 500, account: LogzioAccountKey.topLevel)
+        try ledger.storeDefinitions(#"[{"id":8}]"#, ids: [8], fetchedAt: t + 600, account: "4242")
     }
 
     func rows(_ ledger: any LedgerTransfer) throws -> [LedgerRow] {

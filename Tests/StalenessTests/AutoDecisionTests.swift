@@ -23,7 +23,7 @@ import Testing
         resolution: AutoResolution, fallback: Int64?, silence: Int64, stale: Bool, effective: Int64?
     ) {
         let decision = policy(fallback: fallback.map { .seconds($0) }).decide(
-            payload: payload, lastReceived: 1_000, now: 1_000 + silence, auto: { _, _ in resolution })
+            payload: payload, lastReceived: 1_000, now: 1_000 + silence, auto: { _, _, _ in resolution })
         #expect(decision.isStale == stale)
         #expect(decision.effectiveStaleAfter == effective.map { .seconds($0) })
         #expect(decision.staleAfter == .auto)
@@ -32,18 +32,19 @@ import Testing
     @Test func reasonsAndSourcesSayWhereTheValueCameFrom() {
         let derived = policy().decide(
             payload: payload, lastReceived: 0, now: 3_000,
-            auto: { _, _ in .staleAfter(.seconds(2_820), source: "auto: Logz.io alert 7, time frame 15m → 3 × 15m + 2m")
+            auto: { _, _, _ in
+                .staleAfter(.seconds(2_820), source: "auto: Logz.io alert 7, time frame 15m → 3 × 15m + 2m")
             })
         #expect(derived.reason == "no notification for 50m (rule \"default\", stale after auto 47m)")
         #expect(derived.source == "auto: Logz.io alert 7, time frame 15m → 3 × 15m + 2m")
         let disabled = policy().decide(
             payload: payload, lastReceived: 0, now: 1,
-            auto: { _, _ in .staleNow(reason: "Logz.io alert 7 is disabled") })
+            auto: { _, _, _ in .staleNow(reason: "Logz.io alert 7 is disabled") })
         #expect(disabled.reason == "Logz.io alert 7 is disabled (rule \"default\", stale_after auto)")
         let kept = policy().decide(payload: payload, lastReceived: 0, now: 10, auto: nil)
         #expect(kept.reason.contains("kept, as it has no fallback"))
         let fallback = policy(fallback: .seconds(7200)).decide(
-            payload: payload, lastReceived: 0, now: 10, auto: { _, _ in .undecided(reason: "unknown id") })
+            payload: payload, lastReceived: 0, now: 10, auto: { _, _, _ in .undecided(reason: "unknown id") })
         #expect(fallback.source == "fallback 2h: unknown id")
         let fixed = StalenessPolicy().decide(payload: payload, lastReceived: 0, now: 10)
         #expect(fixed.source == "rule \"default\": 1h")
@@ -59,7 +60,7 @@ import Testing
         #expect(StalenessPolicy().matchFields.isEmpty, "no auto rule: no payload field is read")
         let seen = policy.decide(
             payload: payload, lastReceived: 0, now: 10,
-            auto: { _, parameters in
+            auto: { _, parameters, _ in
                 .undecided(reason: "factor \(parameters.factor) min \(parameters.minimum.wholeSeconds)")
             })
         #expect(seen.reason.contains("factor 2.0 min 60"))

@@ -78,7 +78,7 @@ import Testing
         // A definition that can never notify again makes even the freshest alert stale at once.
         let policy = StalenessPolicy(defaultStaleAfter: .auto)
         let report = try await run(
-            fixture, reportKept: false, policy: policy, auto: { _, _ in .staleNow(reason: "gone") })
+            fixture, reportKept: false, policy: policy, auto: { _, _, _ in .staleNow(reason: "gone") })
         #expect(report.open == 20)
         #expect(report.stale == 20)
     }
