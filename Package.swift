@@ -122,7 +122,7 @@ var package = Package(
                 "Alerts", "Staleness", "Curl", "Redaction", .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // A stand-in for Logz.io's alert definitions API, for the tests and the demo.
+        // A stand-in for Logz.io's alert definitions and Search APIs, for the tests and the demo.
         .target(name: "LogzioStandIn", dependencies: ["Alerts", "StandInHTTP"]),
         // The use cases the commands call: open a ledger from its location, run a sweep (with retention,
         // metrics and holds), the cleanup, the auto definitions policy.

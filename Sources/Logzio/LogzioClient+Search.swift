@@ -32,7 +32,6 @@ extension LogzioClient {
         ids: [Int64], field: String, query: String?
     ) async throws(LogzioError) -> [Int64: Int64] {
         let chunks = TriggerSearch.chunks(of: ids, size: Self.maxIDsPerSearch)
-        guard !chunks.isEmpty else { return [:] }
         let deadline = ContinuousClock.now + options.retryBudget
         var latest: [Int64: Int64] = [:]
         for chunk in chunks {

@@ -117,20 +117,38 @@ import Testing
         #expect(fixture.standIn.requestCount == failing, "no request follows the failing one")
     }
 
-    @Test func serverErrorsInTheSecondChunkAreRetriedThenFail() async throws {
-        let fixture = try Fixture(retryBudget: 1.5) { number, _ in
-            number >= 2 ? .json(503, #"{"message":"search unavailable"}"#) : nil
+    @Test func theWholeSearchSharesOneBudget() async throws {
+        // The first chunk spends 2 s of the 3 s budget waiting out a Retry-After; the second chunk's server
+        // errors are then retried only for what is left, not for a budget of its own.
+        let fixture = try Fixture(retryBudget: 3) { number, _ in
+            switch number {
+            case 1: .respond(status: 503, headers: [HeaderField("Retry-After", "2")], body: Array("busy".utf8))
+            case 2: nil
+            default: .json(503, #"{"message":"search unavailable"}"#)
+            }
         }
         defer { fixture.stop() }
         let started = ContinuousClock.now
         let error = try #require(Fixture.failure(await fixture.search(Array(1...501))))
-        #expect(ContinuousClock.now - started < .seconds(5), "one budget of 1.5 s for the whole search")
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed >= .milliseconds(2_500), "the second chunk is retried for most of what is left")
+        #expect(elapsed < .seconds(4), "a budget per chunk would run to 5 s")
         guard case .http(.search, 503, "search unavailable", let attempts) = error else {
             Issue.record("unexpected \(error)")
             return
         }
         #expect(attempts >= 2)
-        #expect(attempts == fixture.standIn.requestCount - 1)
+        #expect(attempts == fixture.standIn.requestCount - 2)
         #expect(fixture.standIn.searchRequests == [Array(1...500)])
+    }
+
+    @Test func anAttemptCutShortByTheBudgetReportsTheAnswerBeforeIt() async throws {
+        // The retry's timeout is cut to the 1 s left of the budget, and its timeout says nothing new.
+        let fixture = try Fixture(retryBudget: 1, timeout: 5) { number, _ in
+            number == 1 ? .json(500, #"{"message":"shard failure"}"#) : .hang
+        }
+        defer { fixture.stop() }
+        let error = try #require(Fixture.failure(await fixture.search([1])))
+        #expect(error == .http(.search, status: 500, text: "shard failure", attempts: 2))
     }
 }
