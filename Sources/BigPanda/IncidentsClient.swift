@@ -58,7 +58,7 @@ public final class IncidentsClient: Sendable {
                 fresh += 1
                 guard case .array(let members)? = incident["alerts"] else { continue }
                 for member in members {
-                    guard let alert = IncidentAlert.decode(member, incidentID: id),
+                    guard let alert = IncidentAlert.decode(member, of: incident, incidentID: id),
                         seenAlerts.insert(alert.id).inserted
                     else { continue }
                     alerts.append(alert)
