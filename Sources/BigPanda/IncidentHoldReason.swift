@@ -12,5 +12,6 @@ public struct IncidentHoldReason: Sendable, Equatable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// The reason, as logs and reports print it.
     public var description: String { reason }
 }
