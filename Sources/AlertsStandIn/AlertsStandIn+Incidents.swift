@@ -79,6 +79,7 @@ extension AlertsStandIn {
                 authorization == "Bearer \(orgToken)"
                     ? "Unauthorized: an org token is not a user API key" : "Unauthorized")
         }
+        if request.path.hasPrefix(activitiesPrefix) { return activitiesReply(request, box: box) }
         let (path, query) = split(request.path)
         let prefix = "/resources/v2.0/environments/"
         guard path.hasPrefix(prefix) else { return failure(404, "Not Found") }
@@ -125,6 +126,8 @@ extension AlertsStandIn {
                 state.incidents.scheduled.append((now + state.incidents.resolveDelay, ids))
                 return .json(202, #"{"status":"accepted"}"#)
             }
+        case ("POST", let parts) where parts.count == 3 && parts[0] == "incidents" && parts[2] == "comments":
+            return commentReply(request, incidentID: parts[1], box: box)
         default:
             return failure(404, "Not Found")
         }

@@ -30,6 +30,8 @@ public struct StandInAlert: Sendable, Equatable {
     public var end: Int64?
     /// The timestamp of the event that set its state (BigPanda keeps the newest).
     public var timestamp: Int64
+    /// `maintenance_plans`, empty unless a test sets them.
+    public var maintenancePlans: [StandInMaintenancePlan] = []
 
     /// Creates a seeded alert: active, with tags and its property names.
     public init(
@@ -80,6 +82,8 @@ struct IncidentsState {
     /// Every search's query parameter, and every batch resolution's ids.
     var queries: [String?] = []
     var resolveBodies: [[String]] = []
+    /// Snoozes, maintenance, activities and comments: what people did on the incidents.
+    var people = PeopleState()
 
     /// Applies an Alerts API event: a new identity opens an alert; an existing one takes the event only
     /// when it is newer by timestamp (an `ok` must be strictly newer to resolve anything).
@@ -185,7 +189,7 @@ struct IncidentsState {
             ("changed_at", .integer(alert.lastEventAt)),
             ("last_event_at", .integer(alert.lastEventAt)),
             ("end", alert.end.map { .integer($0) } ?? .null),
-            ("maintenance_plans", .array([])),
+            ("maintenance_plans", .array(alert.maintenancePlans.map(\.json))),
         ]
         return .object(
             JSONObject([
@@ -195,6 +199,8 @@ struct IncidentsState {
                 ("start", .integer(alert.start)),
                 ("changed_at", .integer(alert.lastEventAt)),
                 ("end", alert.end.map { .integer($0) } ?? .null),
+                ("snooze", people.snoozes[alert.incidentID] ?? .null),
+                ("maintenance", people.maintenance[alert.incidentID] ?? .null),
                 ("alerts", .array([.object(JSONObject(members))])),
             ]))
     }

@@ -23,12 +23,20 @@ public struct IncidentAlert: Sendable, Equatable {
     public var incidentKey: String?
     /// `last_event_at`, else `changed_at`, else `start`, in epoch seconds.
     public var lastEventAt: Int64?
+    /// Its incident's `snooze`, or nil when the incident has none (absent or null).
+    public var incidentSnooze: IncidentSnooze?
+    /// Its incident's `maintenance` as BigPanda sent it (a state such as `"partial"`, or an object), or
+    /// nil when it is absent, null or false.
+    public var incidentMaintenance: JSONValue?
+    /// Its own `maintenance_plans`.
+    public var maintenancePlans: [MaintenancePlan]
 
     /// Creates an alert.
     public init(
         id: String, incidentID: String, status: String, active: Bool, sourceSystem: String,
         primaryProperty: String?, secondaryProperty: String?, tags: [(name: String, value: JSONValue)],
-        incidentKey: String?, lastEventAt: Int64?
+        incidentKey: String?, lastEventAt: Int64?, incidentSnooze: IncidentSnooze? = nil,
+        incidentMaintenance: JSONValue? = nil, maintenancePlans: [MaintenancePlan] = []
     ) {
         self.id = id
         self.incidentID = incidentID
@@ -40,6 +48,9 @@ public struct IncidentAlert: Sendable, Equatable {
         self.tags = tags
         self.incidentKey = incidentKey
         self.lastEventAt = lastEventAt
+        self.incidentSnooze = incidentSnooze
+        self.incidentMaintenance = incidentMaintenance
+        self.maintenancePlans = maintenancePlans
     }
 
     /// The value of the tag named `name`, if present.
@@ -69,7 +80,28 @@ public struct IncidentAlert: Sendable, Equatable {
             sourceSystem: object["source_system"]?.stringValue ?? "",
             primaryProperty: nonEmpty(object["primary_property"]?.stringValue),
             secondaryProperty: nonEmpty(object["secondary_property"]?.stringValue), tags: tags,
-            incidentKey: nonEmpty(object["incident_key"]?.stringValue), lastEventAt: lastEventAt)
+            incidentKey: nonEmpty(object["incident_key"]?.stringValue), lastEventAt: lastEventAt,
+            maintenancePlans: MaintenancePlan.decodeList(object["maintenance_plans"]))
+    }
+
+    /// Reads one alert object of `incident` with what the incident says of people's holds: its `snooze`
+    /// and `maintenance`. Nil when the alert has no id at all.
+    static func decode(_ value: JSONValue, of incident: JSONObject, incidentID: String) -> IncidentAlert? {
+        guard var alert = decode(value, incidentID: incidentID) else { return nil }
+        alert.incidentSnooze = IncidentSnooze.decode(incident["snooze"])
+        alert.incidentMaintenance = maintenance(incident["maintenance"])
+        return alert
+    }
+
+    /// An incident's `maintenance`: nil when absent, null, false or empty; otherwise as sent.
+    static func maintenance(_ value: JSONValue?) -> JSONValue? {
+        switch value {
+        case nil, .null?, .bool(false)?: nil
+        case .string(let text)? where text.isEmpty: nil
+        case .array(let items)? where items.isEmpty: nil
+        case .object(let object)? where object.count == 0: nil
+        default: value
+        }
     }
 
     /// An id as text: a string as it is, an integer as its digits.
@@ -99,6 +131,8 @@ public struct IncidentAlert: Sendable, Equatable {
             && lhs.secondaryProperty == rhs.secondaryProperty && lhs.incidentKey == rhs.incidentKey
             && lhs.lastEventAt == rhs.lastEventAt && lhs.tags.count == rhs.tags.count
             && zip(lhs.tags, rhs.tags).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+            && lhs.incidentSnooze == rhs.incidentSnooze && lhs.incidentMaintenance == rhs.incidentMaintenance
+            && lhs.maintenancePlans == rhs.maintenancePlans
     }
 }
 

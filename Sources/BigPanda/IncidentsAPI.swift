@@ -6,6 +6,12 @@ public protocol IncidentsAPI: Sendable {
 
     /// Asks BigPanda to resolve these alert ids; returns the last HTTP status and the requests made.
     func resolve(ids: [String], comments: String) async throws(IncidentsError) -> (status: Int, attempts: Int)
+
+    /// Reads an incident's whole activity feed, newest first.
+    func activities(incidentID: String) async throws(IncidentsError) -> [IncidentActivity]
+
+    /// Posts one comment on an incident; returns the HTTP status and the requests made.
+    func comment(incidentID: String, text: String) async throws(IncidentsError) -> (status: Int, attempts: Int)
 }
 
 extension IncidentsClient: IncidentsAPI {}

@@ -4,13 +4,14 @@ public import Logging
 import Redaction
 import Synchronization
 
-/// BigPanda's Incidents API over the libcurl client: paged incident search with expanded alerts, and
-/// batch alert resolution by id. Paced, and retried as the Alerts API client retries.
+/// BigPanda's Incidents API over the libcurl client: paged incident search with expanded alerts, batch
+/// alert resolution by id, and an incident's activities and comments. Paced, and retried as the Alerts
+/// API client retries.
 public final class IncidentsClient: Sendable {
-    private let options: IncidentsClientOptions
+    let options: IncidentsClientOptions
     private let curl: CurlClient
     private let logger: Logger
-    private let pacer: Pacer
+    let pacer: Pacer
     private let resolvePacer: Pacer
     private let requests = Mutex(0)
 
@@ -58,7 +59,7 @@ public final class IncidentsClient: Sendable {
                 fresh += 1
                 guard case .array(let members)? = incident["alerts"] else { continue }
                 for member in members {
-                    guard let alert = IncidentAlert.decode(member, incidentID: id),
+                    guard let alert = IncidentAlert.decode(member, of: incident, incidentID: id),
                         seenAlerts.insert(alert.id).inserted
                     else { continue }
                     alerts.append(alert)
@@ -80,38 +81,47 @@ public final class IncidentsClient: Sendable {
     public func resolve(ids: [String], comments: String) async throws(IncidentsError) -> (status: Int, attempts: Int) {
         var status = 200
         let policy = retryPolicy()
-        let before = requestCount
+        var attempts = 0
         var start = 0
         while start < ids.count {
             let chunk = ids[start..<min(start + IncidentsClientOptions.maxResolveIDs, ids.count)]
             let body = JSONObject([
                 ("ids", .array(chunk.map { .string($0) })), ("comments", .string(comments)),
             ]).serialized()
-            status = try await request(
+            let answer = try await request(
                 method: "POST", url: base + "/batch-resolve/alerts", body: Array(body.utf8), paced: resolvePacer,
-                policy: policy
-            ).status
+                policy: policy)
+            status = answer.status
+            attempts += answer.attempts
             start += chunk.count
         }
-        return (status, requestCount - before)
+        return (status, attempts)
     }
 
-    /// The backoff of one search or one resolution: its deadline counts from now.
-    private func retryPolicy() -> RetryPolicy {
+    /// The backoff of one search, one resolution, one activities read or one comment: its deadline
+    /// counts from now.
+    func retryPolicy() -> RetryPolicy {
         RetryPolicy(base: options.backoffBase, cap: options.backoffCap, limit: .deadline(.now + options.deadline))
     }
 
-    private var base: String {
+    /// `api_url` without its trailing slashes: the activities endpoint is not under an environment.
+    var root: String {
         var root = options.apiURL
         while root.hasSuffix("/") { root.removeLast() }
-        return root + "/resources/v2.0/environments/" + PercentEncoding.encoded(options.environmentID)
+        return root
+    }
+
+    /// The environment's resources, under which searches, resolutions and comments go.
+    var base: String {
+        root + "/resources/v2.0/environments/" + PercentEncoding.encoded(options.environmentID)
     }
 
     /// One call with retries: 429, 5xx, 408 and transient network errors back off with full jitter
-    /// (honouring `Retry-After`) until the deadline; 401, 403 and 404 are refusals; other 4xx fail.
-    private func request(
+    /// (honouring `Retry-After`) until the deadline; 401, 403 and 404 are refusals; other 4xx fail at
+    /// once. Returns the answer and how many requests it took.
+    func request(
         method: String, url: String, body: [UInt8], paced: Pacer, policy: RetryPolicy
-    ) async throws(IncidentsError) -> (status: Int, body: [UInt8]) {
+    ) async throws(IncidentsError) -> (status: Int, body: [UInt8], attempts: Int) {
         var attempts = 0
         var status: Int?
         var headers = [
@@ -158,7 +168,8 @@ public final class IncidentsClient: Sendable {
         }
         switch end {
         case .done(let answer):
-            return try answer.get()
+            let success = try answer.get()
+            return (success.status, success.body, attempts)
         case .limitReached(let problem, _):
             throw .failed(
                 status: status,

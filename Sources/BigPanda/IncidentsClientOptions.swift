@@ -21,6 +21,9 @@ public struct IncidentsClientOptions: Sendable {
     public var backoffBase: Duration
     /// The largest backoff ceiling.
     public var backoffCap: Duration
+    /// How many activities to ask for per page of an incident's feed (`per_page`). BigPanda's default
+    /// is 20 and its largest value is not documented, so 20 is the default.
+    public var activitiesPerPage: Int
 
     /// The default Incidents API base URL.
     public static let defaultAPIURL = "https://api.bigpanda.io"
@@ -28,6 +31,10 @@ public struct IncidentsClientOptions: Sendable {
     public static let pageSize = 10
     /// The most alert ids in one batch resolution.
     public static let maxResolveIDs = 500
+    /// The most pages of one incident's activities read before the feed counts as unreadable.
+    public static let maxActivityPages = 50
+    /// The most characters of one comment this tool posts (SPEC.md; BigPanda documents no limit).
+    public static let maxCommentCharacters = 2_000
 
     /// Creates options with SPEC.md's defaults.
     public init(
@@ -39,7 +46,8 @@ public struct IncidentsClientOptions: Sendable {
         timeout: Duration = .seconds(10),
         deadline: Duration = .seconds(240),
         backoffBase: Duration = .milliseconds(500),
-        backoffCap: Duration = .seconds(30)
+        backoffCap: Duration = .seconds(30),
+        activitiesPerPage: Int = 20
     ) {
         self.apiURL = apiURL
         self.apiKey = apiKey
@@ -50,5 +58,6 @@ public struct IncidentsClientOptions: Sendable {
         self.deadline = deadline
         self.backoffBase = backoffBase
         self.backoffCap = backoffCap
+        self.activitiesPerPage = activitiesPerPage
     }
 }

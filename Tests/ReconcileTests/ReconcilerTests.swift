@@ -37,6 +37,16 @@ final class FakeIncidents: IncidentsAPI {
         state.withLock { $0.resolved.append(ids) }
         return (202, 1)
     }
+
+    /// Reconcile reads no activities: an empty feed.
+    func activities(incidentID: String) async throws(IncidentsError) -> [IncidentActivity] {
+        []
+    }
+
+    /// Reconcile posts no comments: accepted and forgotten.
+    func comment(incidentID: String, text: String) async throws(IncidentsError) -> (status: Int, attempts: Int) {
+        (201, 1)
+    }
 }
 
 /// A ledger in memory, alerts recorded at fixed times, and BigPanda's alerts for them.
