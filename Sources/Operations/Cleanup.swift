@@ -30,6 +30,8 @@ public struct Cleanup {
     public var verifyInterval: Duration = .seconds(10)
     /// How long verification keeps searching, from its first search (`--verify-timeout`, default 5m).
     public var verifyTimeout: Duration = .seconds(300)
+    /// What people set in BigPanda keeps open, and the comments on closes; nil leaves both out.
+    public var people: PeopleSettings?
     /// The sweep's stop check (SIGTERM).
     public var stopRequested: @Sendable () -> Bool = { false }
     /// Called after each batch the sweep recorded.
@@ -82,6 +84,7 @@ public struct Cleanup {
         let sweeper = Sweeper(
             ledger: ledger, options: options, client: sender, logger: logger, feed: feed, wallClock: wallClock)
         sweeper.incidents = incidents
+        sweeper.people = people
         sweeper.stopRequested = stopRequested
         sweeper.onProgress = onProgress
         let swept = try await SweepRun.run(sweeper)
@@ -90,6 +93,10 @@ public struct Cleanup {
         let verifier = Verifier(
             ledger: ledger, incidents: incidents, sourceSystem: scope, incidentQuery: incidentQuery, logger: logger,
             wallClock: wallClock)
+        for action in swept.actions {
+            guard let hold = action.heldBy, let id = action.bigPandaAlertID else { continue }
+            verifier.held[id] = "\(hold.rawValue): \(action.reason)"
+        }
         verifier.interval = verifyInterval
         verifier.timeout = verifyTimeout
         let verification: Verifier.Result
@@ -122,8 +129,9 @@ extension Cleanup.Result {
         guard let verification, !verification.verified else { return nil }
         var lines = swept.errors + reconciled.errors + verification.errors
         for alert in verification.stillActive {
+            let held = alert.heldBy.map { ", held by a person: \($0)" } ?? ""
             lines.append(
-                "still active in BigPanda: \(alert.identity) (alert \(alert.bigPandaAlertID), incident \(alert.incidentID))"
+                "still active in BigPanda: \(alert.identity) (alert \(alert.bigPandaAlertID), incident \(alert.incidentID))\(held)"
             )
         }
         if verification.truncated {

@@ -1,4 +1,5 @@
 public import Alerts
+import BigPanda
 public import Staleness
 public import Sweep
 
@@ -40,6 +41,7 @@ public enum SweepJSON {
                     ("attempts", .integer(Int64(action.attempts))),
                     ("last_trigger", EvidenceJSON.lastTrigger(action.evidence)),
                     ("evidence", .string(action.evidence.state.rawValue)),
+                    ("held_by", action.heldBy.map { .string($0.rawValue) } ?? .null),
                 ]))
         }
         var object = JSONObject([

@@ -30,6 +30,8 @@ public struct SweepRequest: Sendable {
     public var metricsFile: String?
     /// The Pushgateway (`--metrics-push`, else `metrics_push`).
     public var metricsPush: String?
+    /// Close even what a person holds in BigPanda (`sweep --all --ignore-holds`).
+    public var ignoreHolds = false
 
     /// Creates a request to sweep at `now`.
     public init(now: Int64) {
@@ -87,14 +89,20 @@ public struct SweepRun {
             : try BigPandaConnection(
                 config: config, context: context, stopRequested: stopRequested, stopCause: Self.stoppedBySignal)
         defer { connection?.shutdown() }
-        // Adopted alerts are closed by id: with a user API key and an environment when set up, and a clear
-        // failure for each adopted alert otherwise. --verify requires it all.
-        let incidents =
-            request.verify
-            ? try IncidentsConnection(config: config, context: context, command: "sweep --all --verify")
-            : request.dryRun
-                ? nil
-                : try? IncidentsConnection(config: config, context: context, command: "sweep", needsScope: false)
+        // Adopted alerts are closed by id, holds read and closes commented: with a user API key and an
+        // environment when set up (a clear failure for each adopted alert otherwise). --verify requires it
+        // all, and so does keep_when, even when nothing is stale.
+        let incidents: IncidentsConnection?
+        if request.verify {
+            incidents = try IncidentsConnection(config: config, context: context, command: "sweep --all --verify")
+        } else if config.usesKeepWhen {
+            incidents = try IncidentsConnection(
+                config: config, context: context, command: Self.keepWhenCommand, needsScope: false)
+        } else {
+            incidents =
+                request.dryRun
+                ? nil : try? IncidentsConnection(config: config, context: context, command: "sweep", needsScope: false)
+        }
         defer { incidents?.shutdown() }
 
         let started = ContinuousClock.now
@@ -149,6 +157,7 @@ public struct SweepRun {
             sweeper.payloadFields = LogzioView.payloadFields(config, evidence: view.evidenceEnabled)
         }
         sweeper.incidents = incidents
+        sweeper.people = incidents.map { _ in people }
         sweeper.stopRequested = stopRequested
         sweeper.onProgress = onProgress
         return try await Self.run(sweeper)
@@ -181,6 +190,7 @@ public struct SweepRun {
         if let interval = context.testPeriod("LOGZIO_RESOLVER_TEST_VERIFY_INTERVAL") {
             cleanup.verifyInterval = interval
         }
+        cleanup.people = people
         cleanup.stopRequested = stopRequested
         cleanup.onProgress = onProgress
         let result = try await cleanup.run()
@@ -196,15 +206,33 @@ public struct SweepRun {
         }
     }
 
-    /// The exit status of a plain sweep: 75 held, 1 when some `ok`s were not delivered.
+    /// The exit status of a plain sweep: 75 held, 1 when some `ok`s were not delivered or the holds of
+    /// `keep_when` could not be read.
     static func failure(_ report: SweepReport) -> OperationError? {
         if let holdReason = report.holdReason { return .held("held, nothing was sent: \(holdReason)") }
-        guard report.failed > 0 else { return nil }
+        guard report.failed > 0 || report.incidentsUnread else { return nil }
         var lines = report.errors
-        lines.append(
-            "\(report.failed) ok event\(report.failed == 1 ? " was" : "s were") not delivered; the alerts stay open for the next run"
-        )
+        if report.failed > 0 {
+            lines.append(
+                "\(report.failed) ok event\(report.failed == 1 ? " was" : "s were") not delivered; the alerts stay open for the next run"
+            )
+        }
         return .failed(lines.joined(separator: "\n"))
+    }
+
+    /// How a missing API key or environment names what needs them.
+    public static let keepWhenCommand = "keep_when (reading what people set in BigPanda)"
+
+    /// What people set in BigPanda keeps open, and the comments, from the config and the request.
+    private var people: PeopleSettings {
+        let config = config
+        var people = PeopleSettings(keepWhen: { config.keepWhen(rule: $0) }, usesHolds: config.usesKeepWhen)
+        people.commentOnClose = config.commentOnClose
+        people.maxComments = config.maxCommentsPerRun
+        people.sourceSystem = config.sourceSystem
+        people.incidentQuery = config.incidentQuery
+        people.ignoreHolds = request.ignoreHolds
+        return people
     }
 
     /// Prunes resolved history past `retention:` after a sending sweep; a failure is logged, not fatal.
@@ -235,6 +263,12 @@ public struct SweepRun {
             storing: ledger != nil && !request.dryRun)
         if let reconciled = outcome.reconciled, ledger != nil {
             run.append(.reconcile(reconciled, storing: !request.dryRun))
+        }
+        if let report = outcome.report {
+            run.append(
+                .people(
+                    keptBy: report.keptByPeople.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value },
+                    commentFailures: report.commentFailures, storing: ledger != nil && !request.dryRun))
         }
         if let logzio = outcome.logzio {
             run.append(

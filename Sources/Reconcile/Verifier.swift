@@ -18,6 +18,9 @@ public final class Verifier {
     public var interval: Duration = .seconds(10)
     /// How long to keep searching, counted from the first search (`--verify-timeout`, default 5m).
     public var timeout: Duration = .seconds(300)
+    /// Alerts a person holds in BigPanda, by BigPanda alert id, with why: never closed by id, and not
+    /// waited for (verification fails naming them).
+    public var held: [String: String] = [:]
 
     /// An alert BigPanda still shows active at the end.
     public struct StillActive: Sendable, Equatable {
@@ -27,6 +30,8 @@ public final class Verifier {
         public var bigPandaAlertID: String
         /// BigPanda's incident id.
         public var incidentID: String
+        /// Why a person's hold keeps it open, when one does.
+        public var heldBy: String?
     }
 
     /// What verification found.
@@ -90,16 +95,18 @@ public final class Verifier {
                 StillActive(
                     identity: byBigPandaID[remote.id]?.display
                         ?? AlertIdentity(appKey: "", parts: AlertMatchKeys.identityParts(remote)).display,
-                    bigPandaAlertID: remote.id, incidentID: remote.incidentID)
+                    bigPandaAlertID: remote.id, incidentID: remote.incidentID, heldBy: held[remote.id])
             }
             logger.info(
                 "verify searched BigPanda",
                 metadata: ["verify.active": "\(active.count)", "verify.search": "\(result.searches)"])
-            if active.isEmpty, !search.truncated {
-                result.verified = true
+            // What a person holds stays active; only the rest is waited for.
+            let closable = active.filter { held[$0.id] == nil }
+            if closable.isEmpty, !search.truncated {
+                result.verified = active.isEmpty
                 return result
             }
-            let again = active.filter { closedOnce.insert($0.id).inserted }
+            let again = closable.filter { closedOnce.insert($0.id).inserted }
             if !again.isEmpty {
                 try await close(again, known: byBigPandaID, into: &result)
             }

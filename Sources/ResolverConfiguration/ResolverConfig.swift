@@ -79,6 +79,15 @@ public struct ResolverConfig: Sendable {
     /// The payload field naming an alert's Logz.io account (`logzio.account_field`), default
     /// `logzio_account_id`.
     public var accountField = "logzio_account_id"
+    /// What a person set in BigPanda keeps an alert open (`keep_when`), for the default rule and every
+    /// rule that sets none; default none.
+    public var keepWhen: Set<IncidentHold> = []
+    /// The rules' own `keep_when`, by rule name; a rule's replaces the top level's.
+    public var ruleKeepWhen: [String: Set<IncidentHold>] = [:]
+    /// Whether to comment on each incident a run closed (`bigpanda.comment_on_close`), default true.
+    public var commentOnClose = true
+    /// The most comments one run posts (`bigpanda.max_comments_per_run`), default 200.
+    public var maxCommentsPerRun = 200
     /// Whether the relay serves `GET /metrics` without its token (`relay.public_metrics`), default false.
     public var relayPublicMetrics = false
 
@@ -119,6 +128,16 @@ public struct ResolverConfig: Sendable {
     /// Whether some Logz.io token source is configured.
     public func hasLogzioTokenSource(environment: [String: String]) -> Bool {
         !(environment["LOGZIO_API_TOKEN"] ?? "").isEmpty || logzioTokenFile != nil || !logzioAccounts.isEmpty
+    }
+
+    /// The holds that keep an alert under `rule` open: the rule's own `keep_when`, else the top level's.
+    public func keepWhen(rule: String) -> Set<IncidentHold> {
+        ruleKeepWhen[rule] ?? keepWhen
+    }
+
+    /// Whether any rule keeps alerts for what people set in BigPanda.
+    public var usesKeepWhen: Bool {
+        !keepWhen.isEmpty || ruleKeepWhen.values.contains { !$0.isEmpty }
     }
 }
 

@@ -1,4 +1,5 @@
 import Alerts
+import BigPanda
 import Staleness
 import Yams
 
@@ -109,7 +110,7 @@ struct YAMLReader {
             switch key {
             case "ledger": config.ledger = try string(value, key)
             case "stale_after": staleAfter = try self.staleAfter(value, key)
-            case "rules": (rules, ruleAuto) = try self.rules(value)
+            case "rules": (rules, ruleAuto, config.ruleKeepWhen) = try self.rules(value)
             case "auto_factor": topAuto.factor = try number(value, key, 1...1_000, "from 1 to 1000")
             case "auto_min": topAuto.minimum = try span(value, key)
             case "fallback": topAuto.fallback = try span(value, key)
@@ -119,6 +120,7 @@ struct YAMLReader {
                 config.blastRadius.maxResolveFraction = try number(
                     value, key, 0.000_001...1, "greater than 0 and at most 1")
             case "retention": config.retention = try span(value, key)
+            case "keep_when": config.keepWhen = try holds(value, key)
             case "metrics_file": config.metricsFile = try string(value, key)
             case "metrics_push":
                 let url = try string(value, key)
@@ -134,7 +136,7 @@ struct YAMLReader {
             default:
                 throw fail(
                     keyNode, key,
-                    "unknown key; known keys are ledger, bigpanda, logzio, stale_after, auto_factor, auto_min, fallback, rules, max_resolves_per_run, max_resolve_fraction, retention, metrics_file, metrics_push, relay"
+                    "unknown key; known keys are ledger, bigpanda, logzio, stale_after, auto_factor, auto_min, fallback, rules, max_resolves_per_run, max_resolve_fraction, retention, metrics_file, metrics_push, keep_when, relay"
                 )
             }
         }
@@ -171,16 +173,18 @@ struct YAMLReader {
         var fallback: Duration?
     }
 
-    private func rules(_ node: Node) throws(ConfigError) -> ([Rule], [RuleAuto]) {
-        if case .scalar(let scalar) = node, scalar.string.isEmpty { return ([], []) }
+    private func rules(_ node: Node) throws(ConfigError) -> ([Rule], [RuleAuto], [String: Set<IncidentHold>]) {
+        if case .scalar(let scalar) = node, scalar.string.isEmpty { return ([], [], [:]) }
         guard case .sequence(let sequence) = node else {
             throw fail(node, "rules", "must be a list of {name, match, stale_after}")
         }
         var rules: [Rule] = []
         var autos: [RuleAuto] = []
+        var keepWhen: [String: Set<IncidentHold>] = [:]
         for (index, item) in sequence.enumerated() {
             let prefix = "rules[\(index)]"
             var name: String?
+            var holds: Set<IncidentHold>?
             var match: [(field: String, pattern: GlobPattern)]?
             var staleAfter: StaleAfter?
             var auto = RuleAuto()
@@ -189,6 +193,7 @@ struct YAMLReader {
                 switch key {
                 case "name": name = try string(value, "\(prefix).name")
                 case "stale_after": staleAfter = try self.staleAfter(value, "\(prefix).stale_after")
+                case "keep_when": holds = try self.holds(value, "\(prefix).keep_when")
                 case "auto_factor":
                     auto.factor = try number(value, "\(prefix).auto_factor", 1...1_000, "from 1 to 1000")
                     autoKey = (key, keyNode)
@@ -216,7 +221,7 @@ struct YAMLReader {
                 default:
                     throw fail(
                         keyNode, "\(prefix).\(key)",
-                        "unknown key; a rule has name, match and stale_after (and with stale_after: auto, fallback, auto_factor, auto_min)"
+                        "unknown key; a rule has name, match, stale_after and keep_when (and with stale_after: auto, fallback, auto_factor, auto_min)"
                     )
                 }
             }
@@ -236,8 +241,24 @@ struct YAMLReader {
             }
             rules.append(Rule(name: name, match: match, staleAfter: staleAfter))
             autos.append(auto)
+            if let holds { keepWhen[name] = holds }
         }
-        return (rules, autos)
+        return (rules, autos, keepWhen)
+    }
+
+    /// `keep_when`: a list of `snoozed`, `maintenance`, `assigned` and `commented`.
+    func holds(_ node: Node, _ key: String) throws(ConfigError) -> Set<IncidentHold> {
+        let known = IncidentHold.allCases.map(\.rawValue).joined(separator: ", ")
+        if case .scalar(let scalar) = node, scalar.string.isEmpty { return [] }
+        guard case .sequence(let items) = node else { throw fail(node, key, "must be a list of \(known)") }
+        var holds: Set<IncidentHold> = []
+        for item in items {
+            guard case .scalar(let scalar) = item, let hold = IncidentHold(rawValue: scalar.string) else {
+                throw fail(item, key, "each entry must be one of \(known)")
+            }
+            holds.insert(hold)
+        }
+        return holds
     }
 
     private func readBigPanda(_ node: Node, into config: inout ResolverConfig) throws(ConfigError) {
@@ -267,6 +288,8 @@ struct YAMLReader {
             case "api_requests_per_second":
                 config.apiRequestsPerSecond = try number(value, full, 0...10_000, "from 0 (unpaced) to 10000")
             case "close_grace": config.closeGrace = try span(value, full)
+            case "comment_on_close": config.commentOnClose = try boolean(value, full)
+            case "max_comments_per_run": config.maxCommentsPerRun = try integer(value, full, minimum: 0)
             case "api_key":
                 throw fail(
                     keyNode, full,
@@ -280,7 +303,7 @@ struct YAMLReader {
             default:
                 throw fail(
                     keyNode, full,
-                    "unknown key; bigpanda has alerts_url, token_file, app_key, ca_file, requests_per_second, batch_size, timeout, deadline, api_url, api_key_file, environment_id, source_system, incident_query, api_requests_per_second, close_grace"
+                    "unknown key; bigpanda has alerts_url, token_file, app_key, ca_file, requests_per_second, batch_size, timeout, deadline, api_url, api_key_file, environment_id, source_system, incident_query, api_requests_per_second, close_grace, comment_on_close, max_comments_per_run"
                 )
             }
         }

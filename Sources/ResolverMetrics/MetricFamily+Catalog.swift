@@ -29,6 +29,12 @@ extension MetricFamily {
             name: MetricName.definitionFetchFailures, kind: .counter,
             help: "Runs that could not fetch the Logz.io alert definitions stale_after: auto needed."),
         MetricFamily(
+            name: MetricName.keptByPeople, kind: .counter,
+            help: "Stale alerts kept open because of what a person set in BigPanda, by hold."),
+        MetricFamily(
+            name: MetricName.commentFailures, kind: .counter,
+            help: "Comments on closed incidents that BigPanda did not take (the closes stand)."),
+        MetricFamily(
             name: MetricName.evidenceFailures, kind: .counter,
             help: "Searches of Logz.io's trigger log that failed after their retries (no evidence that run)."),
         MetricFamily(

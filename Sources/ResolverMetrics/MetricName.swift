@@ -43,6 +43,10 @@ extension MetricName {
     public static let drift = MetricName("logzio_resolver_drift_total")
     /// Runs that could not fetch the Logz.io alert definitions `stale_after: auto` needed.
     public static let definitionFetchFailures = MetricName("logzio_resolver_definition_fetch_failures_total")
+    /// Stale alerts kept because of a hold a person set in BigPanda, by hold (`reason`).
+    public static let keptByPeople = MetricName("logzio_resolver_kept_by_people_total")
+    /// Comments on closed incidents that BigPanda did not take.
+    public static let commentFailures = MetricName("logzio_resolver_comment_failures_total")
     /// Searches of Logz.io's trigger log that failed after their retries.
     public static let evidenceFailures = MetricName("logzio_resolver_evidence_failures_total")
     /// Alerts a trigger logged after their last event kept open (sending sweeps).

@@ -103,4 +103,20 @@ public struct RunMetrics: Sendable, Equatable {
         }
         return RunMetrics(live: live, updates: updates)
     }
+
+    /// What people's holds kept (by hold) and the comments that failed, added to their counters by a
+    /// sending run.
+    public static func people(keptBy: [String: Int], commentFailures: Int, storing: Bool) -> RunMetrics {
+        guard storing else { return RunMetrics(live: [], updates: []) }
+        var updates = keptBy.sorted { $0.key < $1.key }.map {
+            MetricUpdate(
+                name: MetricName.keptByPeople, labels: MetricLabels([(.reason, $0.key)]), value: Double($0.value),
+                operation: .add)
+        }
+        if commentFailures > 0 {
+            updates.append(
+                MetricUpdate(name: MetricName.commentFailures, value: Double(commentFailures), operation: .add))
+        }
+        return RunMetrics(live: [], updates: updates)
+    }
 }

@@ -1,3 +1,4 @@
+public import BigPanda
 public import Staleness
 
 /// What one sweep did, as `sweep --json` prints it.
@@ -20,6 +21,15 @@ public struct SweepReport: Sendable {
     public var errors: [String] = []
     /// Open alerts a trigger logged after their last event kept open, that silence alone would have closed.
     public var keptByTrigger = 0
+    /// Stale alerts kept because of what a person set in BigPanda, by hold (each alert once).
+    public var keptByPeople: [IncidentHold: Int] = [:]
+    /// Comments that BigPanda did not take.
+    public var commentFailures = 0
+    /// Comments posted.
+    public var comments = 0
+    /// Whether the Incidents API could not be read while alerts under `keep_when` rules were to close:
+    /// they were kept, and the run fails (exit 1).
+    public var incidentsUnread = false
 
     /// Creates an empty report.
     public init() {}
@@ -56,6 +66,10 @@ public struct SweepAction: Sendable, Equatable {
     public var alertID: Int64?
     /// What Logz.io's trigger log said of the alert's definition: the state, and its latest logged trigger.
     public var evidence: Evidence = .none
+    /// The hold a person set in BigPanda that kept the alert open this run; nil otherwise.
+    public var heldBy: IncidentHold?
+    /// BigPanda's id of the alert, when the sweep knows it.
+    public var bigPandaAlertID: String?
 
     /// Creates an action.
     public init(

@@ -1,3 +1,4 @@
+import BigPanda
 import Staleness
 
 extension Sweeper {
@@ -12,6 +13,13 @@ extension Sweeper {
         var adopted = false
         var bigPandaAlertID: String?
         var evidence: Evidence = .none
+        /// When its last event arrived (a person's comment holds only when newer).
+        var lastReceived: Int64 = 0
+        /// Its keys against BigPanda's alerts: the property key, and the incident identifier.
+        var propertyKey: String?
+        var incidentIdentifier: String?
+        /// Its BigPanda alert, when the sweep searched the Incidents API and found it.
+        var remote: IncidentAlert?
     }
 
 }

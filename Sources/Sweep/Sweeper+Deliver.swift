@@ -104,7 +104,7 @@ extension Sweeper {
                 finish(sent)
             }
         }
-        report.errors = errorLines
+        report.errors += errorLines
         if let failure { throw failure }
     }
 

@@ -121,6 +121,7 @@ extension Sweeper {
             reason: reason ?? candidate.reason, httpStatus: status, attempts: attempts)
         made.alertID = candidate.alertID
         made.evidence = candidate.evidence
+        made.bigPandaAlertID = candidate.remote?.id ?? candidate.bigPandaAlertID
         return made
     }
 }

@@ -1,4 +1,5 @@
 import Alerts
+import BigPanda
 import Ledger
 import Logging
 import Staleness
@@ -16,7 +17,8 @@ extension Sweeper {
         let forwarding = try ledger.alertsWithPendingForward()
         var filter = AlertFilter(states: [.open], appKey: options.appKey)
         // The payload is read only when a decision reads its fields; the batch re-read takes it anyway.
-        filter.payloads = evaluator.readsPayload
+        // With people's holds or comments, a candidate's identity fields find its BigPanda alert.
+        filter.payloads = evaluator.readsPayload || people != nil
         let counted = candidateCutoff()
         if let cutoff = counted {
             report.open = try ledger.countAlerts(filter)
@@ -47,21 +49,28 @@ extension Sweeper {
             if options.all {
                 let silence = DurationText.format(max(0, options.now - alert.lastReceived))
                 candidates.append(
-                    Candidate(
-                        alertID: alert.id, eventID: alert.currentEventID, appKey: alert.appKey, identity: alert.display,
-                        rule: decision.rule, reason: "closed by sweep --all (last notification \(silence) ago)",
-                        adopted: alert.adopted, bigPandaAlertID: alert.bigPandaAlertID))
+                    candidate(alert, decision, reason: "closed by sweep --all (last notification \(silence) ago)"))
             } else if decision.isStale {
-                candidates.append(
-                    Candidate(
-                        alertID: alert.id, eventID: alert.currentEventID, appKey: alert.appKey, identity: alert.display,
-                        rule: decision.rule, reason: decision.reason, adopted: alert.adopted,
-                        bigPandaAlertID: alert.bigPandaAlertID, evidence: decision.evidence))
+                candidates.append(candidate(alert, decision, reason: decision.reason))
             } else {
                 keep(alert, decision.rule, decision.reason, decision)
             }
         }
         return (report, candidates)
+    }
+
+    /// A stale alert as the later stages take it; with people's holds or comments, also the keys that find
+    /// its BigPanda alert.
+    private func candidate(_ alert: LedgerAlert, _ decision: StalenessDecision, reason: String) -> Candidate {
+        var made = Candidate(
+            alertID: alert.id, eventID: alert.currentEventID, appKey: alert.appKey, identity: alert.display,
+            rule: decision.rule, reason: reason, adopted: alert.adopted, bigPandaAlertID: alert.bigPandaAlertID,
+            evidence: options.all ? .none : decision.evidence, lastReceived: alert.lastReceived)
+        if people != nil, let payload = try? alert.payload() {
+            made.propertyKey = AlertMatchKeys.propertyKey(payload: payload)
+            made.incidentIdentifier = payload["incident_identifier"]?.stringValue
+        }
+        return made
     }
 
     /// The latest last-received time an alert can have and still be stale now, when the sweep may read

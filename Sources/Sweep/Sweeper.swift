@@ -10,7 +10,7 @@ public import Staleness
 ///
 /// The ledger is only touched from the calling task; child tasks only carry request bytes.
 public final class Sweeper {
-    let ledger: any LedgerStore
+    let ledger: any LedgerStore & ReconcileStore
     let options: SweepOptions
     let client: (any AlertsSender)?
     let logger: Logger
@@ -37,6 +37,10 @@ public final class Sweeper {
     /// Payload fields `auto` and evidence read besides the rules' (the definition id, the account).
     public var payloadFields: Set<String> = []
 
+    /// What people set in BigPanda keeps open, and the comments on closes; nil when the Incidents API is
+    /// not configured.
+    public var people: PeopleSettings?
+
     /// The Incidents API client that closes adopted alerts by id, whose app key is unknown.
     public var incidents: (any IncidentsAPI)?
     /// Why adopted alerts cannot be closed this run (no user API key or environment), when `incidents` is nil.
@@ -45,7 +49,7 @@ public final class Sweeper {
 
     /// Creates a sweep. `client` may be nil only for a dry run.
     public init(
-        ledger: any LedgerStore,
+        ledger: any LedgerStore & ReconcileStore,
         options: SweepOptions,
         client: (any AlertsSender)?,
         logger: Logger,
@@ -84,6 +88,9 @@ public final class Sweeper {
             }
             return report
         }
+        if let people, let incidents, !candidates.isEmpty {
+            candidates = try await consultPeople(candidates, people: people, incidents: incidents, into: &report)
+        }
         if options.dryRun {
             for candidate in candidates { report.actions.append(action(candidate, .wouldResolve)) }
             return report
@@ -95,6 +102,9 @@ public final class Sweeper {
         }
         if !byID.isEmpty {
             try await close(byID, into: &report)
+        }
+        if let people, let incidents, people.commentOnClose {
+            await comment(on: candidates, people: people, incidents: incidents, into: &report)
         }
         return report
     }

@@ -1,5 +1,6 @@
 import Alerts
 import ArgumentParser
+import BigPanda
 import Ledger
 import Logzio
 import Operations
@@ -40,18 +41,34 @@ struct CheckCommand: AsyncParsableCommand {
         let policy = config.policy
         Output.line("config: ok; ledger: \(ledger); BigPanda: \(config.alertsURL)")
         Output.line("rules (first match wins):")
+        // keep_when shows only when some rule uses it, so a config without it prints as it always did.
+        func keepWhen(_ rule: String) -> [String] {
+            guard config.usesKeepWhen else { return [] }
+            let holds = config.keepWhen(rule: rule).map(\.rawValue).sorted()
+            return [holds.isEmpty ? "-" : holds.joined(separator: ", ")]
+        }
         var rows: [[String]] = policy.rules.map { rule in
             [
                 rule.name, rule.match.map { "\($0.field)=\($0.pattern)" }.joined(separator: " "),
                 "stale after \(rule.staleAfter)",
-            ]
+            ] + keepWhen(rule.name)
         }
-        rows.append([StalenessPolicy.defaultRuleName, "(anything else)", "stale after \(policy.defaultStaleAfter)"])
+        rows.append(
+            [StalenessPolicy.defaultRuleName, "(anything else)", "stale after \(policy.defaultStaleAfter)"]
+                + keepWhen(StalenessPolicy.defaultRuleName))
+        let header = ["RULE", "MATCH", "STALE_AFTER"] + (config.usesKeepWhen ? ["KEEP_WHEN"] : [])
         Output.stdout(
-            TextTable.render(header: ["RULE", "MATCH", "STALE_AFTER"], rows: rows).split(separator: "\n").map {
-                "  " + $0
+            TextTable.render(header: header, rows: rows).split(separator: "\n").map { "  " + $0 }
+                .joined(separator: "\n") + "\n")
+        if config.usesKeepWhen {
+            do {
+                let incidents = try IncidentsConnection(
+                    config: config, context: context, command: SweepRun.keepWhenCommand, needsScope: false)
+                incidents.shutdown()
+            } catch {
+                problems.append("\(error)")
             }
-            .joined(separator: "\n") + "\n")
+        }
 
         if let alert {
             do {

@@ -59,6 +59,9 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How long --verify keeps checking BigPanda, from its first search (default 5m).")
     var verifyTimeout: String?
 
+    @Flag(name: .long, help: "With --all: close even what a person holds in BigPanda (keep_when).")
+    var ignoreHolds = false
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -74,6 +77,9 @@ struct SweepCommand: AsyncParsableCommand {
             throw ValidationError("--verify cannot be limited by --app-key: BigPanda's alerts carry no app key")
         }
         if verifyTimeout != nil, !verify { throw ValidationError("--verify-timeout needs --verify") }
+        if ignoreHolds, !all {
+            throw ValidationError("--ignore-holds is for sweep --all; a sweep by the rules keeps them")
+        }
         if let verifyTimeout, (try? DurationText.parse(verifyTimeout)) == nil {
             throw ValidationError("--verify-timeout \"\(verifyTimeout)\" is not a duration; use e.g. 5m or 1h30m")
         }
@@ -100,6 +106,7 @@ struct SweepCommand: AsyncParsableCommand {
         if let verifyTimeout { request.verifyTimeout = try parseDuration(verifyTimeout, flag: "--verify-timeout") }
         request.metricsFile = metricsFile
         request.metricsPush = metricsPush
+        request.ignoreHolds = ignoreHolds
         var run = SweepRun(config: config, ledger: ledger, request: request, context: context)
         StopSignal.install()
         run.stopRequested = { StopSignal.isRequested }

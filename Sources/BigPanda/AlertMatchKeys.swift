@@ -1,5 +1,4 @@
 public import Alerts
-public import BigPanda
 
 /// The keys by which a BigPanda alert and a ledger alert are the same alert: the incident identifier
 /// against BigPanda's `incident_key`, or the primary and secondary property names and values as text.
