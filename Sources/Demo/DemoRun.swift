@@ -99,6 +99,8 @@ public struct DemoRun {
             defaultStaleAfter: .after(.seconds(3600)),
             rules: try demoRules()
         )
+        // A person snoozed worker-7's incident in BigPanda for two hours: keep_when: [snoozed] keeps it.
+        standIn.snooze(incidentID: "inc-105", until: now + 2 * 3600)
         say(
             "logzio-resolver demo: a temporary ledger, and a stand-in for BigPanda's Alerts API at \(alertsURL)"
         )
@@ -119,10 +121,17 @@ public struct DemoRun {
         clientOptions.requestsPerSecond = 0
         clientOptions.deadline = .seconds(10)
         let client = AlertsClient(options: clientOptions, curl: curl, logger: logger)
+        var incidentOptions = IncidentsClientOptions(
+            apiURL: server.baseURL, apiKey: Secret(Self.apiKey), environmentID: standIn.environmentID)
+        incidentOptions.requestsPerSecond = 0
+        incidentOptions.deadline = .seconds(10)
+        let incidents = IncidentsClient(options: incidentOptions, curl: curl, logger: logger)
         var options = SweepOptions(now: now, policy: policy)
         options.blastRadius.maxResolveFraction = 1
         let sweeper = Sweeper(ledger: ledger, options: options, client: client, logger: logger, wallClock: wallClock)
         sweeper.auto = try await demoDefinitions(curl: curl, logger: logger, now: now)
+        sweeper.incidents = incidents
+        sweeper.people = PeopleSettings(keepWhen: { _ in [.snoozed] }, usesHolds: true)
         let report = try await sweeper.run()
 
         say("")
@@ -135,16 +144,26 @@ public struct DemoRun {
             say("  \(verb.padding(6))  \(action.identity): \(action.reason)\(status)")
         }
         let received = standIn.received
+        let batches = Set(received.map(\.request)).count
         say("")
         say(
-            "The stand-in accepted \(received.count) ok event\(received.count == 1 ? "" : "s") in \(standIn.requestCount) request\(standIn.requestCount == 1 ? "" : "s"). The first one:"
+            "The stand-in accepted \(received.count) ok event\(received.count == 1 ? "" : "s") in \(batches) request\(batches == 1 ? "" : "s"). The first one:"
         )
         if let first = received.first {
             say("  " + first.alert.serialized())
         }
+        say("")
+        say("What people see in BigPanda (keep_when: [snoozed], comment_on_close: true):")
+        for action in report.actions where action.heldBy != nil {
+            say("  kept    \(action.identity): \(action.reason)")
+        }
+        if let comment = standIn.comments.first {
+            say("  the comment on incident \(comment.incidentID), one of \(standIn.comments.count):")
+            say("    \(comment.text)")
+        }
         try await cleanUp(
-            ledger: ledger, standIn: standIn, apiURL: server.baseURL, curl: curl, client: client, policy: policy,
-            logger: logger)
+            ledger: ledger, standIn: standIn, apiURL: server.baseURL, incidents: incidents, client: client,
+            policy: policy, logger: logger)
         say("")
         say(
             "Next: point logzio-resolver at your ledger and BigPanda (see README.md), preview with `sweep --dry-run`, then add cron.example to your crontab."
@@ -157,9 +176,8 @@ public struct DemoRun {
 
     /// The cleanup before an uninstall: `sweep --all --verify` against the stand-in's Incidents API.
     private func cleanUp(
-        ledger: any LedgerBackend, standIn: AlertsStandIn, apiURL: String, curl: CurlClient, client: AlertsClient,
-        policy: StalenessPolicy,
-        logger: Logger
+        ledger: any LedgerBackend, standIn: AlertsStandIn, apiURL: String, incidents: IncidentsClient,
+        client: AlertsClient, policy: StalenessPolicy, logger: Logger
     ) async throws {
         say("")
         say(
@@ -171,14 +189,13 @@ public struct DemoRun {
         } catch {
             throw OperationError.failed("demo scope is invalid: \(error.reason)")
         }
-        var incidentOptions = IncidentsClientOptions(
-            apiURL: apiURL, apiKey: Secret(Self.apiKey), environmentID: standIn.environmentID)
-        incidentOptions.requestsPerSecond = 0
-        incidentOptions.deadline = .seconds(10)
         var cleanup = Cleanup(
-            ledger: ledger, incidents: IncidentsClient(options: incidentOptions, curl: curl, logger: logger),
-            sender: client, scope: scope, sweepOptions: SweepOptions(now: wallClock(), policy: policy), logger: logger,
-            wallClock: wallClock)
+            ledger: ledger, incidents: incidents, sender: client, scope: scope,
+            sweepOptions: SweepOptions(now: wallClock(), policy: policy), logger: logger, wallClock: wallClock)
+        // The uninstall closes everything: what a person snoozed too (sweep --all --ignore-holds).
+        var people = PeopleSettings(keepWhen: { _ in [.snoozed] }, usesHolds: true)
+        people.ignoreHolds = true
+        cleanup.people = people
         cleanup.verifyInterval = .seconds(1)
         cleanup.verifyTimeout = .seconds(20)
         let result = try await cleanup.run()

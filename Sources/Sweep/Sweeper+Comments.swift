@@ -53,7 +53,7 @@ extension Sweeper {
         let limit = PeopleSettings.maxCommentLength
         var text = "logzio-resolver closed \(closed.count) alert\(closed.count == 1 ? "" : "s"): "
         for (index, candidate) in closed.enumerated() {
-            let item = (index == 0 ? "" : "; ") + "\(candidate.identity) (\(candidate.reason))"
+            let item = (index == 0 ? "" : "; ") + "\(candidate.identity) (\(Self.flattened(candidate.reason)))"
             let left = closed.count - index - 1
             // Room to say how many are left, when this one is not the last.
             let reserve = left > 0 ? "; … and \(left) more".count : 0
@@ -68,5 +68,14 @@ extension Sweeper {
             return text + String(item.prefix(max(0, limit - text.count - tail.count))) + tail
         }
         return text
+    }
+
+    /// A decision's reason in one level of parentheses, for a comment: `no notification for 3h12m (rule
+    /// "default", stale after 1h)` reads `no notification for 3h12m, rule default, stale after 1h`.
+    static func flattened(_ reason: String) -> String {
+        guard reason.hasSuffix(")"), let open = reason.firstRange(of: " (rule \"") else { return reason }
+        let inner = reason[open.upperBound..<reason.index(before: reason.endIndex)]
+        guard let quote = inner.firstIndex(of: "\"") else { return reason }
+        return reason[..<open.lowerBound] + ", rule " + inner[..<quote] + inner[inner.index(after: quote)...]
     }
 }

@@ -102,5 +102,11 @@ import Testing
         // And one alert under stale_after: auto, with its derivation from a Logz.io definition.
         #expect(result.stdout.contains("3h2m, auto: Logz.io alert 102, time frame 15m, wait 1h → 3 × 1h + 2m"))
         #expect(result.stdout.contains("(rule \"search\", stale after auto 3h2m)"))
+        // What people see: worker-7's incident is snoozed, so the sweep keeps it, and the incident of an
+        // alert it closed gets a comment saying why.
+        #expect(result.stdout.contains("kept: incident inc-105 is snoozed until"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                "logzio-resolver closed 1 alert: host=web-1 check=High error rate (no notification for 3h12m, rule default"))
     }
 }
