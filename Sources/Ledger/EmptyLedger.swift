@@ -33,6 +33,8 @@ public final class EmptyLedger: LedgerBackend {
 
     public func openSummary() throws -> OpenSummary { OpenSummary(open: 0, oldestLastReceived: nil) }
 
+    public func recordHolds(_ held: [Int64: String], appKey: String?) throws { throw readOnly() }
+
     public func pendingOutbox(limit: Int) throws -> [OutboxRow] { [] }
 
     public func claimOutbox(limit: Int) throws -> any OutboxClaim {

@@ -15,7 +15,7 @@ extension LedgerAlert {
     /// reads it: the alert's row and its current event's payload.
     public static let selectWithPayload = """
         SELECT a.id, a.identity, a.display, a.app_key, a.state, a.current_event_id, a.last_received,
-               a.max_timestamp, e.payload, a.bigpanda_alert_id, a.adopted, a.resolved_by, a.resolved_at
+               a.max_timestamp, e.payload, a.bigpanda_alert_id, a.adopted, a.resolved_by, a.resolved_at, a.held_by
         FROM alerts a JOIN events e ON e.id = a.current_event_id
         """
 
@@ -23,7 +23,7 @@ extension LedgerAlert {
     /// alert's current event exists, so the rows are the same.
     public static let selectWithoutPayload = """
         SELECT a.id, a.identity, a.display, a.app_key, a.state, a.current_event_id, a.last_received,
-               a.max_timestamp, '' AS payload, a.bigpanda_alert_id, a.adopted, a.resolved_by, a.resolved_at
+               a.max_timestamp, '' AS payload, a.bigpanda_alert_id, a.adopted, a.resolved_by, a.resolved_at, a.held_by
         FROM alerts a
         """
 
@@ -47,7 +47,8 @@ extension LedgerAlert {
             bigPandaAlertID: row.optionalText(9),
             adopted: row.int64(10) != 0,
             resolvedBy: row.optionalText(11).flatMap(ResolvedBy.init(rawValue:)),
-            resolvedAt: row.optionalInt64(12)
+            resolvedAt: row.optionalInt64(12),
+            heldBy: row.optionalText(13)
         )
     }
 }

@@ -31,6 +31,8 @@ extension LedgerRow {
         public var adopted: Bool
         /// How it was resolved; nil while open.
         public var resolvedBy: ResolvedBy?
+        /// The hold a person set in BigPanda that kept it open at the last sweep.
+        public var heldBy: String?
 
         init(_ row: RowReader) throws {
             id = try row.integer(0)
@@ -47,6 +49,7 @@ extension LedgerRow {
             bigPandaAlertID = try row.optionalText(11)
             adopted = try row.integer(12) != 0
             resolvedBy = try row.optionalCase(13, ResolvedBy.self)
+            heldBy = try row.optionalText(14)
         }
 
         var values: [LedgerValue] {
@@ -55,7 +58,7 @@ extension LedgerRow {
                 .integer(currentEventID), .integer(lastReceived), .integer(maxTimestamp), .integer(episode),
                 .integer(rejectedRuns), resolvedAt.map { .integer($0) } ?? .null,
                 bigPandaAlertID.map { .text($0) } ?? .null, .integer(adopted ? 1 : 0),
-                resolvedBy.map { .text($0.rawValue) } ?? .null,
+                resolvedBy.map { .text($0.rawValue) } ?? .null, heldBy.map { .text($0) } ?? .null,
             ]
         }
     }

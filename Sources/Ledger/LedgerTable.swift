@@ -39,7 +39,7 @@ public enum LedgerTable: String, Sendable, CaseIterable {
                 ("id", .integer), ("identity", .text), ("app_key", .text), ("display", .text), ("state", .text),
                 ("current_event_id", .integer), ("last_received", .integer), ("max_timestamp", .integer),
                 ("episode", .integer), ("rejected_runs", .integer), ("resolved_at", .integer),
-                ("bigpanda_alert_id", .text), ("adopted", .integer), ("resolved_by", .text),
+                ("bigpanda_alert_id", .text), ("adopted", .integer), ("resolved_by", .text), ("held_by", .text),
             ]
         case .events:
             [

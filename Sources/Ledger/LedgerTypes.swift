@@ -72,12 +72,15 @@ public struct LedgerAlert: Sendable {
     public var resolvedBy: ResolvedBy? = nil
     /// When it was resolved, in epoch seconds; nil while open.
     public var resolvedAt: Int64? = nil
+    /// The hold a person set in BigPanda that kept it open at the last sweep (`snoozed`, `maintenance`,
+    /// `assigned`, `commented`); nil otherwise.
+    public var heldBy: String? = nil
 
     /// Creates an alert as a ledger backend read it.
     public init(
         id: Int64, identityKey: String, display: String, appKey: String, state: AlertState, currentEventID: Int64,
         lastReceived: Int64, maxTimestamp: Int64, payloadText: String, bigPandaAlertID: String? = nil,
-        adopted: Bool = false, resolvedBy: ResolvedBy? = nil, resolvedAt: Int64? = nil
+        adopted: Bool = false, resolvedBy: ResolvedBy? = nil, resolvedAt: Int64? = nil, heldBy: String? = nil
     ) {
         self.id = id
         self.identityKey = identityKey
@@ -89,6 +92,7 @@ public struct LedgerAlert: Sendable {
         self.maxTimestamp = maxTimestamp
         self.payloadText = payloadText
         self.bigPandaAlertID = bigPandaAlertID
+        self.heldBy = heldBy
         self.adopted = adopted
         self.resolvedBy = resolvedBy
         self.resolvedAt = resolvedAt

@@ -17,4 +17,8 @@ public protocol SweepQueries: LedgerRole {
 
     /// How many alerts are open and the oldest last-received time among them.
     func openSummary() throws -> OpenSummary
+
+    /// Records which alerts the sweep kept for a hold a person set in BigPanda (alert id → hold name), and
+    /// clears the hold of every other alert in `appKey`'s scope (nil: all): `list` shows the last sweep's.
+    func recordHolds(_ held: [Int64: String], appKey: String?) throws
 }

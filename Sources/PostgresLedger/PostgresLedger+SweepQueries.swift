@@ -2,46 +2,8 @@ public import Ledger
 import Postgres
 
 extension PostgresLedger: SweepQueries {
-    static let alertColumns = """
-        SELECT a.id, a.identity, a.display, a.app_key, a.state, a.current_event_id, a.last_received,
-               a.max_timestamp, e.payload, a.bigpanda_alert_id, a.adopted, a.resolved_by, a.resolved_at
-        FROM alerts a JOIN events e ON e.id = a.current_event_id
-        """
-
     /// How many alerts one page of a scan holds: bounded memory however many alerts.
     static let alertPage = 500
-
-    func readAlert(_ result: PostgresResult, _ row: Int) throws -> LedgerAlert {
-        // The schema's CHECK allows only known states; anything else is a damaged ledger, never "open".
-        guard let state = AlertState(rawValue: result.text(row, 4)) else {
-            throw LedgerError(
-                location: location,
-                message: "alert \(result.int64(row, 0)) has an unknown state \"\(result.text(row, 4))\"")
-        }
-        return LedgerAlert(
-            id: result.int64(row, 0),
-            identityKey: result.text(row, 1),
-            display: result.text(row, 2),
-            appKey: result.text(row, 3),
-            state: state,
-            currentEventID: result.int64(row, 5),
-            lastReceived: result.int64(row, 6),
-            maxTimestamp: result.int64(row, 7),
-            payloadText: result.text(row, 8),
-            bigPandaAlertID: result.optionalText(row, 9),
-            adopted: result.int64(row, 10) != 0,
-            resolvedBy: result.optionalText(row, 11).flatMap(ResolvedBy.init(rawValue:)),
-            resolvedAt: result.optionalInt64(row, 12)
-        )
-    }
-
-    /// The columns `readAlert` reads, without the payload (an empty text in its place) and so without
-    /// the join: every alert's current event exists, so the rows are the same.
-    static let alertColumnsWithoutPayload = """
-        SELECT a.id, a.identity, a.display, a.app_key, a.state, a.current_event_id, a.last_received,
-               a.max_timestamp, '' AS payload, a.bigpanda_alert_id, a.adopted, a.resolved_by, a.resolved_at
-        FROM alerts a
-        """
 
     /// The filter's conditions after the state (`$1`): app key (`$2`) and last-received bound (`$3`).
     static let filterCondition = """
@@ -56,7 +18,7 @@ extension PostgresLedger: SweepQueries {
     public func forEachAlert(_ filter: AlertFilter, _ body: (LedgerAlert) throws -> Void) throws {
         // One scan per state, in the (state, app_key, id) index's order, a page at a time.
         let sql =
-            (filter.payloads ? Self.alertColumns : Self.alertColumnsWithoutPayload) + Self.filterCondition
+            (filter.payloads ? LedgerAlert.selectWithPayload : LedgerAlert.selectWithoutPayload) + Self.filterCondition
                 + """
                   AND (a.app_key, a.id) > ($4::text, $5::bigint)
                 ORDER BY a.app_key, a.id LIMIT $6
@@ -72,7 +34,9 @@ extension PostgresLedger: SweepQueries {
                             .text(after.appKey), .integer(after.id), .integer(Int64(Self.alertPage)),
                         ])
                 }
-                for row in 0..<result.count { try body(try readAlert(result, row)) }
+                for row in 0..<result.count {
+                    try body(try LedgerAlert(row: PostgresRow(result, row), location: location))
+                }
                 guard result.count == Self.alertPage else { break }
                 after = (result.text(result.count - 1, 3), result.int64(result.count - 1, 0))
             }
@@ -96,13 +60,13 @@ extension PostgresLedger: SweepQueries {
         // One query for the whole batch: the ids go in as one array.
         let result = try guarded {
             try connection.query(
-                Self.alertColumns + " WHERE a.id = ANY($1::bigint[])",
+                LedgerAlert.selectWithPayload + " WHERE a.id = ANY($1::bigint[])",
                 [.text("{" + ids.map(String.init).joined(separator: ",") + "}")])
         }
         var byID: [Int64: LedgerAlert] = [:]
         byID.reserveCapacity(ids.count)
         for row in 0..<result.count {
-            let alert = try readAlert(result, row)
+            let alert = try LedgerAlert(row: PostgresRow(result, row), location: location)
             byID[alert.id] = alert
         }
         return ids.compactMap { byID[$0] }
@@ -289,4 +253,39 @@ extension PostgresLedger: SweepQueries {
         guard result.count > 0 else { return OpenSummary(open: 0, oldestLastReceived: nil) }
         return OpenSummary(open: Int(result.int64(0, 0)), oldestLastReceived: result.optionalInt64(0, 1))
     }
+
+    public func recordHolds(_ held: [Int64: String], appKey: String?) throws {
+        try writing { connection in
+            try connection.query(
+                "UPDATE alerts SET held_by = NULL WHERE held_by IS NOT NULL AND ($1::text IS NULL OR app_key = $1::text)",
+                [.optional(appKey)])
+            guard !held.isEmpty else { return }
+            let ids = held.keys.sorted()
+            try connection.query(
+                """
+                UPDATE alerts AS a SET held_by = h.hold
+                FROM unnest($1::bigint[], $2::text[]) AS h(id, hold) WHERE a.id = h.id
+                """,
+                [
+                    .text("{" + ids.map(String.init).joined(separator: ",") + "}"),
+                    .text("{" + ids.map { "\"\(held[$0] ?? "")\"" }.joined(separator: ",") + "}"),
+                ])
+        }
+    }
+}
+
+/// One row of a result, read by column position as the ledger's shared decoding reads it.
+struct PostgresRow: LedgerColumns {
+    let result: PostgresResult
+    let row: Int
+
+    init(_ result: PostgresResult, _ row: Int) {
+        self.result = result
+        self.row = row
+    }
+
+    func int64(_ column: Int) -> Int64 { result.int64(row, column) }
+    func text(_ column: Int) -> String { result.text(row, column) }
+    func optionalInt64(_ column: Int) -> Int64? { result.optionalInt64(row, column) }
+    func optionalText(_ column: Int) -> String? { result.optionalText(row, column) }
 }

@@ -178,4 +178,18 @@ extension SQLiteLedger: SweepQueries {
         guard try statement.step() else { return OpenSummary(open: 0, oldestLastReceived: nil) }
         return OpenSummary(open: Int(statement.int64(0)), oldestLastReceived: statement.optionalInt64(1))
     }
+
+    public func recordHolds(_ held: [Int64: String], appKey: String?) throws {
+        let database = try writable()
+        try database.transaction {
+            try database.statement(
+                "UPDATE alerts SET held_by = NULL WHERE held_by IS NOT NULL AND (?1 IS NULL OR app_key = ?1)"
+            ).run([.optional(appKey)])
+            for (alertID, hold) in held {
+                try database.statement("UPDATE alerts SET held_by = ?1 WHERE id = ?2").run([
+                    .text(hold), .integer(alertID),
+                ])
+            }
+        }
+    }
 }

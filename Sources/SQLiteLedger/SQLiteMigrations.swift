@@ -142,5 +142,15 @@ enum SQLiteMigrations {
             ALTER TABLE logzio_listed_ids_by_account RENAME TO logzio_listed_ids;
             """
         ),
+        (
+            // People first: the hold a person set in BigPanda that kept the alert open at the last sweep, for
+            // list --json's held_by; null once the alert closes or is no longer held.
+            "0007_held_by",
+            """
+            ALTER TABLE alerts ADD COLUMN held_by TEXT
+                CHECK (held_by IN ('snoozed', 'maintenance', 'assigned', 'commented'));
+            CREATE INDEX alerts_held ON alerts (id) WHERE held_by IS NOT NULL;
+            """
+        ),
     ]
 }

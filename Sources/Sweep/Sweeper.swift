@@ -106,6 +106,17 @@ public final class Sweeper {
         if let people, let incidents, people.commentOnClose {
             await comment(on: candidates, people: people, incidents: incidents, into: &report)
         }
+        // What a person held this run, for list's held_by; the holds of earlier runs are cleared.
+        var held: [Int64: String] = [:]
+        for action in report.actions {
+            if let hold = action.heldBy, let id = action.alertID { held[id] = hold.rawValue }
+        }
+        do {
+            try ledger.recordHolds(held, appKey: options.appKey)
+        } catch {
+            // The closes are recorded; only list's held_by is out of date until the next sweep.
+            logger.warning("cannot record the holds people set", metadata: ["error": "\(error)"])
+        }
         return report
     }
 }

@@ -65,6 +65,7 @@ struct ListCommand: AsyncParsableCommand {
                     ("stale_after_source", .string(evaluation.source)),
                     ("last_trigger", EvidenceJSON.lastTrigger(evaluation.evidence)),
                     ("evidence", .string(evaluation.evidence.state.rawValue)),
+                    ("held_by", alert.heldBy.map { .string($0) } ?? .null),
                     ("alert", .object((try? alert.payload()) ?? JSONObject())),
                 ])
                 Output.stdout((first ? "\n" : ",\n") + element.serialized())

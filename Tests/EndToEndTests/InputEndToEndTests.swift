@@ -107,6 +107,7 @@ import Testing
         #expect(result.stdout.contains("kept: incident inc-105 is snoozed until"), "\(result.stdout)")
         #expect(
             result.stdout.contains(
-                "logzio-resolver closed 1 alert: host=web-1 check=High error rate (no notification for 3h12m, rule default"))
+                "logzio-resolver closed 1 alert: host=web-1 check=High error rate (no notification for 3h12m, rule default"
+            ))
     }
 }
