@@ -5,7 +5,16 @@ import Postgres
 extension PostgresLedger: AlertRecording {
     public func record(_ events: [IncomingEvent], recordedAt: Int64) throws {
         try writing { connection in
-            for event in events { try record(event, recordedAt: recordedAt, in: connection) }
+            // One event (the relay's usual request) takes the fewest round trips one at a time; more go
+            // through a batch, which writes each alert's row once.
+            guard events.count > 1 else {
+                for event in events { try record(event, recordedAt: recordedAt, in: connection) }
+                return
+            }
+            let batch = PostgresRecordBatch(
+                connection: connection, recordedAt: recordedAt, location: location, limits: recordBatchLimits)
+            for event in events { try batch.add(event) }
+            try batch.finish()
         }
     }
 
@@ -16,8 +25,11 @@ extension PostgresLedger: AlertRecording {
         struct Discard: Error {}
         do {
             try writing { connection in
-                let commit = try body { event in try record(event, recordedAt: recordedAt, in: connection) }
+                let batch = PostgresRecordBatch(
+                    connection: connection, recordedAt: recordedAt, location: location, limits: recordBatchLimits)
+                let commit = try body { event in try batch.add(event) }
                 if !commit { throw Discard() }
+                try batch.finish()
             }
             return true
         } catch is Discard {

@@ -1,10 +1,11 @@
 import Dispatch
 import Ledger
 import Postgres
-import PostgresLedger
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import PostgresLedger
 
 #if canImport(Glibc)
     import Glibc
@@ -99,6 +100,46 @@ import Testing
         let alerts = try allAlerts(first)
         #expect(alerts.count == 1)
         #expect(alerts.first?.lastReceived == 2)
+    }
+
+    @Test func aBatchMeetingANewAlertAnotherWriterInsertedAppliesItsEventsToIt() throws {
+        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+        let string = try PostgresConnectionString(conninfo)
+        let first = try PostgresLedger(string)
+        // Rounds of one event: the first writer's alert row is inserted at once, and stays uncommitted.
+        first.recordBatchLimits = .init(eventsPerRound: 1, followedAlerts: 10)
+        let second = Mutex<String?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let committed = try first.recordStream(recordedAt: 1) { record in
+            try record(try event("critical", at: 1))
+            DispatchQueue.global().async {
+                do {
+                    // Two events: a batch. It does not see the uncommitted alert, so it inserts its own;
+                    // the insert waits for the first writer's commit and then finds the alert there.
+                    try PostgresLedger(string).record(
+                        [try event("warning", at: 2), try event("critical", host: "b", at: 2)], recordedAt: 2)
+                    second.withLock { $0 = "recorded" }
+                } catch {
+                    second.withLock { $0 = "\(error)" }
+                }
+                done.signal()
+            }
+            usleep(500_000)
+            return true
+        }
+        done.wait()
+        #expect(committed)
+        #expect(second.withLock { $0 } == "recorded")
+        let alerts = try allAlerts(first)
+        #expect(alerts.count == 2)
+        let shared = try #require(alerts.first { $0.display.contains("host=web-1") })
+        #expect(shared.lastReceived == 2)
+        #expect(shared.state == .open)
+        var events: [Int64] = []
+        try first.exportRows { row in
+            if case .event(let event) = row, event.alertID == shared.id { events.append(event.receivedAt) }
+        }
+        #expect(events == [1, 2], "both events on the one alert")
     }
 
     @Test func aReadOnlyOpenOfAnEmptyDatabaseCreatesNothing() throws {
