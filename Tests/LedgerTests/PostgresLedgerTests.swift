@@ -142,6 +142,27 @@ import Testing
         #expect(events == [1, 2], "both events on the one alert")
     }
 
+    @Test func aBulkRecordLeavesTheAlertsAnalyzedAndVacuumed() throws {
+        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+        let string = try PostgresConnectionString(conninfo)
+        let ledger = try PostgresLedger(string)
+        let admin = try PostgresConnection(string)
+        let tidied = "SELECT reltuples >= 0, relallvisible > 0 FROM pg_class WHERE oid = 'alerts'::regclass"
+        try ledger.record([try event("critical", at: 1), try event("critical", host: "b", at: 2)], recordedAt: 3)
+        #expect(try !admin.query(tidied).bool(0, 0), "a small record leaves the statistics to autovacuum")
+        let committed = try ledger.recordStream(recordedAt: 10) { record in
+            for index in 0..<1200 {
+                try record(
+                    try event(index % 4 == 0 ? "ok" : "critical", host: "h\(index % 300)", at: Int64(10 + index)))
+            }
+            return true
+        }
+        #expect(committed)
+        let after = try admin.query(tidied)
+        #expect(after.bool(0, 0), "analyzed: the planner knows how many alerts are open")
+        #expect(after.bool(0, 1), "vacuumed: counting the open alerts reads only the index")
+    }
+
     @Test func aReadOnlyOpenOfAnEmptyDatabaseCreatesNothing() throws {
         guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
         let string = try PostgresConnectionString(conninfo)
