@@ -165,7 +165,7 @@ public final class PostgresConnection {
         return constants.withUnsafeBufferPointer { buffer in body(Int32(values.count), buffer.baseAddress) }
     }
 
-    /// Runs `sql`, a `COPY ... FROM STDIN` in text format, with `rows` as its data; returns how many
+    /// Runs `sql`, a `COPY ... FROM STDIN (FORMAT binary)`, with `rows` as its data; returns how many
     /// rows the server took. A row the server refuses fails the whole `COPY`, as in one statement.
     @discardableResult
     public func copy(_ sql: String, _ rows: PostgresCopyRows) throws(PostgresError) -> Int {
@@ -173,7 +173,7 @@ public final class PostgresConnection {
         return try finishCopy()
     }
 
-    /// Starts `sql`, a `COPY ... FROM STDIN` in text format, with `rows` as its data, and returns
+    /// Starts `sql`, a `COPY ... FROM STDIN (FORMAT binary)`, with `rows` as its data, and returns
     /// without waiting for the server: the rows go out while the caller does other work (calling
     /// `sendPending()` now and then), and the server stores them meanwhile. The next statement on this
     /// connection first waits for the `COPY` to end, and throws its failure if it failed.
@@ -187,17 +187,20 @@ public final class PostgresConnection {
         copying = true
         // Without blocking, libpq keeps what the socket does not take in its own buffer.
         PQsetnonblocking(connection, 1)
-        let queued = rows.bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { characters in
-                // libpq takes the length as an Int32: large data goes in slices.
-                var offset = 0
-                while offset < characters.count {
-                    let length = min(characters.count - offset, 1 << 24)
-                    guard let base = characters.baseAddress, put({ PQputCopyData($0, base + offset, Int32(length)) })
-                    else { return false }
-                    offset += length
+        let queued = [rows.bytes, PostgresCopyRows.trailer].allSatisfy { data in
+            data.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { characters in
+                    // libpq takes the length as an Int32: large data goes in slices.
+                    var offset = 0
+                    while offset < characters.count {
+                        let length = min(characters.count - offset, 1 << 24)
+                        guard let base = characters.baseAddress,
+                            put({ PQputCopyData($0, base + offset, Int32(length)) })
+                        else { return false }
+                        offset += length
+                    }
+                    return true
                 }
-                return true
             }
         }
         // Ending with an error message makes the server fail the COPY when not every row went out.

@@ -1,92 +1,97 @@
-/// Rows for `COPY ... FROM STDIN` in PostgreSQL's text format, built in one buffer: fields separated
-/// by tabs, rows ended by newlines, NULL as `\N`, and a backslash, tab, newline or carriage return
-/// inside a value escaped with a backslash.
+/// Rows for `COPY ... FROM STDIN (FORMAT binary)`, built in one buffer: each field as its length and
+/// its bytes, integers as `bigint`, numbers as `double precision`, texts as UTF-8, NULL as length -1.
 ///
-/// One `COPY` of a thousand rows is one statement for the server to parse and no round trip per row.
+/// One `COPY` of a thousand rows is one statement for the server and no round trip per row; the
+/// binary form spares both sides escaping and parsing text (a third of the server's time for rows of
+/// JSON text). The columns named in the `COPY` must have those types, in the order fields are added.
 public struct PostgresCopyRows: Sendable {
-    /// The encoded rows.
-    public private(set) var bytes: [UInt8] = []
+    /// The encoded rows, after the format's header; `startCopy` adds the trailer.
+    public private(set) var bytes: [UInt8]
     /// How many rows were added.
     public private(set) var count = 0
-    private var startsRow = true
+    /// Where the current row starts (its field count goes there), and how many fields it has so far.
+    private var rowStart: Int?
+    private var fields: UInt16 = 0
+
+    /// The binary format's signature, flags and header extension length.
+    private static let header: [UInt8] =
+        [0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00] + [0, 0, 0, 0] + [0, 0, 0, 0]
+    /// The field count -1 that ends the data.
+    static let trailer: [UInt8] = [0xFF, 0xFF]
 
     /// An empty set of rows, with room for about `capacity` bytes.
     public init(capacity: Int = 0) {
-        bytes.reserveCapacity(capacity)
+        bytes = Self.header
+        bytes.reserveCapacity(capacity + Self.header.count)
     }
 
-    /// Appends a field to the current row.
+    /// Appends a field to the current row: an integer is a `bigint`, a number a `double precision`.
     public mutating func append(_ value: PostgresValue) {
-        separate()
         switch value {
         case .null:
-            bytes.append(0x5C)  // \N
-            bytes.append(0x4E)
+            startField()
+            appendBigEndian(UInt32.max)  // length -1
         case .integer(let number):
-            appendDigits(number)
+            append(number)
         case .real(let number):
-            bytes += String(number).utf8
-        case .text(var text):
-            text.withUTF8 { appendEscaped($0) }
+            startField()
+            appendBigEndian(UInt32(8))
+            appendBigEndian(number.bitPattern)
+        case .text(let text):
+            append(text)
         }
     }
 
-    /// Appends an integer field to the current row.
+    /// Appends a `bigint` field to the current row.
     public mutating func append(_ value: Int64) {
-        separate()
-        appendDigits(value)
+        startField()
+        appendBigEndian(UInt32(8))
+        appendBigEndian(UInt64(bitPattern: value))
     }
 
     /// Appends a text field to the current row.
     public mutating func append(_ value: String) {
-        separate()
         var value = value
-        value.withUTF8 { appendEscaped($0) }
+        value.withUTF8 { appendText($0) }
     }
 
     /// Appends a text field given as UTF-8 bytes to the current row.
     public mutating func append(utf8 value: [UInt8]) {
-        separate()
-        value.withUnsafeBufferPointer { appendEscaped($0) }
+        value.withUnsafeBufferPointer { appendText($0) }
     }
 
     /// Ends the current row.
     public mutating func endRow() {
-        bytes.append(0x0A)
-        count += 1
-        startsRow = true
-    }
-
-    /// An integer's decimal digits, without making a String for it.
-    private mutating func appendDigits(_ value: Int64) {
-        if value < 0 { bytes.append(0x2D) }
-        // The magnitude as unsigned, so Int64.min has one too; at most 19 digits, so no overflow.
-        var rest = value.magnitude
-        var divisor: UInt64 = 1
-        while rest / divisor >= 10 { divisor *= 10 }
-        repeat {
-            bytes.append(UInt8(truncatingIfNeeded: rest / divisor) + 0x30)
-            rest %= divisor
-            divisor /= 10
-        } while divisor > 0
-    }
-
-    private mutating func separate() {
-        if !startsRow { bytes.append(0x09) }
-        startsRow = false
-    }
-
-    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
-        // Runs without special bytes are copied whole; JSON text has a backslash every few dozen bytes.
-        var start = 0
-        for index in 0..<utf8.count {
-            let byte = utf8[index]
-            guard byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D else { continue }
-            if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
-            bytes.append(0x5C)
-            bytes.append(byte == 0x5C ? 0x5C : byte == 0x09 ? 0x74 : byte == 0x0A ? 0x6E : 0x72)
-            start = index + 1
+        let start = rowStart ?? bytes.count
+        if rowStart == nil {
+            bytes.append(0)
+            bytes.append(0)
         }
-        if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count])) }
+        bytes[start] = UInt8(truncatingIfNeeded: fields >> 8)
+        bytes[start + 1] = UInt8(truncatingIfNeeded: fields)
+        rowStart = nil
+        fields = 0
+        count += 1
+    }
+
+    /// Opens the row on its first field (room for its field count, filled in by `endRow`) and counts
+    /// the field.
+    private mutating func startField() {
+        if rowStart == nil {
+            rowStart = bytes.count
+            bytes.append(0)
+            bytes.append(0)
+        }
+        fields += 1
+    }
+
+    private mutating func appendText(_ utf8: UnsafeBufferPointer<UInt8>) {
+        startField()
+        appendBigEndian(UInt32(truncatingIfNeeded: utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+
+    private mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 }

@@ -312,7 +312,7 @@ final class PostgresRecordBatch {
 
     /// Writes the round's events, and the forwards of those that have one, each with one `COPY`.
     private func copyEvents(eventIDs: [Int64]) throws {
-        var events = PostgresCopyRows(capacity: pending.reduce(0) { $0 + $1.payload.count * 9 / 8 + 96 })
+        var events = PostgresCopyRows(capacity: pending.reduce(0) { $0 + $1.payload.count + 96 })
         var forwards = PostgresCopyRows()
         for (index, item) in pending.enumerated() {
             let alertID = followed[item.key]?.id ?? 0
@@ -334,11 +334,12 @@ final class PostgresRecordBatch {
             }
         }
         // The last COPY of the round is left going: the server stores it while the next round is read.
-        let copyEvents = "COPY events (id, alert_id, received_at, recorded_at, status, timestamp, payload) FROM STDIN"
+        let copyEvents =
+            "COPY events (id, alert_id, received_at, recorded_at, status, timestamp, payload) FROM STDIN (FORMAT binary)"
         if forwards.count > 0 {
             try connection.copy(copyEvents, events)
             try connection.startCopy(
-                "COPY outbox (alert_id, event_id, app_key, payload, created_at) FROM STDIN", forwards)
+                "COPY outbox (alert_id, event_id, app_key, payload, created_at) FROM STDIN (FORMAT binary)", forwards)
         } else {
             try connection.startCopy(copyEvents, events)
         }

@@ -2,11 +2,11 @@ import Postgres
 import TestSupport
 import Testing
 
-/// What the bulk paths of the libpq layer promise: `COPY` rows and array parameters carry any text
+/// What the bulk paths of the libpq layer promise: binary `COPY` rows and array parameters carry any text
 /// unchanged, a `COPY` left going is finished (and its failure reported) by the next statement, and a
 /// pipeline runs its statements in order and stops at the first that fails.
 @Suite struct PostgresBulkTests {
-    /// Texts that need every kind of escaping, in `COPY` text format and in array literals alike.
+    /// Texts that would need escaping in `COPY`'s text format, and do in array literals.
     static let awkwardTexts = [
         "", "plain", "tab\there", "new\nline", "carriage\rreturn", #"back\slash"#, #"\N"#, #"quote " and 'single'"#,
         "{braces},commas", "NULL", "ünïcödé ✓", #"{"json":"with \"escapes\"\n"}"#, "trailing\\",
@@ -29,7 +29,8 @@ import Testing
         rows.append(utf8: Array("bytes\twith\\escapes".utf8))
         rows.endRow()
         #expect(rows.count == Self.awkwardTexts.count + 1)
-        #expect(try connection.copy("COPY t (id, n, body) FROM STDIN", rows) == Self.awkwardTexts.count + 1)
+        #expect(
+            try connection.copy("COPY t (id, n, body) FROM STDIN (FORMAT binary)", rows) == Self.awkwardTexts.count + 1)
         let stored = try connection.query("SELECT id, n, body FROM t ORDER BY id")
         #expect(stored.count == Self.awkwardTexts.count + 1)
         for (index, text) in Self.awkwardTexts.enumerated() {
@@ -51,7 +52,7 @@ import Testing
             rows.endRow()
         }
         let inserted = try connection.transaction {
-            try connection.startCopy("COPY t (id, body) FROM STDIN", rows)
+            try connection.startCopy("COPY t (id, body) FROM STDIN (FORMAT binary)", rows)
             connection.sendPending()
             return try connection.query("SELECT count(*) FROM t").int64(0, 0)
         }
@@ -67,12 +68,12 @@ import Testing
         bad.endRow()
         #expect(throws: PostgresError.self) {
             try connection.transaction {
-                try connection.startCopy("COPY t (id, body) FROM STDIN", bad)
+                try connection.startCopy("COPY t (id, body) FROM STDIN (FORMAT binary)", bad)
                 try connection.query("SELECT 1")
             }
         }
         #expect(try connection.query("SELECT count(*) FROM t").int64(0, 0) == 5000, "usable, and rolled back")
-        #expect(throws: PostgresError.self) { try connection.copy("COPY t (id, body) FROM STDIN", bad) }
+        #expect(throws: PostgresError.self) { try connection.copy("COPY t (id, body) FROM STDIN (FORMAT binary)", bad) }
         #expect(try connection.query("SELECT count(*) FROM t WHERE id = 6000").int64(0, 0) == 0)
     }
 
