@@ -63,6 +63,8 @@ final class PostgresRecordBatch {
     private var refires: [String: Double] = [:]
     /// How many events were recorded.
     private(set) var recorded = 0
+    /// How many alert rows were written (inserted or updated), for the caller's upkeep.
+    private(set) var alertRowsWritten = 0
     /// The events' id sequence, by name.
     private var eventSequence: String?
 
@@ -89,8 +91,15 @@ final class PostgresRecordBatch {
         }
     }
 
-    /// Writes what is still pending: the last events, every followed alert's row, and the counters.
-    func finish() throws {
+    /// Writes what is still pending: the last events, every followed alert's row, and the counters. A
+    /// batch of one event (a relay's usual commit) goes to `single` instead: recorded one at a time, it
+    /// takes fewer round trips than a round.
+    func finish(single: (IncomingEvent) throws -> Void) throws {
+        if recorded == 1, let only = pending.first {
+            pending.removeAll()
+            try single(only.event)
+            return
+        }
         try writeRound()
         try writeAlerts()
         for (labels, value) in refires.sorted(by: { $0.key < $1.key }) {
@@ -283,6 +292,7 @@ final class PostgresRecordBatch {
             ])
         var ids: [String: Int64] = [:]
         for row in 0..<inserted.count { ids[inserted.text(row, 1)] = inserted.int64(row, 0) }
+        alertRowsWritten += inserted.count
         var taken: [String] = []
         for key in keys {
             guard let id = ids[key] else {
@@ -391,6 +401,7 @@ final class PostgresRecordBatch {
             states.append(alert.current == nil ? nil : alert.state)
         }
         guard !ids.isEmpty else { return }
+        alertRowsWritten += ids.count
         // An alert whose current event changed takes that event's state (and a reset refusal count);
         // one that only saw older events keeps it and only raises its timestamp floor.
         try connection.query(
