@@ -2,7 +2,8 @@
 """PostgreSQL that scales with the work: two builds on a PostgreSQL ledger, next to the SQLite ledger.
 
     benchmarks/pg_scale.py --before OLD_BIN --after NEW_BIN [--runs 3] [--sizes 10000,100000,1000000]
-                           [--s2-open 10000] [--s2-stale 1000] [--s1 100000] [--explain] [--work DIR]
+                           [--s2-open 10000] [--s2-stale 1000] [--s1 100000] [--explain] [--vacuumed]
+                           [--work DIR]
 
 For each S2 size (10k open alerts of which 1k stale, behind a growing history; BENCHMARKS.md, Method) and for
 S1 (N open alerts, all closed with `sweep --all --yes`), it writes the workload once with gen_workload.py and
@@ -16,7 +17,8 @@ against the nginx stand-in of bench.py; every run is checked to have resolved ex
 The server is bench.py's: Scripts/test-postgres.sh with fsync on, Unix socket, default settings
 (shared_buffers 128 MB).
 
-With --explain it also logs every statement one sweep runs on each PostgreSQL template
+With --vacuumed it also times the old build on a copy of its import after VACUUM (ANALYZE), which is
+what autovacuum leaves once it gets to the tables. With --explain it also logs every statement one sweep runs on each PostgreSQL template
 (log_min_duration_statement = 0; a per-statement summary) and runs EXPLAIN (ANALYZE, BUFFERS) of each
 statement of the select stage and of one batch, with the values the sweep uses, on a fresh copy; all of it
 goes to benchmarks/out/pg-scale/. The report is printed and written to benchmarks/out/pg-scale/report.md.
@@ -58,15 +60,22 @@ class Run:
                        check=True, timeout=3600, stderr=subprocess.DEVNULL)
         return jsonl, now
 
-    def import_pg(self, binary, database, jsonl, events):
+    def import_pg(self, binary, database, jsonl):
         conninfo = self.pg.fresh(database)
         r = bench.timed([binary, "import", "--ledger", conninfo, jsonl], bench.clean_env(), OUT,
                         "import-" + database, 7200)
         bench.check(r["rc"] == 0, "import into %s failed: %s" % (database, r["stderr"][-2000:]))
-        counts = self.pg.counts(database)
-        bench.check(counts["events"] == events, "%s: %d events, wanted %d" % (database, counts["events"], events))
+        # Frozen at once and never read: autovacuum would vacuum and analyze it (it did, within a minute,
+        # to templates counted first), and a query sets hint bits; the copies would not start from what
+        # an import leaves.
         self.pg.freeze(database)
         return r
+
+    def vacuumed(self, template, database):
+        """A copy of `template` after VACUUM (ANALYZE) of every table: what autovacuum leaves, in time."""
+        self.pg.fresh(database, template=template)
+        self.pg.sql("VACUUM (ANALYZE)", database)
+        self.pg.freeze(database)
 
     def import_sqlite(self, binary, path, jsonl):
         bench.remove_ledger(path)
@@ -76,18 +85,17 @@ class Run:
         bench.checkpoint(path)
         return r
 
-    def sweep(self, binary, ledger, now, all_open, label, pg_options=""):
+    def sweep(self, binary, ledger, reference, now, all_open, label, pg_options=""):
         """One sweep on a fresh copy of `ledger` (a template database, or an SQLite file); returns its
-        timing and checks what it resolved."""
+        timing and checks what it resolved against `reference`, the SQLite ledger of the same lines (a
+        PostgreSQL copy is not read before its sweep)."""
         self.seq += 1
+        before = bench.ledger_counts(reference)
+        want = expected(reference, all_open, now)
         if ledger.endswith(".sqlite"):
             target = bench.fresh_copy(ledger, os.path.join(self.work, "run.sqlite"))
-            before = bench.ledger_counts(target)
-            want = expected(target, all_open, now)
         else:
             target = self.pg.fresh("run", template=ledger)
-            before = self.pg.counts("run")
-            want = expected_pg(self.pg, all_open, now)
         env = bench.clean_env({"BIGPANDA_TOKEN": bench.TOKEN, "BIGPANDA_ALERTS_URL": self.standin.url})
         if pg_options:
             env["PGOPTIONS"] = pg_options
@@ -97,7 +105,13 @@ class Run:
         r = bench.timed(cmd, env, OUT, "%03d-%s" % (self.seq, label), 3600)
         requests = self.standin.collect()
         after = bench.ledger_counts(target) if ledger.endswith(".sqlite") else self.pg.counts("run")
+        if not ledger.endswith(".sqlite"):
+            # What the template was: analyzed (reltuples >= 0) and vacuumed (relallvisible > 0) or not.
+            r["template_state"] = self.pg.sql(
+                "SELECT reltuples::bigint, relallvisible FROM pg_class WHERE relname = 'alerts'", "run").strip()
         bench.check(r["rc"] == 0, "%s: exit %s: %s" % (label, r["rc"], r["stderr"][-2000:]))
+        bench.check(after["events"] == before["events"], "%s: %d events, wanted %d" % (
+            label, after["events"], before["events"]))
         resolved = after.get("resolved", 0) - before.get("resolved", 0)
         bench.check(resolved == want, "%s: resolved %d, wanted %d" % (label, resolved, want))
         bench.check(all(200 <= s < 300 for _, _, _, s in requests), "%s: a non-2xx at the stand-in" % label)
@@ -114,11 +128,6 @@ def expected(path, all_open, now):
         db.close()
 
 
-def expected_pg(pg, all_open, now):
-    where = "" if all_open else " AND last_received <= %d" % (now + 60 - 3600)
-    return int(pg.sql("SELECT count(*) FROM alerts WHERE state = 'open'" + where, "run").strip())
-
-
 def statement_summary(log_text):
     """Total server time and count per statement text (first 100 characters), from a server log with
     log_min_duration_statement = 0; parse, bind and execute steps apart."""
@@ -133,13 +142,17 @@ def statement_summary(log_text):
     return sorted(totals.items(), key=lambda kv: -kv[1][0])
 
 
-def explain_sql(pg, database, now):
+def explain_sql(pg, database, reference, now):
     """EXPLAIN (ANALYZE, BUFFERS) of the statements one S2 sweep runs on `database` (a fresh copy of a
-    template), with the values the sweep passes: the select stage, then its first batch of 100."""
+    template, not read before), with the values the sweep passes: the select stage, then its first batch
+    of 100, whose ids come from `reference`, the SQLite ledger of the same lines (the same ids)."""
     cutoff = now + 60 - 3600
-    rows = pg.sql("SELECT a.id, a.current_event_id FROM alerts a WHERE a.state = 'open' AND a.last_received <= %d "
-                  "ORDER BY a.app_key, a.id LIMIT 100" % cutoff, database).split()
-    pairs = [tuple(int(x) for x in row.split("|")) for row in rows]
+    db = sqlite3.connect("file:%s?mode=ro" % reference, uri=True)
+    try:
+        pairs = db.execute("SELECT a.id, a.current_event_id FROM alerts a WHERE a.state = 'open' AND "
+                           "a.last_received <= ? ORDER BY a.app_key, a.id LIMIT 100", (cutoff,)).fetchall()
+    finally:
+        db.close()
     ids = ",".join(str(i) for i, _ in pairs)
     fence = ", ".join("(%d::bigint, %d::bigint, %d::bigint, %d::bigint)" % (i, e, now, now) for i, e in pairs)
     audit = ", ".join("(%d, %d, %d, %d, 'default', 'no notification for 1h5m', 201, 1, 'resolved', NULL, 'ok')"
@@ -182,6 +195,8 @@ def main():
     ap.add_argument("--s2-stale", type=int, default=1_000, help="S2 stale alerts among the open ones")
     ap.add_argument("--s1", type=int, default=100_000, help="S1 open alerts (0: no S1)")
     ap.add_argument("--explain", action="store_true", help="also log and EXPLAIN the sweeps' statements")
+    ap.add_argument("--vacuumed", action="store_true",
+                    help="also time the old build on its import after VACUUM (ANALYZE), as autovacuum leaves it")
     ap.add_argument("--work", default=None, help="scratch directory (default: a new one under /tmp)")
     a = ap.parse_args()
     sizes = [int(x) for x in a.sizes.split(",") if x]
@@ -192,7 +207,8 @@ def main():
     pg = bench.Postgres()
     standin = bench.StandIn(work)
     run = Run(a, pg, standin, work)
-    tools = [("before", a.before), ("after", a.after), ("sqlite", a.after)]
+    tools = [("before", a.before)] + ([("vacuumed", a.before)] if a.vacuumed else []) + [
+        ("after", a.after), ("sqlite", a.after)]
     report = []
     started = time.time()
     try:
@@ -205,29 +221,35 @@ def main():
             log("%s: generating %d events (%d open, %d stale)" % (name, events, open_, stale))
             jsonl, now = run.generate(name, events, open_, stale)
             ledgers, imports = {}, {}
-            for tool, binary in tools:
+            for tool, binary in [("sqlite", a.after), ("before", a.before), ("after", a.after)]:
                 if tool == "sqlite":
                     ledgers[tool] = os.path.join(work, name + ".sqlite")
                     imports[tool] = run.import_sqlite(binary, ledgers[tool], jsonl)
+                    bench.check(bench.ledger_counts(ledgers[tool])["events"] == events, "%s: events" % name)
                 else:
                     ledgers[tool] = "%s_%s" % (tool, name)
-                    imports[tool] = run.import_pg(binary, ledgers[tool], jsonl, events)
+                    imports[tool] = run.import_pg(binary, ledgers[tool], jsonl)
                 log("%s: imported by %s in %.1f s (%.0f events/s, CPU %.1f s)" % (
                     name, tool, imports[tool]["wall"], events / imports[tool]["wall"], imports[tool]["cpu"]))
+            if a.vacuumed:
+                ledgers["vacuumed"] = "vacuumed_" + name
+                run.vacuumed(ledgers["before"], ledgers["vacuumed"])
+                imports["vacuumed"] = imports["before"]
             os.remove(jsonl)
             sweeps = {tool: [] for tool, _ in tools}
             for i in range(a.runs):
                 for tool, binary in tools:
-                    r = run.sweep(binary, ledgers[tool], now, all_open, "%s-%s" % (name, tool))
+                    r = run.sweep(binary, ledgers[tool], ledgers["sqlite"], now, all_open, "%s-%s" % (name, tool))
                     sweeps[tool].append(r)
-                    log("%s run %d %s: %.3f s (CPU %.2f s, load %.1f)" % (name, i + 1, tool, r["wall"], r["cpu"],
-                                                                         r["load"]))
+                    log("%s run %d %s: %.3f s (CPU %.2f s, load %.1f)%s" % (
+                        name, i + 1, tool, r["wall"], r["cpu"], r["load"],
+                        "; alerts reltuples|relallvisible %s" % r["template_state"] if "template_state" in r else ""))
             if a.explain and not all_open:
                 for tool in ("before", "after"):
                     server_log = os.path.join(pg.dir, "server.log")
                     offset = os.path.getsize(server_log)
-                    run.sweep(dict(tools)[tool], ledgers[tool], now, False, "%s-%s-logged" % (name, tool),
-                              pg_options="-c log_min_duration_statement=0")
+                    run.sweep(dict(tools)[tool], ledgers[tool], ledgers["sqlite"], now, False,
+                              "%s-%s-logged" % (name, tool), pg_options="-c log_min_duration_statement=0")
                     with open(server_log, errors="replace") as f:
                         f.seek(offset)
                         text = f.read()
@@ -236,32 +258,35 @@ def main():
                             f.write("%9.1f ms %5d  %-9s %s\n" % (ms, n, kind, sql))
                     pg.fresh("xrun", template=ledgers[tool])
                     with open(os.path.join(OUT, "explain-%s-%s.txt" % (name, tool)), "w") as f:
-                        f.write(explain_sql(pg, "xrun", now))
+                        f.write(explain_sql(pg, "xrun", ledgers["sqlite"], now))
                     pg.drop("xrun")
             results[name] = {"events": events, "imports": imports, "sweeps": sweeps}
             for tool, _ in tools:
                 if tool != "sqlite":
                     pg.sql("ALTER DATABASE %s WITH ALLOW_CONNECTIONS true" % ledgers[tool])
                     pg.drop(ledgers[tool])
+            log("%s: medians %s" % (name, ", ".join("%s %.3f s" % (
+                tool, bench.median([r["wall"] for r in sweeps[tool]])) for tool, _ in tools)))
             bench.remove_ledger(ledgers["sqlite"])
             pg.drop("run")
 
         w = report.append
-        w("| workload | PostgreSQL before | PostgreSQL after | SQLite | after ÷ before | after ÷ SQLite |")
-        w("| --- | ---: | ---: | ---: | ---: | ---: |")
+        names = {"before": "PostgreSQL before", "vacuumed": "before, vacuumed", "after": "PostgreSQL after",
+                 "sqlite": "SQLite"}
+        w("| workload | %s | after ÷ before | after ÷ SQLite |" % " | ".join(names[t] for t, _ in tools))
+        w("| --- |%s ---: | ---: |" % (" ---: |" * len(tools)))
         for name, res in results.items():
             med = {t: bench.median([r["wall"] for r in res["sweeps"][t]]) for t, _ in tools}
-            w("| %s, sweep wall (median of %d) | %.3f s | %.3f s | %.3f s | %.2f | %.2f |" % (
-                name, a.runs, med["before"], med["after"], med["sqlite"], med["after"] / med["before"],
-                med["after"] / med["sqlite"]))
+            w("| %s, sweep wall (median of %d, min–max) | %s | %.2f | %.2f |" % (
+                name, a.runs, " | ".join("%.3f s (%.3f–%.3f)" % (
+                    med[t], min(r["wall"] for r in res["sweeps"][t]), max(r["wall"] for r in res["sweeps"][t]))
+                    for t, _ in tools), med["after"] / med["before"], med["after"] / med["sqlite"]))
             cpu = {t: bench.median([r["cpu"] for r in res["sweeps"][t]]) for t, _ in tools}
-            w("| %s, sweep CPU user+sys | %.3f s | %.3f s | %.3f s | | |" % (
-                name, cpu["before"], cpu["after"], cpu["sqlite"]))
+            w("| %s, sweep CPU user+sys | %s | | |" % (name, " | ".join("%.2f s" % cpu[t] for t, _ in tools)))
             rate = {t: res["events"] / res["imports"][t]["wall"] for t, _ in tools}
-            w("| %s, import events/s (CPU) | %.0f (%.1f s) | %.0f (%.1f s) | %.0f (%.1f s) | %.2f | %.2f |" % (
-                name, rate["before"], res["imports"]["before"]["cpu"], rate["after"], res["imports"]["after"]["cpu"],
-                rate["sqlite"], res["imports"]["sqlite"]["cpu"], rate["after"] / rate["before"],
-                rate["after"] / rate["sqlite"]))
+            w("| %s, import events/s (CPU) | %s | %.2f | %.2f |" % (
+                name, " | ".join("%.0f (%.1f s)" % (rate[t], res["imports"][t]["cpu"]) for t, _ in tools),
+                rate["after"] / rate["before"], rate["after"] / rate["sqlite"]))
         s2 = [n for n in results if n.startswith("s2_")]
         if len(s2) >= 2:
             lo, hi = s2[-2], s2[-1]
