@@ -120,16 +120,26 @@ extension PostgresLedger: SweepQueries {
         }
     }
 
-    /// Applies a batch's outcomes in one transaction, in two round trips for the usual batch of
-    /// delivered oks: the first begins it and fences them (one `UPDATE`), the second raises the floors
-    /// of the fenced ones, writes the audit rows and counters, and commits. Each statement alone
-    /// would be a round trip, and a round trip on a busy host costs more than the statement.
+    /// Applies a batch's outcomes in one transaction. Each statement alone would be a round trip, and a
+    /// round trip on a busy host costs more than the statement: a batch whose oks were all delivered
+    /// (the usual one) is one statement, sent with the transaction's begin and commit in one round
+    /// trip; any other takes two for its fence, floors, audit rows and counters (see
+    /// `fenceStatement`), plus a statement or two per failed or refused send.
     ///
     /// The commit does not wait for the server to flush its WAL (`synchronous_commit = off`), as the
     /// SQLite ledger's sweep commits with `synchronous = NORMAL`: if the database server itself
     /// crashes, the last of these marks may be lost, and the next run sends those oks again, which
     /// delivery at least once allows. The transaction stays atomic either way.
     private func apply(_ records: [SendRecord], in connection: PostgresConnection) throws -> [AppliedOutcome] {
+        if let delivered = Self.deliveredBatchStatement(records) {
+            // The usual batch, every ok delivered: all of it in one statement, and one round trip.
+            let results = try connection.pipeline([
+                ("BEGIN", []), ("SET LOCAL synchronous_commit = off", []), delivered, ("COMMIT", []),
+            ])
+            let resolved = results[2]
+            let resolvedIDs = Set((0..<resolved.count).map { resolved.int64($0, 0) })
+            return records.map { resolvedIDs.contains($0.alertID) ? .resolved : .fenced }
+        }
         let fence = Self.fenceStatement(records)
         var opening: [(sql: String, values: [PostgresValue])] = [
             ("BEGIN", []), ("SET LOCAL synchronous_commit = off", []),
@@ -178,6 +188,67 @@ extension PostgresLedger: SweepQueries {
         closing.append(("COMMIT", []))
         try connection.pipeline(closing)
         return outcomes
+    }
+
+    /// One statement for a batch whose oks were all delivered (by `ok` event, each alert once): it
+    /// fences them (the alerts whose current event is still the one decided on are resolved, and their
+    /// ids returned), raises the floors of the others, writes the audit rows in the batch's order, and
+    /// adds the resolved ones to their counters, as the statements of the general case do. Nil for any
+    /// other batch, and for one of a single record.
+    private static func deliveredBatchStatement(_ records: [SendRecord]) -> (sql: String, values: [PostgresValue])? {
+        guard records.count > 1, records.allSatisfy({ $0.kind == .delivered && $0.method == .ok }),
+            Set(records.map(\.alertID)).count == records.count
+        else { return nil }
+        let types = [
+            "bigint", "bigint", "bigint", "bigint", "text", "text", "bigint", "bigint", "text", "text", "bigint",
+        ]
+        var labels: [String: String] = [:]
+        var values: [PostgresValue] = []
+        values.reserveCapacity(records.count * types.count + 1)
+        for (position, record) in records.enumerated() {
+            let key = record.appKey + "\u{0}" + record.rule
+            let label =
+                labels[key]
+                ?? MetricSample.labelText([("app_key", record.appKey), ("rule", record.rule)])
+            labels[key] = label
+            values += [
+                .integer(record.alertID), .integer(record.eventID), .integer(record.sentAt), .integer(record.timestamp),
+                .text(record.rule), .text(record.reason), .optional(record.httpStatus.map(Int64.init)),
+                .integer(Int64(max(1, record.attempts))), .optional(record.error), .text(label),
+                .integer(Int64(position)),
+            ]
+        }
+        values.append(.text(LedgerMetricName.resolved))
+        let rows = valuesList(rows: records.count, columns: types.count, types: types)
+        let sql = """
+            WITH b(id, event_id, sent_at, ts, rule, reason, http_status, attempts, error, labels, position) AS (
+                VALUES \(rows)
+            ),
+            resolved AS (
+                UPDATE alerts AS a SET state = 'resolved', resolved_at = b.sent_at, resolved_by = 'ok',
+                    rejected_runs = 0, max_timestamp = GREATEST(a.max_timestamp, b.ts)
+                FROM b WHERE a.id = b.id AND a.current_event_id = b.event_id AND a.state = 'open'
+                RETURNING a.id
+            ),
+            floors AS (
+                UPDATE alerts AS a SET max_timestamp = GREATEST(a.max_timestamp, b.ts)
+                FROM b WHERE a.id = b.id AND b.id NOT IN (SELECT id FROM resolved)
+            ),
+            audit AS (
+                INSERT INTO resolutions
+                    (alert_id, event_id, sent_at, timestamp, rule, reason, http_status, attempts, outcome, error, method)
+                SELECT b.id, b.event_id, b.sent_at, b.ts, b.rule, b.reason, b.http_status, b.attempts,
+                    CASE WHEN b.id IN (SELECT id FROM resolved) THEN 'resolved' ELSE 'fenced' END, b.error, 'ok'
+                FROM b ORDER BY b.position
+            ),
+            counted AS (
+                INSERT INTO metrics (name, labels, value)
+                SELECT $\(values.count)::text, b.labels, count(*) FROM b JOIN resolved USING (id) GROUP BY b.labels
+                ON CONFLICT (name, labels) DO UPDATE SET value = metrics.value + excluded.value
+            )
+            SELECT id FROM resolved
+            """
+        return (sql, values)
     }
 
     /// The `UPDATE` that fences the batch's delivered oks (closes by id excepted) at once: each alert
