@@ -5,7 +5,7 @@
 #   benchmarks/run.sh --smoke    tiny N, checks that everything works; under a minute; exit 1 if broken
 #                                (report in benchmarks/out/results-smoke.md; results.md is left alone)
 #
-# Other options go to bench.py (--runs N, --only s1,s2,s3,s4,s5, --postgres, --keep, --work DIR, --relay-load PATH).
+# Other options go to bench.py (--runs N, --only s1,s2,s3,s4,s5,imp, --postgres, --keep, --work DIR, --relay-load PATH).
 # S4 drives the relay with the relay-load target, which the build below makes next to the binary.
 # LOGZIO_RESOLVER_BIN=PATH uses a prebuilt binary instead of `swift build -c release`.
 # All traffic stays on 127.0.0.1.

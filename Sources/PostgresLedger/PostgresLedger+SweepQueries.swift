@@ -1,5 +1,6 @@
 public import Ledger
 import Postgres
+import ResolverMetrics
 
 extension PostgresLedger: SweepQueries {
     /// How many alerts one page of a scan holds: bounded memory however many alerts.
@@ -73,36 +74,157 @@ extension PostgresLedger: SweepQueries {
     }
 
     public func apply(_ records: [SendRecord]) throws -> [AppliedOutcome] {
-        try writing { connection in
-            // Each statement is a round trip to the server: a batch's delivered oks are fenced in one
-            // statement, and its audit rows written in one, instead of two per alert.
-            let fenced = try fenceDelivered(records, in: connection)
-            var outcomes: [AppliedOutcome] = []
-            outcomes.reserveCapacity(records.count)
-            var counts = OutcomeCounts()
-            for (index, record) in records.enumerated() {
-                let outcome = try fenced[index] ?? applyOutcome(record, in: connection)
-                counts.add(outcome, for: record)
-                outcomes.append(outcome)
+        let connection = try writable()
+        return try guarded {
+            do {
+                return try apply(records, in: connection)
+            } catch {
+                _ = try? connection.execute("ROLLBACK")
+                throw error
             }
-            try insertResolutions(records, outcomes, in: connection)
-            // One counter update per series and batch, not per alert.
-            for (name, labels, value) in counts.series {
-                try addMetric(name, labels: labels, value: value, in: connection)
-            }
-            return outcomes
         }
     }
 
-    /// Fences the batch's delivered oks (closes by id excepted) in one `UPDATE`: each alert whose current
-    /// event is still the one decided on is resolved; the others only raise their timestamp floor, in one
-    /// more statement. Returns the outcome by record index; nil for records it did not handle (fewer than
-    /// two, or an alert named twice, are left to `applyOutcome`).
-    private func fenceDelivered(_ records: [SendRecord], in connection: PostgresConnection) throws -> [Int:
-        AppliedOutcome]
-    {
+    /// Applies a batch's outcomes in one transaction. Each statement alone would be a round trip, and a
+    /// round trip on a busy host costs more than the statement: a batch whose oks were all delivered
+    /// (the usual one) is one statement, sent with the transaction's begin and commit in one round
+    /// trip; any other takes two for its fence, floors, audit rows and counters (see
+    /// `fenceStatement`), plus a statement or two per failed or refused send.
+    ///
+    /// The commit does not wait for the server to flush its WAL (`synchronous_commit = off`), as the
+    /// SQLite ledger's sweep commits with `synchronous = NORMAL`: if the database server itself
+    /// crashes, the last of these marks may be lost, and the next run sends those oks again, which
+    /// delivery at least once allows. The transaction stays atomic either way.
+    private func apply(_ records: [SendRecord], in connection: PostgresConnection) throws -> [AppliedOutcome] {
+        if let delivered = Self.deliveredBatchStatement(records) {
+            // The usual batch, every ok delivered: all of it in one statement, and one round trip.
+            let results = try connection.pipeline([
+                ("BEGIN", []), ("SET LOCAL synchronous_commit = off", []), delivered, ("COMMIT", []),
+            ])
+            let resolved = results[2]
+            let resolvedIDs = Set((0..<resolved.count).map { resolved.int64($0, 0) })
+            return records.map { resolvedIDs.contains($0.alertID) ? .resolved : .fenced }
+        }
+        let fence = Self.fenceStatement(records)
+        var opening: [(sql: String, values: [PostgresValue])] = [
+            ("BEGIN", []), ("SET LOCAL synchronous_commit = off", []),
+        ]
+        if let fence { opening.append((fence.sql, fence.values)) }
+        let opened = try connection.pipeline(opening)
+        var fenced: [Int: AppliedOutcome] = [:]
+        var floors: [PostgresValue] = []
+        if let fence, let result = opened.last {
+            let resolvedIDs = Set((0..<result.count).map { result.int64($0, 0) })
+            for index in fence.indices {
+                let record = records[index]
+                if resolvedIDs.contains(record.alertID) {
+                    fenced[index] = .resolved
+                } else {
+                    fenced[index] = .fenced
+                    floors += [.integer(record.alertID), .integer(record.timestamp)]
+                }
+            }
+        }
+        var outcomes: [AppliedOutcome] = []
+        outcomes.reserveCapacity(records.count)
+        var counts = OutcomeCounts()
+        for (index, record) in records.enumerated() {
+            // Failed or refused sends, closes by id, and small batches: a statement or two each.
+            let outcome = try fenced[index] ?? applyOutcome(record, in: connection)
+            counts.add(outcome, for: record)
+            outcomes.append(outcome)
+        }
+        var closing: [(sql: String, values: [PostgresValue])] = []
+        if !floors.isEmpty {
+            let floorRows = Self.valuesList(rows: floors.count / 2, columns: 2, types: ["bigint", "bigint"])
+            closing.append(
+                (
+                    """
+                    UPDATE alerts AS a SET max_timestamp = GREATEST(a.max_timestamp, b.ts)
+                    FROM (VALUES \(floorRows)) AS b(id, ts) WHERE a.id = b.id
+                    """, floors
+                ))
+        }
+        closing += Self.resolutionStatements(records, outcomes)
+        // One counter update per series and batch, not per alert.
+        for (name, labels, value) in counts.series {
+            closing.append((Self.addMetricSQL, [.text(name.rawValue), .text(labels.text), .real(value)]))
+        }
+        closing.append(("COMMIT", []))
+        try connection.pipeline(closing)
+        return outcomes
+    }
+
+    /// One statement for a batch whose oks were all delivered (by `ok` event, each alert once): it
+    /// fences them (the alerts whose current event is still the one decided on are resolved, and their
+    /// ids returned), raises the floors of the others, writes the audit rows in the batch's order, and
+    /// adds the resolved ones to their counters, as the statements of the general case do. Nil for any
+    /// other batch, and for one of a single record.
+    private static func deliveredBatchStatement(_ records: [SendRecord]) -> (sql: String, values: [PostgresValue])? {
+        guard records.count > 1, records.allSatisfy({ $0.kind == .delivered && $0.method == .ok }),
+            Set(records.map(\.alertID)).count == records.count
+        else { return nil }
+        let types = [
+            "bigint", "bigint", "bigint", "bigint", "text", "text", "bigint", "bigint", "text", "text", "bigint",
+        ]
+        var labels: [String: String] = [:]
+        var values: [PostgresValue] = []
+        values.reserveCapacity(records.count * types.count + 1)
+        for (position, record) in records.enumerated() {
+            let key = record.appKey + "\u{0}" + record.rule
+            let label =
+                labels[key]
+                ?? MetricLabels([(.appKey, record.appKey), (.rule, record.rule)]).text
+            labels[key] = label
+            values += [
+                .integer(record.alertID), .integer(record.eventID), .integer(record.sentAt), .integer(record.timestamp),
+                .text(record.rule), .text(record.reason), .optional(record.httpStatus.map(Int64.init)),
+                .integer(Int64(max(1, record.attempts))), .optional(record.error), .text(label),
+                .integer(Int64(position)),
+            ]
+        }
+        values.append(.text(MetricName.resolved.rawValue))
+        let rows = valuesList(rows: records.count, columns: types.count, types: types)
+        let sql = """
+            WITH b(id, event_id, sent_at, ts, rule, reason, http_status, attempts, error, labels, position) AS (
+                VALUES \(rows)
+            ),
+            resolved AS (
+                UPDATE alerts AS a SET state = 'resolved', resolved_at = b.sent_at, resolved_by = 'ok',
+                    rejected_runs = 0, max_timestamp = GREATEST(a.max_timestamp, b.ts)
+                FROM b WHERE a.id = b.id AND a.current_event_id = b.event_id AND a.state = 'open'
+                RETURNING a.id
+            ),
+            floors AS (
+                UPDATE alerts AS a SET max_timestamp = GREATEST(a.max_timestamp, b.ts)
+                FROM b WHERE a.id = b.id AND b.id NOT IN (SELECT id FROM resolved)
+            ),
+            audit AS (
+                INSERT INTO resolutions
+                    (alert_id, event_id, sent_at, timestamp, rule, reason, http_status, attempts, outcome, error, method)
+                SELECT b.id, b.event_id, b.sent_at, b.ts, b.rule, b.reason, b.http_status, b.attempts,
+                    CASE WHEN b.id IN (SELECT id FROM resolved) THEN 'resolved' ELSE 'fenced' END, b.error, 'ok'
+                FROM b ORDER BY b.position
+            ),
+            counted AS (
+                INSERT INTO metrics (name, labels, value)
+                SELECT $\(values.count)::text, b.labels, count(*) FROM b JOIN resolved USING (id) GROUP BY b.labels
+                ON CONFLICT (name, labels) DO UPDATE SET value = metrics.value + excluded.value
+            )
+            SELECT id FROM resolved
+            """
+        return (sql, values)
+    }
+
+    /// The `UPDATE` that fences the batch's delivered oks (closes by id excepted) at once: each alert
+    /// whose current event is still the one decided on is resolved, and its id returned; the others are
+    /// fenced and only raise their timestamp floor (a second statement). Nil when it does not apply: fewer
+    /// than two such records, or an alert named twice (those go through `applyOutcome`).
+    private static func fenceStatement(_ records: [SendRecord]) -> (
+        sql: String, values: [PostgresValue], indices: [Int]
+    )? {
         let indices = records.indices.filter { records[$0].kind == .delivered && records[$0].method != .id }
-        guard indices.count > 1, Set(indices.map { records[$0].alertID }).count == indices.count else { return [:] }
+        guard indices.count > 1, Set(indices.map { records[$0].alertID }).count == indices.count else { return nil }
         var values: [PostgresValue] = []
         values.reserveCapacity(indices.count * 4)
         for index in indices {
@@ -111,45 +233,25 @@ extension PostgresLedger: SweepQueries {
                 .integer(record.alertID), .integer(record.eventID), .integer(record.sentAt), .integer(record.timestamp),
             ]
         }
-        let rows = Self.valuesList(rows: indices.count, columns: 4, types: ["bigint", "bigint", "bigint", "bigint"])
-        let resolved = try connection.query(
-            """
+        let rows = valuesList(rows: indices.count, columns: 4, types: ["bigint", "bigint", "bigint", "bigint"])
+        let sql = """
             UPDATE alerts AS a SET state = 'resolved', resolved_at = b.sent_at, resolved_by = 'ok', rejected_runs = 0,
                 max_timestamp = GREATEST(a.max_timestamp, b.ts)
             FROM (VALUES \(rows)) AS b(id, event_id, sent_at, ts)
             WHERE a.id = b.id AND a.current_event_id = b.event_id AND a.state = 'open'
             RETURNING a.id
-            """, values)
-        let resolvedIDs = Set((0..<resolved.count).map { resolved.int64($0, 0) })
-        var outcomes: [Int: AppliedOutcome] = [:]
-        var floors: [PostgresValue] = []
-        for index in indices {
-            let record = records[index]
-            if resolvedIDs.contains(record.alertID) {
-                outcomes[index] = .resolved
-            } else {
-                outcomes[index] = .fenced
-                floors += [.integer(record.alertID), .integer(record.timestamp)]
-            }
-        }
-        if !floors.isEmpty {
-            let floorRows = Self.valuesList(rows: floors.count / 2, columns: 2, types: ["bigint", "bigint"])
-            try connection.query(
-                """
-                UPDATE alerts AS a SET max_timestamp = GREATEST(a.max_timestamp, b.ts)
-                FROM (VALUES \(floorRows)) AS b(id, ts) WHERE a.id = b.id
-                """, floors)
-        }
-        return outcomes
+            """
+        return (sql, values, indices)
     }
 
-    /// Writes the batch's audit rows, one `INSERT` for up to 200 rows.
-    private func insertResolutions(
-        _ records: [SendRecord], _ outcomes: [AppliedOutcome], in connection: PostgresConnection
-    ) throws {
+    /// The statements that write the batch's audit rows, one `INSERT` for up to 200 rows.
+    private static func resolutionStatements(_ records: [SendRecord], _ outcomes: [AppliedOutcome]) -> [(
+        sql: String, values: [PostgresValue]
+    )] {
         let types = [
             "bigint", "bigint", "bigint", "bigint", "text", "text", "bigint", "bigint", "text", "text", "text",
         ]
+        var statements: [(sql: String, values: [PostgresValue])] = []
         var start = 0
         while start < records.count {
             let end = min(records.count, start + 200)
@@ -164,14 +266,17 @@ extension PostgresLedger: SweepQueries {
                     .text(outcomes[index].rawValue), .optional(record.error), .text(record.method.rawValue),
                 ]
             }
-            try connection.query(
-                """
-                INSERT INTO resolutions
-                    (alert_id, event_id, sent_at, timestamp, rule, reason, http_status, attempts, outcome, error, method)
-                VALUES \(Self.valuesList(rows: end - start, columns: types.count, types: types))
-                """, values)
+            statements.append(
+                (
+                    """
+                    INSERT INTO resolutions
+                        (alert_id, event_id, sent_at, timestamp, rule, reason, http_status, attempts, outcome, error, method)
+                    VALUES \(valuesList(rows: end - start, columns: types.count, types: types))
+                    """, values
+                ))
             start = end
         }
+        return statements
     }
 
     /// `($1::t1, $2::t2, …), (…)`: a `VALUES` list of numbered parameters, typed so a whole column of

@@ -18,6 +18,8 @@ public final class PostgresLedger: LedgerRole {
     var outboxConnection: PostgresConnection?
     /// The last outbox claim, released before the next one is taken.
     var outboxClaim: PostgresOutboxClaim?
+    /// How many events and alerts a bulk record holds before writing; tests make them small.
+    var recordBatchLimits = PostgresRecordBatch.Limits()
 
     /// The advisory lock key of the migrations (transaction-scoped).
     static let migrationLockKey: Int64 = 0x6C72_6D69_6772
@@ -134,11 +136,12 @@ public final class PostgresLedger: LedgerRole {
     /// Adds to a counter inside the caller's transaction; shared by recording (refires), sweep outcomes
     /// and the counters role.
     func addMetric(_ name: MetricName, labels: MetricLabels, value: Double, in connection: PostgresConnection) throws {
-        try connection.query(
-            """
-            INSERT INTO metrics (name, labels, value) VALUES ($1, $2, $3)
-            ON CONFLICT (name, labels) DO UPDATE SET value = metrics.value + excluded.value
-            """,
-            [.text(name.rawValue), .text(labels.text), .real(value)])
+        try connection.query(Self.addMetricSQL, [.text(name.rawValue), .text(labels.text), .real(value)])
     }
+
+    /// Adds `$3` to the counter `$1` with labels `$2`, creating it at that value.
+    static let addMetricSQL = """
+        INSERT INTO metrics (name, labels, value) VALUES ($1, $2, $3)
+        ON CONFLICT (name, labels) DO UPDATE SET value = metrics.value + excluded.value
+        """
 }

@@ -77,6 +77,8 @@ import Testing
         guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
         let string = try PostgresConnectionString(conninfo)
         let first = try PostgresLedger(string)
+        // Rounds of one event, so the alert's row is inserted at once, before the transaction ends.
+        first.recordBatchLimits = .init(eventsPerRound: 1, followedAlerts: 10)
         let second = Mutex<String?>(nil)
         let done = DispatchSemaphore(value: 0)
         let committed = try first.recordStream(recordedAt: 1) { record in
@@ -100,6 +102,78 @@ import Testing
         let alerts = try allAlerts(first)
         #expect(alerts.count == 1)
         #expect(alerts.first?.lastReceived == 2)
+    }
+
+    @Test func aBatchMeetingANewAlertAnotherWriterInsertedAppliesItsEventsToIt() throws {
+        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+        let string = try PostgresConnectionString(conninfo)
+        let first = try PostgresLedger(string)
+        // Rounds of one event: the first writer's alert row is inserted at once, and stays uncommitted.
+        first.recordBatchLimits = .init(eventsPerRound: 1, followedAlerts: 10)
+        let second = Mutex<String?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let committed = try first.recordStream(recordedAt: 1) { record in
+            try record(try event("critical", at: 1))
+            DispatchQueue.global().async {
+                do {
+                    // Two events: a batch. It does not see the uncommitted alert, so it inserts its own;
+                    // the insert waits for the first writer's commit and then finds the alert there.
+                    try PostgresLedger(string).record(
+                        [try event("warning", at: 2), try event("critical", host: "b", at: 2)], recordedAt: 2)
+                    second.withLock { $0 = "recorded" }
+                } catch {
+                    second.withLock { $0 = "\(error)" }
+                }
+                done.signal()
+            }
+            usleep(500_000)
+            return true
+        }
+        done.wait()
+        #expect(committed)
+        #expect(second.withLock { $0 } == "recorded")
+        let alerts = try allAlerts(first)
+        #expect(alerts.count == 2)
+        let shared = try #require(alerts.first { $0.display.contains("host=web-1") })
+        #expect(shared.lastReceived == 2)
+        #expect(shared.state == .open)
+        var events: [Int64] = []
+        try first.exportRows { row in
+            if case .event(let event) = row, event.alertID == shared.id { events.append(event.receivedAt) }
+        }
+        #expect(events == [1, 2], "both events on the one alert")
+    }
+
+    @Test func aBulkRecordLeavesTheAlertsAnalyzedAndVacuumed() throws {
+        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+        let string = try PostgresConnectionString(conninfo)
+        let ledger = try PostgresLedger(string)
+        let admin = try PostgresConnection(string)
+        let tidied = "SELECT reltuples >= 0, relallvisible > 0 FROM pg_class WHERE oid = 'alerts'::regclass"
+        try ledger.record([try event("critical", at: 1), try event("critical", host: "b", at: 2)], recordedAt: 3)
+        #expect(try !admin.query(tidied).bool(0, 0), "a small record leaves the statistics to autovacuum")
+        let committed = try ledger.recordStream(recordedAt: 10) { record in
+            for index in 0..<1200 {
+                try record(
+                    try event(index % 4 == 0 ? "ok" : "critical", host: "h\(index % 300)", at: Int64(10 + index)))
+            }
+            return true
+        }
+        #expect(committed)
+        let after = try admin.query(tidied)
+        #expect(after.bool(0, 0), "analyzed: the planner knows how many alerts are open")
+        #expect(after.bool(0, 1), "vacuumed: counting the open alerts reads only the index")
+
+        // As many events again, on 5 of the 300 alerts: under a tenth of the rows, so no VACUUM now (a
+        // relay's group commit into a large ledger must not wait for one).
+        let vacuums = "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'alerts'"
+        let before = try admin.query(vacuums).int64(0, 0)
+        #expect(before == 1)
+        _ = try ledger.recordStream(recordedAt: 2000) { record in
+            for index in 0..<1200 { try record(try event("critical", host: "h\(index % 5)", at: Int64(2000 + index))) }
+            return true
+        }
+        #expect(try admin.query(vacuums).int64(0, 0) == before)
     }
 
     @Test func aReadOnlyOpenOfAnEmptyDatabaseCreatesNothing() throws {
