@@ -88,6 +88,7 @@ extension PostgresLedger: AlertRecording {
         }
 
         if existing == nil {
+            let first = LedgerRules.recording(isOK: isOK, receivedAt: event.receivedAt, existing: nil)
             let inserted = try connection.query(
                 """
                 INSERT INTO alerts
@@ -99,9 +100,8 @@ extension PostgresLedger: AlertRecording {
                 """,
                 [
                     .text(key), .text(alert.identity.appKey), .text(alert.identity.display),
-                    .text(isOK ? AlertState.resolved.rawValue : AlertState.open.rawValue),
-                    .integer(event.receivedAt), .integer(stamp), isOK ? .integer(event.receivedAt) : .null,
-                    isOK ? .text(ResolvedBy.event.rawValue) : .null,
+                    .text(first.state.rawValue), .integer(event.receivedAt), .integer(stamp),
+                    .optional(first.resolved?.at), .optional(first.resolved?.by.rawValue),
                 ])
             if inserted.count == 1 {
                 try recordNew(event, alertID: inserted.int64(0, 0), recordedAt: recordedAt, in: connection)
@@ -120,26 +120,29 @@ extension PostgresLedger: AlertRecording {
         let alertID = existing.id
         let eventID = try insertEvent(event, alertID: alertID, recordedAt: recordedAt, in: connection)
 
-        if !isOK, existing.state == AlertState.resolved.rawValue {
+        guard let state = AlertState(rawValue: existing.state) else {
+            throw LedgerError(
+                location: location, message: "alert \(alertID) has an unknown state \"\(existing.state)\"")
+        }
+        let recording = LedgerRules.recording(
+            isOK: isOK, receivedAt: event.receivedAt, existing: (state, existing.lastReceived))
+        if recording.mayRefire {
             try countRefire(alertID: alertID, receivedAt: event.receivedAt, in: connection)
         }
-        if event.receivedAt >= existing.lastReceived {
-            // The newest event (ties go to the one recorded last) becomes the current state.
-            // A non-ok event on a resolved or rejected alert opens a new episode.
+        if recording.becomesCurrent {
             try connection.query(
                 """
                 UPDATE alerts SET
                     current_event_id = $1, last_received = $2::bigint,
                     max_timestamp = GREATEST(max_timestamp, $3::bigint), rejected_runs = 0,
-                    episode = episode + CASE WHEN $4::integer = 0 AND state <> 'open' THEN 1 ELSE 0 END,
-                    resolved_at = CASE WHEN $4::integer = 1 THEN $2::bigint ELSE NULL END,
-                    resolved_by = CASE WHEN $4::integer = 1 THEN 'event' ELSE NULL END,
-                    state = CASE WHEN $4::integer = 1 THEN 'resolved' ELSE 'open' END
-                WHERE id = $5
+                    episode = episode + $4::integer, resolved_at = $5::bigint, resolved_by = $6::text,
+                    state = $7::text
+                WHERE id = $8
                 """,
                 [
-                    .integer(eventID), .integer(event.receivedAt), .integer(stamp), .integer(isOK ? 1 : 0),
-                    .integer(alertID),
+                    .integer(eventID), .integer(event.receivedAt), .integer(stamp),
+                    .integer(recording.opensEpisode ? 1 : 0), .optional(recording.resolved?.at),
+                    .optional(recording.resolved?.by.rawValue), .text(recording.state.rawValue), .integer(alertID),
                 ])
         } else {
             // An older event recorded late is history; it only raises the timestamp floor.
@@ -191,7 +194,7 @@ extension PostgresLedger: AlertRecording {
         guard last.count > 0 else { return }
         let rule = last.text(0, 0)
         let sentAt = last.int64(0, 1)
-        guard receivedAt >= sentAt, receivedAt - sentAt <= 3600 else { return }
+        guard LedgerRules.isRefire(receivedAt: receivedAt, afterOKSentAt: sentAt) else { return }
         try addMetric(
             MetricName.refired, labels: MetricLabels([(.rule, rule)]), value: 1, in: connection)
     }

@@ -299,7 +299,7 @@ extension PostgresLedger: SweepQueries {
             let changed = try connection.query(
                 """
                 UPDATE alerts SET state = 'resolved', resolved_at = $1, resolved_by = 'id', rejected_runs = 0
-                WHERE id = $2 AND current_event_id = $3 AND state IN ('open', 'resolved')
+                WHERE id = $2 AND current_event_id = $3 AND state IN \(AlertState.sqlList(record.fencedStates))
                 """,
                 [.integer(record.sentAt), .integer(record.alertID), .integer(record.eventID)]
             ).affected
@@ -323,7 +323,7 @@ extension PostgresLedger: SweepQueries {
             let changed = try connection.query(
                 """
                 UPDATE alerts SET rejected_runs = rejected_runs + 1, max_timestamp = GREATEST(max_timestamp, $1::bigint),
-                    state = CASE WHEN rejected_runs + 1 >= 3 THEN 'rejected' ELSE state END
+                    state = CASE WHEN rejected_runs + 1 >= \(LedgerRules.rejectedAfterRuns) THEN 'rejected' ELSE state END
                 WHERE id = $2 AND current_event_id = $3 AND state = 'open'
                 RETURNING state
                 """,

@@ -212,11 +212,11 @@ final class PostgresRecordBatch {
 
     /// A new alert with its first event as the current one.
     private static func newAlert(_ event: IncomingEvent, eventID: Int64, firstEvent: Int) -> Followed {
-        let isOK = event.alert.status == .ok
+        let recording = LedgerRules.recording(
+            isOK: event.alert.status == .ok, receivedAt: event.receivedAt, existing: nil)
         return Followed(
-            id: 0, isNew: true, state: isOK ? AlertState.resolved.rawValue : AlertState.open.rawValue,
-            lastReceived: event.receivedAt,
-            current: (eventID, isOK ? event.receivedAt : nil, isOK ? ResolvedBy.event.rawValue : nil),
+            id: 0, isNew: true, state: recording.state.rawValue, lastReceived: event.receivedAt,
+            current: (eventID, recording.resolved?.at, recording.resolved?.by.rawValue),
             maxTimestamp: event.alert.timestamp ?? event.receivedAt, firstEvent: firstEvent)
     }
 
@@ -224,15 +224,16 @@ final class PostgresRecordBatch {
     /// for an alert resolved until then.
     private func apply(_ event: IncomingEvent, eventID: Int64, to key: String) -> (key: String, receivedAt: Int64)? {
         guard var alert = followed[key] else { return nil }
-        let isOK = event.alert.status == .ok
         let stamp = event.alert.timestamp ?? event.receivedAt
-        let refire = !isOK && alert.state == AlertState.resolved.rawValue ? (key, event.receivedAt) : nil
-        if event.receivedAt >= alert.lastReceived {
-            // The newest event (ties go to the one recorded last) becomes the current state.
-            // A non-ok event on a resolved or rejected alert opens a new episode.
-            if !isOK, alert.state != AlertState.open.rawValue { alert.episodes += 1 }
-            alert.current = (eventID, isOK ? event.receivedAt : nil, isOK ? ResolvedBy.event.rawValue : nil)
-            alert.state = isOK ? AlertState.resolved.rawValue : AlertState.open.rawValue
+        // The state machine every backend obeys (LedgerRules); an unknown state reads as not open.
+        let recording = LedgerRules.recording(
+            isOK: event.alert.status == .ok, receivedAt: event.receivedAt,
+            existing: (AlertState(rawValue: alert.state) ?? .rejected, alert.lastReceived))
+        let refire = recording.mayRefire ? (key, event.receivedAt) : nil
+        if recording.becomesCurrent {
+            if recording.opensEpisode { alert.episodes += 1 }
+            alert.current = (eventID, recording.resolved?.at, recording.resolved?.by.rawValue)
+            alert.state = recording.state.rawValue
             alert.lastReceived = event.receivedAt
         }
         // An older event recorded late is history; it only raises the timestamp floor.
