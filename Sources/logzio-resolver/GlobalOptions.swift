@@ -72,6 +72,27 @@ struct LedgerOptions: ParsableArguments {
     }
 }
 
+/// `--metrics-file` and `--metrics-push`, which `sweep` and `reconcile` take.
+struct MetricsOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: "Write Prometheus metrics to this textfile after the run (default: metrics_file in the config).")
+    var metricsFile: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Push the run's metrics to this Prometheus Pushgateway (default: metrics_push in the config).",
+            valueName: "url"))
+    var metricsPush: String?
+
+    func validate() throws {
+        if let metricsPush, !metricsPush.hasPrefix("http://"), !metricsPush.hasPrefix("https://") {
+            throw ValidationError("--metrics-push \"\(metricsPush)\" is not an http:// or https:// URL")
+        }
+    }
+}
+
 /// The process environment, read once.
 enum Environment {
     static let values: [String: String] = ProcessInfo.processInfo.environment

@@ -35,24 +35,11 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the result as one JSON object on stdout.")
     var json = false
 
-    @Option(
-        name: .long,
-        help: "Write Prometheus metrics to this textfile after the run (default: metrics_file in the config).")
-    var metricsFile: String?
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Push the run's metrics to this Prometheus Pushgateway (default: metrics_push in the config).",
-            valueName: "url"))
-    var metricsPush: String?
+    @OptionGroup var metrics: MetricsOptions
 
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        if let metricsPush, !metricsPush.hasPrefix("http://"), !metricsPush.hasPrefix("https://") {
-            throw ValidationError("--metrics-push \"\(metricsPush)\" is not an http:// or https:// URL")
-        }
         if !yes, !dryRun {
             throw ValidationError(
                 "reconcile changes the ledger and closes drift; add --dry-run to preview it, or --yes to do it")
@@ -66,8 +53,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         run.adopt = adopt
         run.force = force
         run.dryRun = dryRun
-        run.metricsFile = metricsFile
-        run.metricsPush = metricsPush
+        run.metricsFile = metrics.metricsFile
+        run.metricsPush = metrics.metricsPush
         let outcome = try await run.run()
         if json {
             Output.line(ReconcileJSON.object(outcome.report).serialized())

@@ -39,17 +39,7 @@ struct SweepCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the result as one JSON object on stdout.")
     var json = false
 
-    @Option(
-        name: .long,
-        help: "Write Prometheus metrics to this textfile after the run (default: metrics_file in the config).")
-    var metricsFile: String?
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Push the run's metrics to this Prometheus Pushgateway (default: metrics_push in the config).",
-            valueName: "url"))
-    var metricsPush: String?
+    @OptionGroup var metrics: MetricsOptions
 
     @Flag(
         name: .long,
@@ -65,9 +55,6 @@ struct SweepCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        if let metricsPush, !metricsPush.hasPrefix("http://"), !metricsPush.hasPrefix("https://") {
-            throw ValidationError("--metrics-push \"\(metricsPush)\" is not an http:// or https:// URL")
-        }
         if all, !yes, !dryRun {
             throw ValidationError(
                 "sweep --all closes every open alert in scope; add --dry-run to preview it, or --yes to do it")
@@ -104,8 +91,8 @@ struct SweepCommand: AsyncParsableCommand {
         request.reportKept = json || dryRun
         request.verify = verify
         if let verifyTimeout { request.verifyTimeout = try parseDuration(verifyTimeout, flag: "--verify-timeout") }
-        request.metricsFile = metricsFile
-        request.metricsPush = metricsPush
+        request.metricsFile = metrics.metricsFile
+        request.metricsPush = metrics.metricsPush
         request.ignoreHolds = ignoreHolds
         var run = SweepRun(config: config, ledger: ledger, request: request, context: context)
         StopSignal.install()
