@@ -18,10 +18,12 @@ enum StopSignal {
 
     /// Installs handlers for SIGTERM and SIGINT.
     static func install() {
-        // A second signal kills as usual: the handler restores the default action.
-        let handler: @convention(c) (Int32) -> Void = { signalNumber in
+        // A second signal of either kind kills as usual (Ctrl-C, then a service manager's SIGTERM): the
+        // handler restores the default action of both.
+        let handler: @convention(c) (Int32) -> Void = { _ in
             StopSignal.request()
-            signal(signalNumber, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+            signal(SIGINT, SIG_DFL)
         }
         signal(SIGTERM, handler)
         signal(SIGINT, handler)

@@ -1,6 +1,7 @@
 import Alerts
 import Ledger
 import ResolverMetrics
+import TestSupport
 import Testing
 
 @testable import PostgresLedger
@@ -112,15 +113,27 @@ import Testing
     }
 
     @Test(arguments: LedgerBackends.all)
-    func recordingInBulkIsRecordingOneAtATime(_ backend: LedgerBackendFactory) throws {
-        for seed: UInt64 in [1, 2, 3] {
-            let history = try Self.history(count: 300, seed: seed)
-            guard let expected = try Self.recorded(LedgerBackends.sqlite, .oneAtATime, history) else { return }
+    func recordingInBulkIsRecordingOneAtATime(_ backend: LedgerBackendFactory) async throws {
+        // Seconds of blocking database work: on a thread of its own, and checked back on the test's task.
+        let runs = try await OffPool.run { () throws -> [(seed: UInt64, expected: [LedgerRow], ways: [(Way, [LedgerRow])])] in
+            var runs: [(seed: UInt64, expected: [LedgerRow], ways: [(Way, [LedgerRow])])] = []
+            for seed: UInt64 in [1, 2, 3] {
+                let history = try Self.history(count: 300, seed: seed)
+                guard let expected = try Self.recorded(LedgerBackends.sqlite, .oneAtATime, history) else { return [] }
+                var ways: [(Way, [LedgerRow])] = []
+                for way in Way.allCases {
+                    guard let rows = try Self.recorded(backend, way, history) else { return [] }
+                    ways.append((way, rows))
+                }
+                runs.append((seed, expected, ways))
+            }
+            return runs
+        }
+        for (seed, expected, ways) in runs {
             #expect(
                 expected.contains { $0.table == .counters && $0.values.first == .text(MetricName.refired.rawValue) })
             #expect(expected.contains { $0.table == .outbox })
-            for way in Way.allCases {
-                guard let rows = try Self.recorded(backend, way, history) else { return }
+            for (way, rows) in ways {
                 // Only the first difference: the whole ledger would drown it.
                 #expect(rows.count == expected.count, "seed \(seed), \(way): \(rows.count) rows, not \(expected.count)")
                 if let (got, wanted) = zip(rows, expected).first(where: { $0 != $1 }) {

@@ -105,15 +105,8 @@ public enum Fuzz {
     public static func offPool(_ body: @escaping @Sendable () throws -> (failures: [String], summary: String))
         async throws
     {
-        let (failures, summary) = try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                // A lower priority (nice 10) for this thread only, so the loop does not starve timing tests.
-                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)  // who 0: this thread on Linux
-                continuation.resume(with: Result { try body() })
-            }
-            thread.stackSize = 16 << 20
-            thread.start()
-        }
+        // A lower priority (nice 10) for the loop, so it does not starve timing tests.
+        let (failures, summary) = try await OffPool.run(niceness: 10, body)
         print(summary)
         #if canImport(Testing)
             for failure in failures.prefix(20) {
