@@ -115,8 +115,9 @@ import Testing
     @Test(arguments: LedgerBackends.all)
     func recordingInBulkIsRecordingOneAtATime(_ backend: LedgerBackendFactory) async throws {
         // Seconds of blocking database work: on a thread of its own, and checked back on the test's task.
-        let runs = try await OffPool.run { () throws -> [(seed: UInt64, expected: [LedgerRow], ways: [(Way, [LedgerRow])])] in
-            var runs: [(seed: UInt64, expected: [LedgerRow], ways: [(Way, [LedgerRow])])] = []
+        typealias Run = (seed: UInt64, expected: [LedgerRow], ways: [(Way, [LedgerRow])])
+        let runs = try await OffPool.run { () throws -> [Run] in
+            var runs: [Run] = []
             for seed: UInt64 in [1, 2, 3] {
                 let history = try Self.history(count: 300, seed: seed)
                 guard let expected = try Self.recorded(LedgerBackends.sqlite, .oneAtATime, history) else { return [] }
