@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import Synchronization
 import TestSupport
 
@@ -79,14 +80,16 @@ final class PrivatePostgres: Sendable {
         directory = String(conninfo.dropFirst(5).prefix { $0 != " " })
     }
 
-    /// Starts a server.
+    /// Starts a server, with a database of the test role's own for the ledger: the role has no SUPERUSER,
+    /// so the `postgres` database's schema is not its to write, as on a real server.
     static func start() async throws -> PrivatePostgres {
         let result = try await Tool.run("/bin/bash", [script, "start"])
         let conninfo = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard result.code == 0, conninfo.hasPrefix("host=") else {
             throw RelayFailed(message: "test-postgres.sh start failed: \(result.stderr)")
         }
-        return PrivatePostgres(conninfo: conninfo)
+        try PostgresConnection(try PostgresConnectionString(conninfo)).execute("CREATE DATABASE ledger")
+        return PrivatePostgres(conninfo: conninfo.replacingOccurrences(of: "dbname=postgres", with: "dbname=ledger"))
     }
 
     /// Stops the server (fast shutdown: sessions are ended), keeping its data.
