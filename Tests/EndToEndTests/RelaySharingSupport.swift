@@ -1,3 +1,4 @@
+import Curl
 import Foundation
 import Postgres
 import Synchronization
@@ -113,5 +114,24 @@ final class PrivatePostgres: Sendable {
         process.standardError = FileHandle.nullDevice
         try? process.run()
         process.waitUntilExit()
+    }
+}
+
+extension RelayProcess {
+    /// This relay's own `logzio_resolver_relay_forwarded_alerts_total` (counted per process since it
+    /// started), from `/metrics` with the relay token; nil when it cannot be read.
+    func forwardedAlerts() async -> Int? {
+        guard
+            let response = try? await client.send(
+                HTTPRequest(
+                    method: "GET", url: baseURL + "/metrics",
+                    headers: [HTTPHeader("Authorization", "Bearer \(RelayProcess.relayToken)")], timeout: .seconds(5))),
+            response.status == 200
+        else { return nil }
+        let prefix = "logzio_resolver_relay_forwarded_alerts_total "
+        let text = String(decoding: response.body, as: UTF8.self)
+        return text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap {
+            Double($0.dropFirst(prefix.count)).map { Int($0) }
+        }
     }
 }
