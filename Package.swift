@@ -208,6 +208,8 @@ var package = Package(
             name: "OperationsTests",
             dependencies: [
                 "Operations", "Alerts", "Logzio", "ResolverConfiguration", "Staleness", "Ledger", "ResolverMetrics",
+                "SQLiteLedger", "LogzioStandIn", "Curl", "Redaction", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the tests (and for a developer by hand):
 #   Scripts/test-postgres.sh start    prints a libpq connection string on stdout, e.g.
-#                                     host=/tmp/lr-pg.Ab12 port=54321 dbname=postgres user=postgres
+#                                     host=/tmp/lr-pg.Ab12 port=54321 dbname=postgres user=lr_test
 #   Scripts/test-postgres.sh stop DIR stops the server started in DIR (the host= of that string) and removes it
 #   Scripts/test-postgres.sh pause DIR  stops that server (fast shutdown) and keeps it, as a database outage would
 #   Scripts/test-postgres.sh resume DIR starts a paused server again on the same socket and port
 # It runs initdb into a temporary directory with trust authentication, listens on a Unix socket in that
-# directory and on 127.0.0.1 at a free port, and runs as the postgres user when started by root.
+# directory and on 127.0.0.1 at a free port, and runs as the postgres user when started by root. The string
+# it prints connects as lr_test, a role with CREATEDB and no SUPERUSER (the bootstrap superuser is postgres).
 # It runs with fsync=off (tests need no durability); LR_TEST_POSTGRES_FSYNC=on keeps fsync, for benchmarks.
 set -euo pipefail
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
@@ -43,7 +44,15 @@ start)
         cat "$dir/pg_ctl.log" "$dir/server.log" >&2
         exit 1
     }
-    echo "host=$dir port=$port dbname=postgres user=postgres"
+    # The tests connect as a role without SUPERUSER, as the README promises a deployment can: it may create
+    # databases (and owns those it creates), nothing more. The bootstrap superuser only makes it.
+    "${as[@]}" "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres \
+        -c "CREATE ROLE lr_test LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION NOBYPASSRLS" \
+        </dev/null >"$dir/role.log" 2>&1 || {
+        cat "$dir/role.log" >&2
+        exit 1
+    }
+    echo "host=$dir port=$port dbname=postgres user=lr_test"
     ;;
 pause | resume)
     dir="${2:?usage: test-postgres.sh pause|resume DIR}"

@@ -158,6 +158,30 @@ import Testing
         #expect(log.times.count == requests, "nothing reached the server")
     }
 
+    /// The deadline is checked again after the pacing wait: at 0.4 requests a second a second batch's slot
+    /// comes about 2.5 s after the first request, past a 2 s deadline, so that batch is never sent, though
+    /// both batches started within the deadline. Counted at the server, not timed.
+    @Test func aBatchWhosePacingSlotFallsAfterTheDeadlineIsNotSent() async throws {
+        let log = Log()
+        let fixture = try FastFixture(deadline: 2, requestsPerSecond: 0.4) { _ in
+            _ = log.next()
+            return .json(201, "{}")
+        }
+        defer { fixture.stop() }
+        let client = fixture.client
+        // Both start at once: one gets the first slot, the other waits for the next, after the deadline.
+        async let first = client.send(appKey: "k", alerts: [Self.alert])
+        async let second = client.send(appKey: "k", alerts: [Self.alert])
+        let results = await [first, second]
+        #expect(results.map(\.outcome).filter { $0 == .delivered }.count == 1, "\(results)")
+        let unsent = try #require(results.first { $0.outcome != .delivered })
+        #expect(unsent.outcome == .failed)
+        #expect(unsent.attempts == 0)
+        #expect(unsent.message == "not sent: the run's deadline (2s) had passed", "\(unsent.message ?? "")")
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(log.times.count == 1, "the batch paced past the deadline reached the server")
+    }
+
     @Test func theDeadlineCountsFromTheRunsFirstRequestNotFromTheClientsCreation() async throws {
         let log = Log()
         let fixture = try FastFixture(deadline: 1) { _ in

@@ -118,18 +118,23 @@ struct AutoScenario {
         #expect(many.scenario.standIn.requestCount == 0)
     }
 
+    /// The wiring of `logzio.cache_max_age` through the binary. The boundary (used at exactly the age, not a
+    /// second past it) is `DefinitionCacheAgeTests`, on an injected clock; here each margin only grows with
+    /// load: an hour's age serves the cache, a 1 s age after a longer wait does not, and `--now` moves neither.
     @Test func theCacheIsUsedWhileFreshWhenLogzioIsDownAndNeverPastItsAge() async throws {
         let down = FailureSwitch()
         let setup = try AutoScenario(
-            config: "stale_after: auto\nlogzio:\n  cache_max_age: 8s\n",
+            config: "stale_after: auto\nlogzio:\n  cache_max_age: 1h\n",
             // A refusal that is not retried keeps the test fast; 429 and 5xx are retried for 30 s.
             script: { _, _ in down.isOn ? .json(400, #"{"message":"unavailable"}"#) : nil })
         let now = nowSeconds()
         try await setup.record(host: "frame-only", definition: "101", at: now - 30 * 60)
-        #expect(try await setup.run(["sweep"]).code == 0, "fetches and caches, nothing stale yet")
+        let first = try await setup.run(["sweep"])
+        #expect(first.code == 0, "fetches and caches, nothing stale yet: \(first.stderr)")
         down.isOn = true
 
-        // Within the cache's age, Logz.io down: the cached definition decides (47m), one warning.
+        // Within the cache's age, Logz.io down: the cached definition decides (47m), one warning. A --now a
+        // day ahead does not age the cache: its age is the wall clock's.
         let cached = try await setup.run(["sweep", "--dry-run", "--json", "--now", String(now + 20 * 60)])
         #expect(cached.code == 0, "a failed fetch never fails the sweep: \(cached.stderr)")
         #expect(
@@ -137,20 +142,60 @@ struct AutoScenario {
                 == "would_resolve")
         #expect(cached.stderr.contains("HTTP 400"), "\(cached.stderr)")
         #expect(cached.stderr.split(separator: "\n").count == 1, "one warning: \(cached.stderr)")
+        let ahead = try await setup.run(["list", "--json", "--now", String(now + 86_400)])
+        #expect(ahead.code == 0, "\(ahead.stderr)")
+        #expect(
+            ahead.stdout.contains("auto: Logz.io alert 101"), "the cache serves whatever --now says: \(ahead.stdout)")
 
-        // Past cache_max_age: the cache is not used; without a fallback the alert is kept.
-        try await Task.sleep(for: .seconds(8.5))
-        let stale = try await setup.run(["sweep", "--dry-run", "--json", "--now", String(now + 20 * 60)])
-        #expect(stale.code == 0)
+        // Past cache_max_age (1 s, after a wait of more): the cache is not used; without a fallback the alert
+        // is kept.
+        let short = setup.scenario.directory + "/short-cache.yaml"
+        try String(contentsOfFile: setup.scenario.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "cache_max_age: 1h", with: "cache_max_age: 1s")
+            .write(toFile: short, atomically: true, encoding: .utf8)
+        try await Task.sleep(for: .seconds(2.1))
+        let stale = try await setup.run(
+            ["sweep", "--dry-run", "--json", "--now", String(now + 20 * 60)],
+            environment: ["LOGZIO_RESOLVER_CONFIG": short])
+        #expect(stale.code == 0, "\(stale.stderr)")
         let kept = actionsByIdentity(try jsonObject(stale.stdout))["host=frame-only check=cpu"]
         #expect(kept?["action"] as? String == "kept")
         #expect((kept?["reason"] as? String)?.contains("no fallback") == true)
 
         // A sending sweep counts the failure in the metrics.
         let metrics = setup.scenario.directory + "/metrics.prom"
-        #expect(try await setup.run(["sweep", "--metrics-file", metrics]).code == 0)
+        let sending = try await setup.run(["sweep", "--metrics-file", metrics])
+        #expect(sending.code == 0, "\(sending.stderr)")
         let text = try String(contentsOfFile: metrics, encoding: .utf8)
         #expect(text.contains("logzio_resolver_definition_fetch_failures_total 1"), "\(text)")
+    }
+
+    /// README "Choosing stale_after": definitions are fetched only when an open alert might need them. With
+    /// an auto rule that matches no open alert (one it matches is resolved), or no auto rule at all, `list`
+    /// and `sweep` ask Logz.io nothing, though every alert names a definition and a token is set.
+    @Test(arguments: [
+        "stale_after: 1h\nrules:\n  - name: nobody\n    match: { team: \"nobody\" }\n    stale_after: auto\n",
+        "stale_after: 1h\nrules:\n  - name: payments\n    match: { team: \"payments\" }\n    stale_after: 3h\n",
+    ])
+    func noLogzioRequestWhenNoOpenAlertNeedsAuto(config: String) async throws {
+        let setup = try AutoScenario(config: config)
+        let now = nowSeconds()
+        try await setup.record(host: "stale-1", definition: "101", at: now - 3 * 3600)
+        try await setup.record(host: "fresh-1", definition: "102", at: now - 60)
+        // An alert the auto rule would match, resolved: it needs nothing.
+        try await setup.scenario.record(
+            host: "nobodys", at: now - 3 * 3600, extra: #","team":"nobody","alert_definition_id":101"#)
+        try await setup.scenario.record(
+            host: "nobodys", status: "ok", at: now - 2 * 3600, extra: #","team":"nobody","alert_definition_id":101"#)
+        for arguments in [
+            ["list"], ["list", "--json", "--state", "all"], ["sweep", "--dry-run", "--json"], ["sweep"],
+        ] {
+            let result = try await setup.run(arguments)
+            #expect(result.code == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.isEmpty, "\(arguments): no warning about Logz.io: \(result.stderr)")
+        }
+        #expect(setup.scenario.standIn.received.map { $0.alert["host"]?.stringValue } == ["stale-1"])
+        #expect(setup.logzio.requestCount == 0, "no alert needed auto, yet Logz.io was asked")
     }
 
     @Test func alertsWithoutADefinitionIdTakeTheFallbackOrAreKept() async throws {
@@ -168,6 +213,7 @@ struct AutoScenario {
         #expect(check.stdout.contains("warning: host=bad-id check=cpu has no usable Logz.io alert id"))
         #expect(check.stdout.contains("unknown id"))
         let swept = try await withFallback.run(["sweep", "--json"])
+        #expect(swept.code == 0, "\(swept.stderr)")
         let actions = actionsByIdentity(try jsonObject(swept.stdout))
         #expect(actions["host=no-id check=cpu"]?["action"] as? String == "resolved")
         #expect(actions["host=unknown-id check=cpu"]?["action"] as? String == "resolved")
@@ -203,6 +249,7 @@ struct AutoScenario {
             #expect(!run.stdout.contains(AutoScenario.logzioToken) && !run.stderr.contains(AutoScenario.logzioToken))
         }
         let echoed = try await setup.run(["list", "--json", "--verbose"])
+        #expect(echoed.code == 0, "\(echoed.stderr)")
         #expect(!echoed.stdout.contains(AutoScenario.logzioToken) && !echoed.stderr.contains(AutoScenario.logzioToken))
         for suffix in ["", "-wal"] {
             if let bytes = FileManager.default.contents(atPath: setup.scenario.ledger + suffix) {

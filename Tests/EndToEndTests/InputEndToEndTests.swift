@@ -84,6 +84,7 @@ import Testing
         #expect(try await scenario.list("resolved").count == 1)
         #expect(try await scenario.list("stale", now: now + 7200).count == 2)
         let table = try await scenario.run(["list"])
+        #expect(table.code == 0, "\(table.stderr)")
         #expect(table.stdout.contains("host=old check=cpu"))
     }
 

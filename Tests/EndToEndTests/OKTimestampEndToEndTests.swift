@@ -1,6 +1,7 @@
 import Alerts
 import AlertsStandIn
 import Foundation
+import TestSupport
 import Testing
 
 /// SPEC.md "The `ok` event": the sent `timestamp` is the later of the wall clock and 1 + the greatest timestamp
@@ -40,6 +41,36 @@ import Testing
         #expect(okStamps(scenario, host: "later-event") == [now + 1001, now + 5001])
         #expect(okStamps(scenario, host: "earlier-ok") == [now + 1001, now + 1002])
         #expect(okStamps(scenario, host: "late-history") == [now + 3001], "a resolved alert is not sent again")
+    }
+
+    /// BigPanda saw an event the ledger never did (Logz.io's built-in endpoint beside a record-only relay),
+    /// with a timestamp ahead of the wall clock. The sweep's `ok` is later than everything the ledger knows
+    /// but not than that event: BigPanda accepts it (201) and resolves nothing. The stand-in must show the
+    /// alert still active, or every end-to-end "BigPanda shows it closed" check proves nothing.
+    @Test func anOkNotLaterThanBigPandasLastEventLeavesTheAlertActive() async throws {
+        let scenario = try Scenario()
+        scenario.forwardsToBigPanda = false
+        let now = nowSeconds()
+        for host in ["ahead", "behind"] {
+            try await scenario.record(host: host, at: now - 3 * 3600)
+        }
+        func seen(_ host: String, timestamp: Int64) throws -> JSONObject {
+            try #require(
+                try JSONParser.parse(
+                    #"{"app_key":"\#(Scenario.appKey)","status":"critical","host":"\#(host)","check":"cpu","timestamp":\#(timestamp)}"#
+                ).objectValue)
+        }
+        scenario.standIn.forwarded(try seen("ahead", timestamp: now + 5000), appKey: Scenario.appKey, at: now - 60)
+        scenario.standIn.forwarded(try seen("behind", timestamp: now - 3 * 3600), appKey: Scenario.appKey, at: now - 60)
+        #expect(scenario.activeHostsInBigPanda == ["ahead", "behind"])
+
+        let result = try await scenario.run(["sweep", "--json"])
+        #expect(result.code == 0, "\(result.stderr)")
+        #expect(try jsonObject(result.stdout)["resolved"] as? Int == 2, "both oks were accepted: \(result.stdout)")
+        let stamp = try #require(okStamps(scenario, host: "ahead").first)
+        #expect(stamp < now + 5000, "the ok is not later than the event only BigPanda saw: \(stamp)")
+        #expect(scenario.standIn.rejections.isEmpty)
+        #expect(scenario.activeHostsInBigPanda == ["ahead"], "an ok that is not later resolves nothing")
     }
 
     @Test func anEventWithoutATimestampCountsAsItsReceiveTime() async throws {

@@ -94,7 +94,9 @@ func parsePrometheus(_ text: String) throws -> [String: Double] {
         #expect(try await scenario.run(["sweep"]).code == 0)
         try await scenario.record(host: "flappy", at: nowSeconds())
         let metrics = scenario.directory + "/m.prom"
-        _ = try await scenario.run(["sweep", "--metrics-file", metrics])
+        // The re-fired alert is fresh: nothing is stale, nothing sent.
+        let refired = try await scenario.run(["sweep", "--metrics-file", metrics])
+        #expect(refired.code == 0, "\(refired.stderr)")
         let samples = try parsePrometheus(try String(contentsOfFile: metrics, encoding: .utf8))
         #expect(samples[#"logzio_resolver_refired_after_resolve_total{rule="default"}"#] == 1)
     }
@@ -188,6 +190,7 @@ func parsePrometheus(_ text: String) throws -> [String: Double] {
         }
         #expect(result.stderr.contains(#""sweep.stale":"1""#))
         let quiet = try await scenario.run(["sweep", "--quiet"])
+        #expect(quiet.code == 0)
         #expect(quiet.stderr.isEmpty && quiet.stdout.isEmpty)
     }
 }

@@ -36,6 +36,7 @@ import Testing
         #expect(pruned.stdout.contains("deleted 1 event"), "\(pruned.stdout)")
 
         let listed = try await scenario.run(["list", "--state", "all", "--json"], environment: ledger)
+        #expect(listed.code == 0, "\(listed.stderr)")
         let alerts = try Self.array(listed.stdout)
         #expect(alerts.count == 2, "no alert and no last event is ever deleted")
         #expect(alerts.filter { $0["state"] as? String == "open" }.count == 1)
@@ -62,7 +63,9 @@ import Testing
         #expect(plan["untracked"] as? Int == 1)
         let adopted = try await setup.run(["reconcile", "--yes", "--adopt"], environment: ledger)
         #expect(adopted.code == 0, "\(adopted.stderr)")
-        let open = try Self.array(try await setup.run(["list", "--json"], environment: ledger).stdout)
+        let openList = try await setup.run(["list", "--json"], environment: ledger)
+        #expect(openList.code == 0, "\(openList.stderr)")
+        let open = try Self.array(openList.stdout)
         #expect(Set(open.compactMap { $0["identity"] as? String }).contains("host=before-install-1 check=cpu"))
 
         let swept = try await setup.run(["sweep", "--all", "--yes", "--verify", "--json"], environment: ledger)
@@ -70,7 +73,9 @@ import Testing
         #expect(try jsonObject(swept.stdout)["verified"] as? Bool == true)
         #expect(setup.standIn.activeAlerts.isEmpty)
         #expect(Set(setup.standIn.resolveRequests.flatMap { $0 }) == ["402"], "the adopted alert by id")
-        let after = try Self.array(try await setup.run(["list", "--json"], environment: ledger).stdout)
+        let afterList = try await setup.run(["list", "--json"], environment: ledger)
+        #expect(afterList.code == 0, "\(afterList.stderr)")
+        let after = try Self.array(afterList.stdout)
         #expect(after.isEmpty, "nothing open in the PostgreSQL ledger")
         #expect(!FileManager.default.fileExists(atPath: setup.scenario.ledger), "nothing went to the SQLite file")
     }

@@ -25,6 +25,7 @@ import Testing
         #expect(try jsonObject(swept.stdout)["resolved"] as? Int == 1)
         #expect(scenario.standIn.received.map { $0.alert["host"]?.stringValue } == ["pg-old"])
         let resolved = try await scenario.run(["list", "--state", "resolved", "--json"], environment: ledger)
+        #expect(resolved.code == 0, "\(resolved.stderr)")
         #expect(resolved.stdout.contains("pg-old") && !resolved.stdout.contains("pg-new"))
         let check = try await scenario.run(["check"], environment: ledger)
         #expect(check.code == 0, "\(check.stdout)\(check.stderr)")

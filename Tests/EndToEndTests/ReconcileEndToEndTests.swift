@@ -173,13 +173,17 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         #expect(missing.stderr.contains("BIGPANDA_API_KEY"), "\(missing.stderr)")
     }
 
-    @Test func driftIsClosedByIdAfterTheGraceAndPendingBefore() async throws {
-        let setup = try ReconcileScenario(extraConfig: "  close_grace: 6s")
+    /// The wiring of `bigpanda.close_grace` from the config file to reconcile's classes. The boundary itself is
+    /// `ReconcilerTests.driftIsPendingWithinTheGraceAndClosedByIDFromItsEnd`, on an injected clock; here each
+    /// margin only grows with load: pending under an hour's grace, drift after a wait past a 1 s one.
+    @Test func closeGraceFromTheConfigDecidesPendingOrDrift() async throws {
+        let setup = try ReconcileScenario(extraConfig: "  close_grace: 1h")
         let now = nowSeconds()
         try await setup.scenario.record(host: "drift-1", at: now - 7200)
         setup.standIn.seed([ReconcileScenario.remote("301", host: "drift-1", lastEventAt: now - 7200)])
         setup.standIn.dropOKs { $0["host"]?.stringValue == "drift-1" }
-        #expect(try await setup.run(["sweep"]).code == 0)
+        let swept = try await setup.run(["sweep"])
+        #expect(swept.code == 0, "\(swept.stderr)")
         #expect(setup.standIn.received.count == 1, "the ok was accepted")
         #expect(setup.standIn.activeAlerts.map(\.id) == ["301"], "and dropped")
 
@@ -189,15 +193,17 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         #expect(within["drift"] as? Int == 0)
         #expect(setup.standIn.resolveRequests.isEmpty, "pending is left alone")
 
-        try await Task.sleep(for: .seconds(6.2))
-        let (late, after) = try await setup.reconcile(["--yes"])
+        let grace = setup.scenario.directory + "/grace.yaml"
+        try String(contentsOfFile: setup.scenario.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "close_grace: 1h", with: "close_grace: 1s")
+            .write(toFile: grace, atomically: true, encoding: .utf8)
+        try await Task.sleep(for: .seconds(1.5))
+        let (late, after) = try await setup.reconcile(["--yes", "--config", grace])
         #expect(late.code == 0, "\(late.stderr)")
         #expect(after["drift"] as? Int == 1)
         #expect(after["closed"] as? Int == 1)
         #expect(actionsByIdentity(after)["host=drift-1 check=cpu"]?["action"] as? String == "closed_by_id")
         #expect(setup.standIn.resolveRequests == [["301"]])
-        try await Task.sleep(for: .seconds(1.2))
-        #expect(setup.standIn.activeAlerts.isEmpty)
     }
 
     @Test func verifyClosesEverythingAndWaitsOutAsynchronousResolution() async throws {
@@ -348,14 +354,80 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         }
     }
 
-    @Test func largeDriftAndLargeAdoptionsAreHeldByTheBlastRadius() async throws {
+    /// README "Safety": the drift `reconcile --yes` would close is held by the blast-radius limits, counted
+    /// against BigPanda's active alerts: exit 75, and a held run changes nothing at all (no close by id, no
+    /// adoption, no alert marked resolved elsewhere); `--force` lifts it.
+    @Test func largeDriftHoldsReconcileAndChangesNothingUntilForced() async throws {
+        let setup = try ReconcileScenario(extraConfig: "  close_grace: 1s\nmax_resolve_fraction: 1\n")
+        let now = nowSeconds()
+        for index in 0..<30 { try await setup.scenario.record(host: "drift-\(index)", at: now - 7200) }
+        try await setup.scenario.record(host: "elsewhere-1", at: now - 600)
+        setup.standIn.seed(
+            (0..<30).map { ReconcileScenario.remote(String(900 + $0), host: "drift-\($0)", lastEventAt: now - 7200) }
+                + [
+                    ReconcileScenario.remote("950", host: "elsewhere-1", lastEventAt: now - 600, active: false),
+                    ReconcileScenario.remote("951", host: "untracked-1", lastEventAt: now - 600, appKey: nil),
+                ])
+        // BigPanda accepts every ok of the sweep and drops it: thirty alerts drift.
+        setup.standIn.dropOKs { _ in true }
+        let swept = try await setup.run(["sweep"])
+        #expect(swept.code == 0, "\(swept.stderr)")
+        #expect(setup.standIn.received.count == 30)
+        #expect(setup.standIn.activeAlerts.count == 31)
+        // Past the 1 s close_grace (a longer wait only makes the drift older).
+        try await Task.sleep(for: .seconds(1.5))
+        try setup.scenario.writeConfig(
+            """
+            bigpanda:
+              requests_per_second: 0
+              deadline: 20s
+              api_requests_per_second: 0
+              environment_id: env-1
+              source_system: "logzio*"
+              close_grace: 1s
+            """)
+        let before = try await setup.scenario.list()
+
+        let (held, report) = try await setup.reconcile(["--yes", "--adopt"])
+        #expect(held.code == 75, "\(held.stderr)")
+        #expect(held.stderr.contains("held, nothing was changed"), "\(held.stderr)")
+        #expect(held.stderr.contains("30 of 31 active alerts drifted"), "\(held.stderr)")
+        #expect(report["drift"] as? Int == 30)
+        #expect(report["closed"] as? Int == 0)
+        #expect(report["adopted"] as? Int == 0)
+        let actions = actionsByIdentity(report)
+        #expect(actions["host=drift-0 check=cpu"]?["action"] as? String == "held")
+        #expect(setup.standIn.resolveRequests.isEmpty, "nothing closed by id")
+        let after = try await setup.scenario.list()
+        #expect(after.count == before.count, "nothing adopted")
+        #expect(
+            after.map { "\($0["identity"] ?? "") \($0["state"] ?? "")" }.sorted()
+                == before.map { "\($0["identity"] ?? "") \($0["state"] ?? "")" }.sorted(),
+            "no alert changed state (elsewhere-1 is still open)")
+        #expect(try await setup.reconcile(["--dry-run"]).0.code == 75, "a dry run that would hold says so too")
+
+        let (forced, done) = try await setup.reconcile(["--yes", "--adopt", "--force"])
+        #expect(forced.code == 0, "\(forced.stderr)")
+        #expect(done["closed"] as? Int == 30)
+        #expect(done["adopted"] as? Int == 1)
+        let driftIDs: Set<String> = Set((900..<930).map(String.init))
+        #expect(Set(setup.standIn.resolveRequests.flatMap { $0 }) == driftIDs)
+        let states = try await setup.scenario.list()
+        #expect(
+            states.first { $0["identity"] as? String == "host=elsewhere-1 check=cpu" }?["state"] as? String
+                == "resolved")
+    }
+
+    /// Adopted alerts are closed by the sweep, under the sweep's own blast-radius limits.
+    @Test func largeAdoptionsAreHeldByTheSweepsBlastRadius() async throws {
         let setup = try ReconcileScenario()
         let now = nowSeconds()
         setup.standIn.seed(
             (0..<30).map {
                 ReconcileScenario.remote(String(900 + $0), host: "many-\($0)", lastEventAt: now - 7200, appKey: nil)
             })
-        #expect(try await setup.run(["reconcile", "--yes", "--adopt"]).code == 0)
+        let adopted = try await setup.run(["reconcile", "--yes", "--adopt"])
+        #expect(adopted.code == 0, "\(adopted.stderr)")
         // Thirty adopted alerts, all stale: the sweep's own limits hold it.
         let held = try await setup.run(["sweep", "--json"])
         #expect(held.code == 75)
@@ -364,6 +436,62 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         let forced = try await setup.run(["sweep", "--force"])
         #expect(forced.code == 0, "\(forced.stderr)")
         #expect(setup.standIn.resolveRequests.flatMap { $0 }.count == 30)
+    }
+
+    /// A truncated search cannot prove zero: `sweep --all --verify` closes what it saw, then exits 1 and says
+    /// why, though every alert it could see is closed.
+    @Test func verifyAfterATruncatedSearchExits1AndSaysSo() async throws {
+        let setup = try ReconcileScenario()
+        setup.standIn.setResolveDelay(.milliseconds(100))
+        setup.standIn.setMaxSearchResults(10)
+        let now = nowSeconds()
+        setup.standIn.seed(
+            (0..<15).map {
+                ReconcileScenario.remote(String(1100 + $0), host: "cut-\($0)", lastEventAt: now - 600, appKey: nil)
+            })
+        let result = try await setup.run(["sweep", "--all", "--yes", "--verify", "--verify-timeout", "2s", "--json"])
+        #expect(result.code == 1, "\(result.stderr)")
+        #expect(
+            result.stderr.contains("BigPanda's search was truncated, so zero active alerts could not be verified"),
+            "\(result.stderr)")
+        let report = try jsonObject(result.stdout)
+        #expect(report["verified"] as? Bool == false)
+        #expect((report["reconcile"] as? [String: Any])?["truncated"] as? Bool == true)
+        // What the search showed was closed; the five beyond it are still active in BigPanda.
+        let seenIDs: Set<String> = Set((1100..<1110).map(String.init))
+        #expect(Set(setup.standIn.resolveRequests.flatMap { $0 }) == seenIDs)
+        #expect(setup.standIn.activeAlerts.count == 5)
+    }
+
+    /// README "What reconcile sees": a 401, 403 or 404 from the Incidents API is configuration, exit 78,
+    /// with BigPanda's text; nothing is sent or changed.
+    @Test(
+        arguments: [
+            (403, "Forbidden: the key lacks Environments_Read"),
+            (404, "environment not found"),
+        ] as [(Int, String)])
+    func aRefusalFromTheIncidentsAPIIsExit78WithBigPandasText(status: Int, text: String) async throws {
+        let setup = try ReconcileScenario { _, request in
+            guard status == 403, request.path.hasPrefix("/resources/") else { return nil }
+            return .json(403, #"{"status":"failure","error":"\#(text)"}"#)
+        }
+        // A 404 is the stand-in's own answer for an environment it does not serve.
+        let environment: [String: String?] = status == 404 ? ["BIGPANDA_ENVIRONMENT_ID": "env-elsewhere"] : [:]
+        let now = nowSeconds()
+        try await setup.scenario.record(host: "open-1", at: now - 7200)
+        setup.standIn.seed([ReconcileScenario.remote("1201", host: "open-1", lastEventAt: now - 7200)])
+        for arguments in [
+            ["reconcile", "--yes", "--adopt"], ["reconcile", "--dry-run"], ["sweep", "--all", "--yes", "--verify"],
+        ] {
+            let result = try await setup.run(arguments, environment: environment)
+            #expect(result.code == 78, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("HTTP \(status)"), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(text), "\(arguments): BigPanda's text: \(result.stderr)")
+            #expect(!result.stderr.contains(ReconcileScenario.apiKey))
+        }
+        #expect(setup.standIn.received.isEmpty, "no ok was sent")
+        #expect(setup.standIn.resolveRequests.isEmpty)
+        #expect(try await setup.scenario.list("open").count == 1)
     }
 }
 

@@ -18,8 +18,10 @@ import Testing
             + "\n").write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try await scenario.run(["import", file]).code == 0)
         var outputs: [String] = []
+        // BigPanda knows another token and answers 401: each sweep fails its batch (exit 1) and says so.
         for arguments in [["sweep", "--verbose", "--log-format", "json", "--json"], ["sweep", "--verbose"]] {
             let result = try await scenario.run(arguments, environment: ["BIGPANDA_TOKEN": token])
+            #expect(result.code == 1, "\(arguments)")
             outputs += [result.stdout, result.stderr]
         }
         let forms = Set([token, String(appKey.dropFirst().dropLast())])

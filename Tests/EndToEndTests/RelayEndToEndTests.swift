@@ -141,8 +141,9 @@ import Testing
             try ledger.heartbeat(runID: "run-1", at: beat)
         }
         let elevenTen = ten + 70 * 60
-        let report = try jsonObject(
-            try await scenario.run(["sweep", "--dry-run", "--json", "--now", String(elevenTen)]).stdout)
+        let first = try await scenario.run(["sweep", "--dry-run", "--json", "--now", String(elevenTen)])
+        #expect(first.code == 0, "\(first.stderr)")
+        let report = try jsonObject(first.stdout)
         #expect(report["stale"] as? Int == 0)
         let reason = try #require((report["actions"] as? [[String: Any]])?.first?["reason"] as? String)
         #expect(reason.contains("silent for 10m of observed feed time"), "\(reason)")
@@ -150,8 +151,9 @@ import Testing
         for beat in stride(from: elevenTen, through: elevenTen + 3600, by: 30) {
             try ledger.heartbeat(runID: "run-2", at: beat)
         }
-        let later = try jsonObject(
-            try await scenario.run(["sweep", "--dry-run", "--json", "--now", String(elevenTen + 3600)]).stdout)
+        let second = try await scenario.run(["sweep", "--dry-run", "--json", "--now", String(elevenTen + 3600)])
+        #expect(second.code == 0, "\(second.stderr)")
+        let later = try jsonObject(second.stdout)
         #expect(later["stale"] as? Int == 1)
     }
 

@@ -41,6 +41,7 @@ import Testing
         let second = try await RelayProcess.startReliably(scenario: scenario, environment: ledger)
         let answered = Collected<String>()
         let killed = Collected<Double>()
+        let forwardedBeforeKill = Recorder<[Int?]>([])
         try await withThrowingTaskGroup(of: Void.self) { group in
             for poster in 0..<4 {
                 group.addTask {
@@ -61,6 +62,14 @@ import Testing
             }
             group.addTask {
                 for _ in 0..<500 where answered.values.count < 100 { try await Task.sleep(for: .milliseconds(20)) }
+                // Both forwarders must share the work while both relays live: each relay's own counter (its
+                // /metrics, per process) has moved before the kill. One forwarder doing it all fails here.
+                for _ in 0..<200 {
+                    let counts = [await first.forwardedAlerts(), await second.forwardedAlerts()]
+                    forwardedBeforeKill.update { $0 = counts }
+                    if counts.allSatisfy({ ($0 ?? 0) > 0 }) { break }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
                 killed.append(monotonicSeconds())
                 first.killHard()
             }
@@ -77,6 +86,10 @@ import Testing
         let overlapping = flights.overlapping(startedBefore: killedAt)
         #expect(overlapping.isEmpty, "events in flight at two forwarders at once: \(overlapping.prefix(10))")
         #expect(flights.count > 10, "the stand-in saw the forwarders' requests")
+        let shares = forwardedBeforeKill.value
+        #expect(
+            shares.count == 2 && shares.allSatisfy { ($0 ?? 0) > 0 },
+            "alerts each relay forwarded before the kill (first, second): \(shares)")
         #expect(second.terminate() == 0)
     }
 
@@ -122,7 +135,7 @@ import Testing
         let outage = try #require(refused, "no post was refused while the database was down")
         #expect(outage.status == 503)
         #expect(String(decoding: outage.body, as: UTF8.self).contains("unreachable"))
-        #expect(outage.header("Retry-After") != nil)
+        #expect(outage.header("Retry-After") == "5", "README: 503 with Retry-After: 5 while the database is away")
         let health = try await relay.client.send(
             HTTPRequest(method: "GET", url: relay.baseURL + "/healthz", timeout: .seconds(5)))
         #expect(health.status == 503)
@@ -150,6 +163,31 @@ import Testing
         let log = relay.stderr
         #expect(log.components(separatedBy: "lost the ledger's database").count - 1 == 1, "\(log)")
         #expect(log.components(separatedBy: "regained the ledger's database").count - 1 == 2, "\(log)")
+    }
+
+    /// README "When the database is away": a relay starts while PostgreSQL cannot be reached, but a refused
+    /// login or a missing database at start is configuration: exit 78, naming the database, at once.
+    @Test(arguments: ["missing database", "refused login"])
+    func aRefusedLoginOrAMissingDatabaseStopsTheRelayWithExit78(fault: String) async throws {
+        guard let database = try PostgresTestServer.freshDatabase() else { return }
+        let scenario = try Scenario()
+        let ledger =
+            fault == "missing database"
+            ? database.replacingOccurrences(of: "dbname=t_", with: "dbname=missing_")
+            : database.replacingOccurrences(
+                of: #"user=[^ ]+"#, with: "user=no_such_role_lr", options: .regularExpression)
+        #expect(ledger != database)
+        var environment = scenario.environment
+        environment["LOGZIO_RESOLVER_LEDGER"] = ledger
+        environment["LOGZIO_RESOLVER_RELAY_TOKEN"] = RelayProcess.relayToken
+        let relay = try Spawned(
+            arguments: ["relay", "--listen", "127.0.0.1:\(try unreservedPort())"], environment: environment,
+            directory: scenario.directory)
+        defer { relay.killHard() }
+        let ended = try #require(try await relay.wait(seconds: 60), "the relay did not exit: \(relay.stderr)")
+        #expect(!ended.signalled && ended.status == 78, "\(fault): \(ended): \(relay.stderr)")
+        #expect(relay.stderr.contains("does not exist"), "\(fault): \(relay.stderr)")
+        #expect(scenario.standIn.requestCount == 0)
     }
 
     @Test func observedSilenceSpansTwoRelaysAndLeavesOutTheGap() async throws {
@@ -189,6 +227,7 @@ import Testing
         #expect(try jsonObject(swept.stdout)["stale"] as? Int == 0, "\(swept.stdout)")
         try scenario.writeConfig("relay:\n  forward: false\nstale_after: 15m\n")
         let shorter = try await scenario.run(["sweep", "--dry-run", "--json"], environment: ledger)
+        #expect(shorter.code == 0, "\(shorter.stderr)")
         #expect(try jsonObject(shorter.stdout)["stale"] as? Int == 1, "\(shorter.stdout)")
     }
 }

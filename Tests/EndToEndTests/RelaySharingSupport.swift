@@ -1,4 +1,6 @@
+import Curl
 import Foundation
+import Postgres
 import Synchronization
 import TestSupport
 
@@ -79,14 +81,16 @@ final class PrivatePostgres: Sendable {
         directory = String(conninfo.dropFirst(5).prefix { $0 != " " })
     }
 
-    /// Starts a server.
+    /// Starts a server, with a database of the test role's own for the ledger: the role has no SUPERUSER,
+    /// so the `postgres` database's schema is not its to write, as on a real server.
     static func start() async throws -> PrivatePostgres {
         let result = try await Tool.run("/bin/bash", [script, "start"])
         let conninfo = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard result.code == 0, conninfo.hasPrefix("host=") else {
             throw RelayFailed(message: "test-postgres.sh start failed: \(result.stderr)")
         }
-        return PrivatePostgres(conninfo: conninfo)
+        try PostgresConnection(try PostgresConnectionString(conninfo)).execute("CREATE DATABASE ledger")
+        return PrivatePostgres(conninfo: conninfo.replacingOccurrences(of: "dbname=postgres", with: "dbname=ledger"))
     }
 
     /// Stops the server (fast shutdown: sessions are ended), keeping its data.
@@ -110,5 +114,24 @@ final class PrivatePostgres: Sendable {
         process.standardError = FileHandle.nullDevice
         try? process.run()
         process.waitUntilExit()
+    }
+}
+
+extension RelayProcess {
+    /// This relay's own `logzio_resolver_relay_forwarded_alerts_total` (counted per process since it
+    /// started), from `/metrics` with the relay token; nil when it cannot be read.
+    func forwardedAlerts() async -> Int? {
+        guard
+            let response = try? await client.send(
+                HTTPRequest(
+                    method: "GET", url: baseURL + "/metrics",
+                    headers: [HTTPHeader("Authorization", "Bearer \(RelayProcess.relayToken)")], timeout: .seconds(5))),
+            response.status == 200
+        else { return nil }
+        let prefix = "logzio_resolver_relay_forwarded_alerts_total "
+        let text = String(decoding: response.body, as: UTF8.self)
+        return text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap {
+            Double($0.dropFirst(prefix.count)).map { Int($0) }
+        }
     }
 }

@@ -103,6 +103,19 @@ import Testing
                 verdicts.compactMap { verdict in
                     if case .good(let identity, _) = verdict { return Array(identity.utf8) } else { return nil }
                 })
+            // Each identity's receive time as the model sees it: the latest `received_at` of its good lines,
+            // or the import's own time when one of them has none (the current event is the latest received).
+            var explicit: [[UInt8]: Int64] = [:]
+            var implicit: Set<[UInt8]> = []
+            for verdict in verdicts {
+                guard case .good(let identity, let receivedAt) = verdict else { continue }
+                let key = Array(identity.utf8)
+                if let receivedAt {
+                    explicit[key] = max(explicit[key] ?? .min, receivedAt)
+                } else {
+                    implicit.insert(key)
+                }
+            }
             goodTotal += verdicts.filter { if case .good = $0 { true } else { false } }.count
             badTotal += bad.count
 
@@ -113,6 +126,7 @@ import Testing
             try Data(bytes).write(to: URL(fileURLWithPath: path))
 
             // All or nothing: any bad line fails the import, names every bad line, and changes nothing.
+            let importStarted = nowSeconds()
             let strict = try await scenario.run(["import", path])
             #expect(strict.code == (bad.isEmpty ? 0 : 65), "file \(fileIndex): \(strict.stderr.prefix(500))")
             if !bad.isEmpty {
@@ -126,8 +140,21 @@ import Testing
             #expect(
                 Self.lineNumbers(skipping.stderr, path: path) == bad,
                 "file \(fileIndex): the bad lines reported differ from the model's")
-            let stored = try await Self.storedIdentities(scenario)
+            let importEnded = nowSeconds()
+            let received = try await Self.storedReceiveTimes(scenario)
+            let stored = Set(received.keys)
             let sameIdentities = stored == identities
+            var wrongTimes: [String] = []
+            for (identity, at) in received where identities.contains(identity) {
+                let floor = explicit[identity] ?? .min
+                let range =
+                    implicit.contains(identity)
+                    ? max(floor, importStarted)...max(floor, importEnded) : floor...floor
+                if !range.contains(at) {
+                    wrongTimes.append("\(String(decoding: identity, as: UTF8.self)): \(at), model \(range)")
+                }
+            }
+            #expect(wrongTimes.isEmpty, "file \(fileIndex): last_received differs: \(wrongTimes.prefix(5))")
             #expect(
                 sameIdentities,
                 """
@@ -140,22 +167,26 @@ import Testing
     }
 
     /// The identity key (as bytes) of every alert `list --state all --json` shows, read with the library's
-    /// parser (Foundation's would do, but the bytes are what matter) from each element's stored `alert`.
-    static func storedIdentities(_ scenario: Scenario) async throws -> Set<[UInt8]> {
+    /// parser (Foundation's would do, but the bytes are what matter) from each element's stored `alert`, with
+    /// its `last_received` in epoch seconds.
+    static func storedReceiveTimes(_ scenario: Scenario) async throws -> [[UInt8]: Int64] {
         let result = try await scenario.run(["list", "--state", "all", "--json"])
         try #require(result.code == 0, "list failed: \(result.stderr)")
         guard case .array(let elements) = try JSONParser.parse(Array(result.stdout.utf8)) else {
             Issue.record("list --json printed no array: \(result.stdout.prefix(200))")
-            return []
+            return [:]
         }
-        var identities: Set<[UInt8]> = []
+        var identities: [[UInt8]: Int64] = [:]
         for element in elements {
             let payload = try #require(element.objectValue?["alert"], "an element without alert")
             let alert = try Alert.validate(payload, defaultAppKey: nil)
             #expect(element.objectValue?["app_key"]?.stringValue == alert.identity.appKey)
             #expect(element.objectValue?["identity"]?.stringValue == alert.identity.display)
-            let (inserted, _) = identities.insert(Array(alert.identity.key.utf8))
-            #expect(inserted, "list shows the identity \(alert.identity.key) twice")
+            let text = try #require(element.objectValue?["last_received"]?.stringValue, "no last_received")
+            let at = try #require(EpochTime.parse(text), "last_received \(text)")
+            let key = Array(alert.identity.key.utf8)
+            #expect(identities[key] == nil, "list shows the identity \(alert.identity.key) twice")
+            identities[key] = at
         }
         return identities
     }

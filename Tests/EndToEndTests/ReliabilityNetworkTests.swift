@@ -281,13 +281,14 @@ import Testing
         let other = scenario.directory + "/other"
         try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
         let openssl = try RequiredTools.path("openssl")
-        _ = try await Tool.run(
+        let made = try await Tool.run(
             openssl,
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", other + "/key.pem", "-out", other + "/cert.pem", "-days", "2", "-subj", "/CN=127.0.0.1",
                 "-addext", "subjectAltName=IP:127.0.0.1",
             ])
+        try #require(made.code == 0, "openssl req failed: \(made.stderr)")
         try scenario.writeConfig("bigpanda:\n  requests_per_second: 0\n  deadline: 5s\n  ca_file: \(other)/cert.pem\n")
         result = try await scenario.run(["sweep"], environment: environment)
         #expect(result.code == 1, "\(result.stderr)")

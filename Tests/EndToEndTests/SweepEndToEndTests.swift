@@ -107,6 +107,7 @@ import Testing
 
         // Much later, web-1 goes stale but the disk alert never does.
         let later = try await scenario.run(["sweep", "--json"])
+        #expect(later.code == 0, "\(later.stderr)")
         let laterReport = try jsonObject(later.stdout)
         #expect(laterReport["resolved"] as? Int == 1)
         #expect(scenario.standIn.received.map { $0.alert["host"]?.stringValue } == ["web-1"])
@@ -202,6 +203,28 @@ import Testing
         #expect(result.stderr.contains("--now"))
     }
 
+    /// README "Exit codes": a bad TIME in `--now` is bad usage, exit 64 naming the flag, for every command that
+    /// takes it, sending or not; nothing is sent and the ledger is unchanged.
+    @Test(arguments: ["yesterday", "2026-13-40T10:00:00Z", "2026-11-27", "17642376000000000000", "12.5", ""])
+    func aBadNowIsExit64(now: String) async throws {
+        let scenario = try Scenario()
+        try await scenario.record(host: "web-1", at: nowSeconds() - 7200)
+        for arguments in [
+            ["sweep"], ["sweep", "--dry-run"], ["sweep", "--all", "--dry-run"], ["sweep", "--json"],
+            ["list"], ["list", "--json"],
+        ] {
+            let result = try await scenario.run(arguments + ["--now", now])
+            #expect(result.code == 64, "\(arguments) --now '\(now)': \(result.stderr)")
+            #expect(result.stderr.contains("--now"), "\(arguments) --now '\(now)': \(result.stderr)")
+            #expect(result.stdout.isEmpty, "\(arguments) --now '\(now)': \(result.stdout)")
+        }
+        #expect(scenario.standIn.requestCount == 0)
+        #expect(try await scenario.hosts("open") == ["web-1"])
+        // A good --now in the past sends as usual.
+        let good = try await scenario.run(["sweep", "--now", String(nowSeconds() - 60)])
+        #expect(good.code == 0, "\(good.stderr)")
+    }
+
     @Test func aSecondSweepFindsTheWorkTakenAndExits75() async throws {
         let scenario = try Scenario()
         try await scenario.record(host: "web-1", at: nowSeconds() - 7200)
@@ -254,9 +277,11 @@ import Testing
         #expect(listed["host=unreadable check=cpu"] == "-", "list --json shows no rule as -")
         #expect(listed["host=web-1 check=cpu"] == "web")
         let text = try await scenario.run(["list"])
+        #expect(text.code == 0, "\(text.stderr)")
         let row = text.stdout.split(separator: "\n").first { $0.contains("host=unreadable") }
         #expect(row?.split(separator: " ").contains("-") == true, "list shows no rule as -: \(text.stdout)")
         let check = try await scenario.run(["check"])
+        #expect(check.code == 0, "\(check.stdout)\(check.stderr)")
         let checked = check.stdout.split(separator: "\n").first { $0.contains("host=unreadable") }
         #expect(checked?.split(separator: " ").contains("-") == true, "check shows no rule as -: \(check.stdout)")
     }

@@ -36,6 +36,23 @@ import Testing
 }
 
 @Suite struct PostgresConnectionTests {
+    /// SPEC.md "Shared ledger": no superuser is needed. The suite's PostgreSQL tests prove it only if they
+    /// run as a role without SUPERUSER (Scripts/test-postgres.sh makes one, with CREATEDB): every test
+    /// that writes a ledger then creates its schema as the owner of its database, nothing more.
+    @Test func theSuiteRunsAsARoleWithoutSuperuserThatOwnsItsDatabases() throws {
+        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+        let connection = try PostgresConnection(try PostgresConnectionString(conninfo))
+        let role = try connection.query(
+            """
+            SELECT r.rolsuper, r.rolcreaterole, r.rolbypassrls, d.datdba = r.oid
+            FROM pg_roles r, pg_database d WHERE r.rolname = current_user AND d.datname = current_database()
+            """)
+        try #require(role.count == 1)
+        #expect(!role.bool(0, 0), "the tests connect as a superuser: \(conninfo)")
+        #expect(!role.bool(0, 1) && !role.bool(0, 2), "the tests' role has more than CREATEDB")
+        #expect(role.bool(0, 3), "the tests' role owns the database it created")
+    }
+
     @Test func preparedQueriesTransactionsAndSessionLocks() throws {
         guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
         let connection = try PostgresConnection(try PostgresConnectionString(conninfo))

@@ -49,6 +49,17 @@ final class FakeIncidents: IncidentsAPI {
     }
 }
 
+/// A wall clock a test sets, in epoch seconds.
+final class SettableClock: Sendable {
+    private let seconds = Atomic<Int64>(0)
+
+    /// The time now.
+    var now: Int64 { seconds.load(ordering: .relaxed) }
+
+    /// Sets the time.
+    func set(_ value: Int64) { seconds.store(value, ordering: .relaxed) }
+}
+
 /// A ledger in memory, alerts recorded at fixed times, and BigPanda's alerts for them.
 final class ReconcileFixture {
     static let now: Int64 = 1_800_000_000
@@ -181,6 +192,38 @@ final class ReconcileFixture {
         #expect(forced.holdReason == nil)
         #expect(incidents.resolved == [["0", "1", "2"]])
         #expect(try fixture.states()["host=elsewhere check=cpu"] == .resolved)
+    }
+
+    /// `bigpanda.close_grace` on an injected clock: an alert our `ok` closed and BigPanda still shows active is
+    /// pending until the grace has passed, and drift (closed by id) from the moment it has.
+    @Test func driftIsPendingWithinTheGraceAndClosedByIDFromItsEnd() async throws {
+        let fixture = try ReconcileFixture()
+        let closedAt = ReconcileFixture.now - 600
+        try fixture.record(host: "dropped", at: closedAt - 7200)
+        try fixture.resolveByOK(host: "dropped", at: closedAt)
+        let incidents = FakeIncidents([ReconcileFixture.remote("7", host: "dropped")])
+        let clock = SettableClock()
+        func run(at now: Int64) async throws -> ReconcileReport {
+            clock.set(now)
+            var options = ReconcileOptions(sourceSystem: try GlobPattern("logzio*"))
+            options.closeGrace = .seconds(6)
+            return try await Reconciler(
+                ledger: fixture.ledger, incidents: incidents, options: options, logger: Logger(label: "test"),
+                wallClock: { clock.now }
+            ).run()
+        }
+        for elapsed: Int64 in [0, 1, 5] {
+            let report = try await run(at: closedAt + elapsed)
+            #expect(report.entries.map(\.reconcileClass) == [.pending], "\(elapsed) s after our ok")
+            #expect(report.entries.first?.action == ReconcileAction.none)
+            #expect(incidents.resolved.isEmpty, "pending is left alone \(elapsed) s after our ok")
+        }
+        let late = try await run(at: closedAt + 6)
+        #expect(late.entries.map(\.reconcileClass) == [.drift], "the grace has passed")
+        #expect(late.entries.first?.action == .closedByID)
+        #expect(late.closed == 1)
+        #expect(incidents.resolved == [["7"]])
+        #expect(try fixture.states()["host=dropped check=cpu"] == .resolved)
     }
 
     @Test func aRefusedSearchIsThrownAsItIs() async throws {

@@ -78,6 +78,34 @@ import Testing
         #expect(rows.count == 1, "only the alert recorded after the connection is in the ledger")
     }
 
+    /// README "When the database is away": the relay reconnects with backoff, 0.5 s doubling to 30 s with
+    /// jitter. The policy's ceilings, then the production policy at work: attempts go on (at most 0.5 + 1 + 2
+    /// s apart for the first three) and stay few (a loop without backoff makes thousands in 4 s; a doubling
+    /// full-jitter backoff more than 10 with odds of about one in a hundred thousand).
+    @Test func theRelayReconnectsWithBackoffFromHalfASecondDoublingTo30Seconds() async throws {
+        let policy = LedgerWorker.reconnection
+        #expect(policy.limit == .forever)
+        let ceilings = (1...9).map { policy.ceiling(attempt: $0) }
+        #expect(ceilings == [0.5, 1, 2, 4, 8, 16, 30, 30, 30].map { Duration.seconds($0) }, "\(ceilings)")
+
+        let times = Recorder<[ContinuousClock.Instant]>([])
+        let started = ContinuousClock.now
+        let worker = LedgerWorker(
+            location: "test-ledger",
+            initial: .failure(LedgerError(location: "test-ledger", message: "refused", isUnreachable: true)),
+            reopen: {
+                times.update { $0.append(.now) }
+                throw LedgerError(location: "test-ledger", message: "refused", isUnreachable: true)
+            }, wallClock: { Self.now }, logger: Logger(label: "test"))
+        defer { worker.stop() }
+        #expect(try await eventually(30) { times.value.count >= 3 }, "the worker stopped trying")
+        try await Task.sleep(until: started + .seconds(4), clock: .continuous)
+        let early = times.value.filter { $0 - started < .seconds(4) }.count
+        #expect(early <= 10, "\(early) reconnection attempts in the first 4 s: no backoff")
+        #expect(worker.connectionCount == 0)
+        #expect(worker.unreachableError?.isUnreachable == true)
+    }
+
     @Test func aConnectionLostMidOperationFailsTheRecordAndReconnects() async throws {
         guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
         let string = try PostgresConnectionString(conninfo)
