@@ -194,7 +194,7 @@ var package = Package(
             ]
         ),
         .testTarget(name: "ResolverMetricsTests", dependencies: ["ResolverMetrics"]),
-        .testTarget(name: "StandInServerTests", dependencies: ["StandInServer", "StandInHTTP", "Curl"]),
+        .testTarget(name: "StandInServerTests", dependencies: ["StandInServer", "StandInHTTP", "Curl", "TestSupport"]),
         .testTarget(
             name: "RelayTests",
             dependencies: [

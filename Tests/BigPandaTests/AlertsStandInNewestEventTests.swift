@@ -2,12 +2,13 @@ import Alerts
 import AlertsStandIn
 import Foundation
 import StandInHTTP
+import TestSupport
 import Testing
 
 /// The stand-in is the oracle of the end-to-end tests ("BigPanda shows this alert closed"), so its
 /// newest-timestamp rule is tested on its own: BigPanda keeps the newest event by timestamp, and an `ok`
 /// whose timestamp is not later than the alert's last event resolves nothing.
-@Suite struct AlertsStandInNewestEventTests {
+@Suite(.timingSensitive) struct AlertsStandInNewestEventTests {
     static let token = "stand-in-oracle-token"
     static let stamp: Int64 = 1_800_000_000
 

@@ -99,7 +99,7 @@ final class Counter: Sendable {
     var count: Int { value.withLock { $0 } }
 }
 
-@Suite struct AlertsClientTests {
+@Suite(.timingSensitive) struct AlertsClientTests {
     let alert = JSONObject([("status", .string("ok")), ("host", .string("h"))])
 
     @Test(arguments: [200, 201, 202, 204])

@@ -11,7 +11,7 @@ import Testing
 
 /// The Alerts API client against a loopback server that misbehaves on script: long throttling storms,
 /// `Retry-After`, and seeded random sequences of faults checked against what the client reports.
-@Suite struct FaultInjectionTests {
+@Suite(.timingSensitive) struct FaultInjectionTests {
     /// A client with a fast backoff (2 ms doubling, capped at 10 ms) so long storms stay quick.
     struct FastFixture {
         static let token = "fault-test-token-9b2e"

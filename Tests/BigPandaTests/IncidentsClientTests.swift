@@ -39,7 +39,7 @@ import Testing
     }
 }
 
-@Suite struct IncidentsClientTests {
+@Suite(.timingSensitive) struct IncidentsClientTests {
     static let key = "BPU-client-test-key-77"
 
     func client(_ server: StandInLoopback, deadline: Double = 10) throws -> (CurlClient, IncidentsClient) {
@@ -179,7 +179,7 @@ import Testing
     }
 }
 
-@Suite struct IncidentsSearchWithoutTotalTests {
+@Suite(.timingSensitive) struct IncidentsSearchWithoutTotalTests {
     @Test func withoutATotalEveryFullPageIsFollowed() async throws {
         let key = IncidentsClientTests.key
         // 23 incidents of one alert each, answered without `total`.

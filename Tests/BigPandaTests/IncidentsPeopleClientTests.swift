@@ -9,7 +9,7 @@ import Testing
 
 /// The Incidents client's reads of what people did (snoozes, maintenance, activities) and its comments,
 /// against the stand-in over the loopback server.
-@Suite struct IncidentsPeopleClientTests {
+@Suite(.timingSensitive) struct IncidentsPeopleClientTests {
     static let key = "BPU-people-test-key-31"
     static let t0: Int64 = 1_800_000_000
 

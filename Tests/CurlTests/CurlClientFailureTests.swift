@@ -2,8 +2,7 @@ import Curl
 import TestSupport
 import Testing
 
-@Suite("CurlClient transport failures")
-struct CurlClientFailureTests {
+@Suite("CurlClient transport failures", .timingSensitive) struct CurlClientFailureTests {
     @Test("a connection reset is a transient error", arguments: [Reply.reset, .resetBeforeBody])
     func reset(_ reply: Reply) async throws {
         let server = try LoopbackServer { _ in reply }

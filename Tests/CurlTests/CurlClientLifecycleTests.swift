@@ -3,8 +3,7 @@ import Testing
 
 @testable import Curl
 
-@Suite("CurlClient shutdown and cancellation")
-struct CurlClientLifecycleTests {
+@Suite("CurlClient shutdown and cancellation", .timingSensitive) struct CurlClientLifecycleTests {
     @Test("shutdown fails pending sends instead of hanging, and later sends fail at once")
     func shutdownFailsPending() async throws {
         let server = try LoopbackServer { _ in .hang }

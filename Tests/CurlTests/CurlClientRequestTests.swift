@@ -2,8 +2,7 @@ import Curl
 import TestSupport
 import Testing
 
-@Suite("CurlClient requests")
-struct CurlClientRequestTests {
+@Suite("CurlClient requests", .timingSensitive) struct CurlClientRequestTests {
     @Test("method, path, headers and body arrive intact")
     func postArrivesIntact() async throws {
         let received = Recorder<ReceivedRequest?>(nil)

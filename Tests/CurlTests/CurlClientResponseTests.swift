@@ -2,8 +2,7 @@ import Curl
 import TestSupport
 import Testing
 
-@Suite("CurlClient responses")
-struct CurlClientResponseTests {
+@Suite("CurlClient responses", .timingSensitive) struct CurlClientResponseTests {
     struct StatusCase: Sendable, CustomTestStringConvertible {
         var status: Int
         var headers: [HeaderField] = []

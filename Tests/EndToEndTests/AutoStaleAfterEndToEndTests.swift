@@ -58,7 +58,7 @@ struct AutoScenario {
     }
 }
 
-@Suite struct AutoStaleAfterEndToEndTests {
+@Suite(.timingSensitive) struct AutoStaleAfterEndToEndTests {
     @Test func eachAlertTakesItsDefinitionsPeriodAndListShowsTheDerivation() async throws {
         let setup = try AutoScenario()
         let now = nowSeconds()
@@ -259,7 +259,7 @@ struct AutoScenario {
     }
 }
 
-@Suite struct AutoBacktestEndToEndTests {
+@Suite(.timingSensitive) struct AutoBacktestEndToEndTests {
     /// On both backends: `list` caches the definitions in the ledger, and `backtest` replays the ledger's
     /// history with them (on PostgreSQL both once did nothing: list never cached, backtest replayed no event).
     @Test(arguments: [false, true])

@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite struct BacktestEndToEndTests {
+@Suite(.timingSensitive) struct BacktestEndToEndTests {
     static let rules = """
         stale_after: 1h
         rules:

@@ -7,7 +7,7 @@ import Testing
 /// when the stale alerts are more than `max_resolves_per_run`, or when at least 20 are open and more than
 /// `max_resolve_fraction` of them are stale; exactly at a limit it sends. The rule alone is
 /// `BlastRadiusTests`; this is the config, the counting of open and stale alerts, and the exit code.
-@Suite struct BlastRadiusEndToEndTests {
+@Suite(.timingSensitive) struct BlastRadiusEndToEndTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var config: String
         var stale: Int

@@ -1,11 +1,12 @@
 import Curl
 import Foundation
+import TestSupport
 import Testing
 
 /// The flag layer of "flag, then environment, then file, then default", through the binary: the commands apply
 /// `--ledger`, `--config` and `--listen` themselves. (Environment over file over default is table-tested in
 /// `ConfigPrecedenceTests`.)
-@Suite struct ConfigPrecedenceEndToEndTests {
+@Suite(.timingSensitive) struct ConfigPrecedenceEndToEndTests {
     /// Which layers set the ledger; the winner is the first set of flag, environment, file, default.
     enum LedgerLayers: String, CaseIterable, Sendable {
         case flagEnvironmentFile, environmentFile, file, none, flagOnly

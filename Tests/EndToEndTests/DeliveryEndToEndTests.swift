@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite struct DeliveryEndToEndTests {
+@Suite(.timingSensitive) struct DeliveryEndToEndTests {
     @Test func aRefusedTokenIsReportedOnceNeverPrintedAndNothingIsResolved() async throws {
         let scenario = try Scenario()
         let base = nowSeconds() - 7200

@@ -8,7 +8,7 @@ import Testing
 /// Evidence through the binary, against the Logz.io stand-in's trigger log: a trigger after the last
 /// notification keeps an alert, a verified quiet definition closes after three time frames, a failed
 /// search decides as without evidence, and accounts do not mix.
-@Suite struct EvidenceEndToEndTests {
+@Suite(.timingSensitive) struct EvidenceEndToEndTests {
     /// Definition 101: a 15-minute frame, no wait (P = E = 15m, 47m). 102: a 15-minute frame and a 1-hour
     /// wait (P = 1h: 3h2m without evidence; E = 15m: 47m when its triggers are verified).
     func scenario(config: String = "stale_after: auto\n") throws -> AutoScenario {

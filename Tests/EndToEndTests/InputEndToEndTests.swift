@@ -1,9 +1,10 @@
 import Alerts
 import AlertsStandIn
 import Foundation
+import TestSupport
 import Testing
 
-@Suite struct InputEndToEndTests {
+@Suite(.timingSensitive) struct InputEndToEndTests {
     @Test(arguments: [
         (#"not json"#, "invalid JSON"),
         (#"{"app_key":"e2e-app-key","status":"firing","host":"h"}"#, "status:"),

@@ -8,7 +8,7 @@ import Testing
 
 /// `ledger copy` through the binary: a whole ledger moves between SQLite and PostgreSQL, and every
 /// command reads the copy as it read the original.
-@Suite struct LedgerCopyEndToEndTests {
+@Suite(.timingSensitive) struct LedgerCopyEndToEndTests {
     /// A scenario whose BigPanda refuses every `ok` for host `rej` (400), one alert per request.
     func makeScenario() throws -> Scenario {
         let scenario = try Scenario(script: { _, request in

@@ -8,7 +8,7 @@ import Testing
 /// among every event recorded for the alert and every `ok` already sent for it, an event without a
 /// `timestamp` counting as its receive time. Timestamps here are ahead of the wall clock, so the wall clock
 /// cannot hide a wrong maximum.
-@Suite struct OKTimestampEndToEndTests {
+@Suite(.timingSensitive) struct OKTimestampEndToEndTests {
     /// The `timestamp` of every `ok` the stand-in accepted for `host`, in the order sent.
     func okStamps(_ scenario: Scenario, host: String) -> [Int64] {
         scenario.standIn.received.filter { $0.alert["host"]?.stringValue == host }.compactMap {

@@ -7,7 +7,7 @@ import Testing
 /// Operations SPEC.md promises that no other test pins down: read-only `check`, commands that need no token,
 /// retention from the config, `sweep --all` over `never`, batches per app key, the audit rows and the wall
 /// clock in the metrics.
-@Suite struct OperationsCoverageEndToEndTests {
+@Suite(.timingSensitive) struct OperationsCoverageEndToEndTests {
     /// Size, modification time (to the nanosecond) and content of a file, or nil when it does not exist.
     struct FileState: Equatable, CustomStringConvertible {
         var size: Int

@@ -48,7 +48,7 @@ func parsePrometheus(_ text: String) throws -> [String: Double] {
     return samples
 }
 
-@Suite struct OperationsEndToEndTests {
+@Suite(.timingSensitive) struct OperationsEndToEndTests {
     @Test func metricsFileAfterResolvesFailuresAndAHold() async throws {
         let scenario = try Scenario(script: { _, request in
             String(decoding: request.body, as: UTF8.self).contains("\"host\":\"bad\"")

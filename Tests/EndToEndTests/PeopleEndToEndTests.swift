@@ -7,7 +7,7 @@ import Testing
 /// People first, through the binary against the stand-in's Incidents API: what a person holds stays open
 /// (and says so), each closed incident gets a comment, errors are never closes, and a config with
 /// `keep_when` and no API key is refused.
-@Suite struct PeopleEndToEndTests {
+@Suite(.timingSensitive) struct PeopleEndToEndTests {
     static let apiKey = "BPU-people-api-key-77c1"
 
     func scenario(keepWhen: String = "[snoozed]", extra: String = "") throws -> Scenario {

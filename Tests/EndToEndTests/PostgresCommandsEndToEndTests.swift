@@ -6,7 +6,7 @@ import Testing
 
 /// The commands not covered elsewhere on a PostgreSQL ledger: import, prune, reconcile (with
 /// adoption) and `sweep --all --verify`. Every command works on both backends.
-@Suite struct PostgresCommandsEndToEndTests {
+@Suite(.timingSensitive) struct PostgresCommandsEndToEndTests {
     static func alert(_ host: String, status: String = "critical") -> String {
         #"{"app_key":"\#(Scenario.appKey)","status":"\#(status)","host":"\#(host)","check":"cpu"}"#
     }

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// The binary's core commands on a PostgreSQL ledger: the same product as on SQLite.
-@Suite struct PostgresEndToEndTests {
+@Suite(.timingSensitive) struct PostgresEndToEndTests {
     @Test func recordListSweepAndCheckWorkOnPostgreSQL() async throws {
         guard let database = try PostgresTestServer.freshDatabase() else { return }
         let scenario = try Scenario()

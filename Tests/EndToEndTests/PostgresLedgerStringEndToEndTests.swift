@@ -1,7 +1,8 @@
 import Foundation
+import TestSupport
 import Testing
 
-@Suite struct PostgresLedgerStringEndToEndTests {
+@Suite(.timingSensitive) struct PostgresLedgerStringEndToEndTests {
     @Test(arguments: [
         "postgres://app:hunter2-secret@db.example/ledger",
         "postgresql://db.example/ledger?password=hunter2-secret",

@@ -6,7 +6,7 @@ import Testing
 
 /// Sweeps sharing one PostgreSQL ledger, through the binary: the session advisory lock lets one sweep
 /// send, and dies with a killed sweep's connection.
-@Suite(.serialized) struct PostgresSharingEndToEndTests {
+@Suite(.serialized, .timingSensitive) struct PostgresSharingEndToEndTests {
     /// A slow BigPanda (each request waits `delay` microseconds), ten alerts per request, no safety hold.
     func makeScenario(delay: UInt32) throws -> Scenario {
         let scenario = try Scenario(script: { _, _ in

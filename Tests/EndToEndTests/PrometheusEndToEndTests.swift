@@ -6,7 +6,7 @@ import Testing
 /// Debian's real `prometheus` scrapes a running relay's `/metrics` with the relay token and loads
 /// contrib/prometheus/logzio-resolver.rules.yml; every alert rule's and every Grafana panel's
 /// expression then evaluates through the HTTP API without an error.
-@Suite struct PrometheusEndToEndTests {
+@Suite(.timingSensitive) struct PrometheusEndToEndTests {
     static let contrib = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("contrib")
     static let rulesFile = contrib.appendingPathComponent("prometheus/logzio-resolver.rules.yml").path

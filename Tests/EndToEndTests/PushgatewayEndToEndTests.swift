@@ -6,7 +6,7 @@ import Testing
 
 /// `metrics_push` and `--metrics-push` against Debian's real `prometheus-pushgateway` on loopback: the
 /// same metrics as the textfile reach the host's group, and a push that fails is one warning.
-@Suite struct PushgatewayEndToEndTests {
+@Suite(.timingSensitive) struct PushgatewayEndToEndTests {
     @Test(RequiredTools.trait("prometheus-pushgateway"), .timeLimit(.minutes(2)))
     func sweepAndReconcilePushTheirMetricsToTheHostsGroup() async throws {
         let executable = try RequiredTools.path("prometheus-pushgateway")

@@ -71,7 +71,7 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
     return byIdentity
 }
 
-@Suite struct ReconcileEndToEndTests {
+@Suite(.timingSensitive) struct ReconcileEndToEndTests {
     @Test func classesEachAlertAndActsOnlyWithYes() async throws {
         let setup = try ReconcileScenario()
         let now = nowSeconds()

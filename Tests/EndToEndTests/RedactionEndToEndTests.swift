@@ -1,10 +1,11 @@
 import Alerts
 import Foundation
+import TestSupport
 import Testing
 
 /// A token the process read never reaches stdout, stderr or a log line, text or JSON, even when the
 /// data it prints carries it.
-@Suite struct RedactionEndToEndTests {
+@Suite(.timingSensitive) struct RedactionEndToEndTests {
     @Test(arguments: ["e2e-echoed-token-9f3e", #"e2e"quoted\token-41"#])
     func aTokenInTheDataIsRedactedFromStdoutStderrAndJSONLogLines(token: String) async throws {
         let scenario = try Scenario()

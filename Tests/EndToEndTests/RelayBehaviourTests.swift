@@ -9,7 +9,7 @@ import Testing
 /// The relay's promises that need a misbehaving BigPanda or ledger: `/metrics` behind the token,
 /// heartbeats, the forwarder's 4xx isolation, 401 pause and per-app-key batches, 503 when a request
 /// cannot be recorded, a degraded `/healthz`, and SIGTERM on a kept-alive connection.
-@Suite struct RelayBehaviourTests {
+@Suite(.timingSensitive) struct RelayBehaviourTests {
     static func alert(_ host: String, appKey: String = Scenario.appKey) -> String {
         #"{"app_key":"\#(appKey)","status":"critical","host":"\#(host)","check":"cpu"}"#
     }

@@ -6,7 +6,7 @@ import SQLiteLedger
 import TestSupport
 import Testing
 
-@Suite struct RelayEndToEndTests {
+@Suite(.timingSensitive) struct RelayEndToEndTests {
     let single = #"{"app_key":"e2e-app-key","status":"critical","host":"web-1","check":"cpu","samples":{"a":[1,2]}}"#
 
     @Test func recordsAndForwardsSingleAndBatchAlerts() async throws {

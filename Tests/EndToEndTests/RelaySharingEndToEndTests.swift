@@ -9,7 +9,7 @@ import Testing
 /// Several relays on one PostgreSQL ledger, through the binary: a relay killed under load loses nothing
 /// it answered 202 and no event is in flight at two forwarders at once; the database restarted under a
 /// relay gives 503 while it is down, then recovery; heartbeats of two relays and a gap.
-@Suite struct RelaySharingEndToEndTests {
+@Suite(.timingSensitive) struct RelaySharingEndToEndTests {
     static func alert(_ host: String) -> String {
         #"{"app_key":"\#(Scenario.appKey)","status":"critical","host":"\#(host)","check":"cpu"}"#
     }

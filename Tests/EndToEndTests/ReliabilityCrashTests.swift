@@ -6,7 +6,7 @@ import Testing
 
 /// Crash safety of the built binary: sweeps and relays killed with SIGKILL at random moments, and sweeps
 /// started together on one ledger. `RELIABILITY_FULL=1` runs the long versions.
-@Suite(.serialized) struct ReliabilityCrashTests {
+@Suite(.serialized, .timingSensitive) struct ReliabilityCrashTests {
     /// `sweep --all --yes` over 2,000 open alerts with a slow BigPanda, SIGKILLed at a random moment, then one
     /// clean sweep: every alert got an accepted `ok`, the ledger never claims a resolve BigPanda did not accept,
     /// and the file is sound.

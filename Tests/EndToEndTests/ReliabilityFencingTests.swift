@@ -8,7 +8,7 @@ import Testing
 
 /// Fencing, deterministically: the BigPanda stand-in records a new event for an alert in the ledger (in this
 /// process, through `SQLiteLedger`) while the sweep's `ok` for it is in flight, and only then answers.
-@Suite struct ReliabilityFencingTests {
+@Suite(.timingSensitive) struct ReliabilityFencingTests {
     /// Records a new critical event for `host` in the ledger at `path`, received now.
     static func refire(host: String, ledger path: String, errors: Collected<String>) {
         do {

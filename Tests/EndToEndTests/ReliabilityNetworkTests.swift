@@ -6,7 +6,7 @@ import Testing
 
 /// Network faults between the built binary and a BigPanda stand-in: throttling, server errors, resets,
 /// truncated answers, a black hole, permanent refusals and TLS.
-@Suite struct ReliabilityNetworkTests {
+@Suite(.timingSensitive) struct ReliabilityNetworkTests {
     /// One request as the stand-in saw it: when (monotonic seconds) and which hosts it carried.
     struct Seen: Sendable {
         var time: Double

@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Hostile requests against the built relay: oversized, deeply nested and invalid UTF-8 bodies, many
 /// connections at once, and token guessing by timing.
-@Suite struct ReliabilityRelayHardeningTests {
+@Suite(.timingSensitive) struct ReliabilityRelayHardeningTests {
     static let alertPrefix = #"{"app_key":"e2e-app-key","status":"critical","host":"h","check":"c","x":"#
 
     @Test func oversizedBodiesGet413AndNothingIsRecorded() async throws {

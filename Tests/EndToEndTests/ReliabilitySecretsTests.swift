@@ -7,7 +7,7 @@ import Testing
 
 /// Tokens never appear in output, logs, errors or the ledger, whatever BigPanda or the network does; the
 /// ledger and its lock are private; a token file others can read draws a warning.
-@Suite struct ReliabilitySecretsTests {
+@Suite(.timingSensitive) struct ReliabilitySecretsTests {
     /// How BigPanda (or the network) misbehaves in one run; most answers echo the Authorization header back.
     enum Mode: String, CaseIterable, Sendable {
         case success, echo401, echo403, echo400Text, echo400JSON, echo503, echo429, reset, blackHole, plainHTTPForTLS

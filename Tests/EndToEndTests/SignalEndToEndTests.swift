@@ -9,7 +9,7 @@ import Testing
 /// until the test lets it answer, so the signal lands while exactly one request is on the wire, whatever
 /// the machine's load; the test waits for the handler to have run (it restores the default action, which
 /// `/proc/PID/status` shows) rather than for a while.
-@Suite struct SignalEndToEndTests {
+@Suite(.timingSensitive) struct SignalEndToEndTests {
     /// Holds the first request BigPanda receives until `open()` (or a minute).
     final class Gate: Sendable {
         private let opened = Atomic<Bool>(false)

@@ -6,7 +6,7 @@ import SQLiteLedger
 import TestSupport
 import Testing
 
-@Suite struct SweepEndToEndTests {
+@Suite(.timingSensitive) struct SweepEndToEndTests {
     @Test func sweepsExactlyTheStaleAlertsOnceWithALaterTimestamp() async throws {
         let scenario = try Scenario()
         let base = nowSeconds() - 10 * 3600
@@ -298,7 +298,7 @@ import Testing
     }
 }
 
-@Suite struct SweepPacingEndToEndTests {
+@Suite(.timingSensitive) struct SweepPacingEndToEndTests {
     @Test func requestsPerSecondFromTheConfigPacesTheBinary() async throws {
         let scenario = try Scenario()
         try scenario.writeConfig("bigpanda:\n  requests_per_second: 2\n  batch_size: 1\n  deadline: 30s\n")

@@ -11,7 +11,7 @@ import Testing
 /// The Logz.io client against the stand-in: success, refused tokens, retries within the budget, faults.
 ///
 /// Serialized, and with slack in every time bound, because CI shares two cores with other builds.
-@Suite(.serialized) struct LogzioClientTests {
+@Suite(.serialized, .timingSensitive) struct LogzioClientTests {
     static let token = "logzio-test-token-5f1c9a"
 
     /// A stand-in and a client with a fast backoff and a short, injectable retry budget.

@@ -7,7 +7,7 @@ import Testing
 
 /// The stand-in's `POST /v1/search` refuses what Logz.io would, and reads only the body shape the resolver
 /// sends.
-@Suite struct LogzioStandInSearchTests {
+@Suite(.timingSensitive) struct LogzioStandInSearchTests {
     static let token = "stand-in-search-token-64d2"
 
     /// A body as the client builds it, with the parts a case changes.

@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 
 /// The stand-in refuses what Logz.io would, and its sample account gives every outcome of auto.
-@Suite struct LogzioStandInTests {
+@Suite(.timingSensitive) struct LogzioStandInTests {
     static let token = "stand-in-token-31ab"
 
     @Test(arguments: [

@@ -6,7 +6,7 @@ import Testing
 
 /// The trigger log search against the stand-in: the body Logz.io receives, the chunks, and the answers
 /// read back in every form Elasticsearch writes them.
-@Suite(.serialized) struct TriggerSearchClientTests {
+@Suite(.serialized, .timingSensitive) struct TriggerSearchClientTests {
     typealias Fixture = SearchFixture
 
     /// The body SPEC.md shows, for definitions 123 and 456.

@@ -7,7 +7,7 @@ import Testing
 /// The trigger log search when Logz.io fails: what is retried within the budget, what fails at once, and
 /// that a failing chunk fails the whole search. Serialized, with slack in every time bound, because CI
 /// shares two cores with other builds.
-@Suite(.serialized) struct TriggerSearchFaultTests {
+@Suite(.serialized, .timingSensitive) struct TriggerSearchFaultTests {
     typealias Fixture = SearchFixture
 
     @Test func a429ThenSuccessIsRetried() async throws {

@@ -35,7 +35,7 @@ import Testing
     }
 }
 
-@Suite struct PostgresConnectionTests {
+@Suite(.timingSensitive) struct PostgresConnectionTests {
     /// SPEC.md "Shared ledger": no superuser is needed. The suite's PostgreSQL tests prove it only if they
     /// run as a role without SUPERUSER (Scripts/test-postgres.sh makes one, with CREATEDB): every test
     /// that writes a ledger then creates its schema as the owner of its database, nothing more.

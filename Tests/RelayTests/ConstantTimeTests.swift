@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Relay
@@ -8,7 +9,7 @@ import Testing
 /// measured on 64 KiB inputs, where a comparison that stops at the first difference is thousands of times
 /// faster for a difference in the first byte than in the last; for a 22-byte token over HTTP the same
 /// difference is nanoseconds under a millisecond of noise, which no test can see.
-@Suite struct ConstantTimeTests {
+@Suite(.timingSensitive) struct ConstantTimeTests {
     static let token = Array("0123456789abcdefghijkl".utf8)  // 22 bytes, as long as the relay tests' token
 
     /// The expected token repeated: equal bytes at every index modulo its length, and a length that differs.

@@ -19,7 +19,7 @@ import Testing
 
 /// The worker while the ledger's database is unreachable: every job fails at once as unreachable, and
 /// the worker reconnects in the background.
-@Suite struct LedgerWorkerReconnectionTests {
+@Suite(.timingSensitive) struct LedgerWorkerReconnectionTests {
     static let now: Int64 = 1_795_773_600
     /// Reconnection waits short enough that attempts made while the test was slow never push the next
     /// one past its patience (the relay's own waits grow to 30 s).

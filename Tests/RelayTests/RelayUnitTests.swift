@@ -97,7 +97,7 @@ import Testing
     }
 }
 
-@Suite struct LedgerWorkerTests {
+@Suite(.timingSensitive) struct LedgerWorkerTests {
     @Test func concurrentRecordsAreAllCommittedWithTheirOutboxRows() async throws {
         let directory = try TemporaryDirectory(prefix: "worker-test")
         defer { directory.remove() }

@@ -2,6 +2,7 @@ import Curl
 import StandInHTTP
 import StandInServer
 import Synchronization
+import TestSupport
 import Testing
 
 /// A service that records what it was asked and answers with a fixed response.
@@ -28,7 +29,7 @@ final class EchoService: StandInService {
 }
 
 /// The demo's transport: requests reach the stand-in's logic whole, and its answers come back as given.
-@Suite struct StandInServerTests {
+@Suite(.timingSensitive) struct StandInServerTests {
     @Test func passesRequestsAndAnswersThrough() async throws {
         let service = EchoService()
         let curl = try CurlClient(options: CurlClientOptions(userAgent: "stand-in-server-test"))

@@ -1,5 +1,5 @@
 /// SplitMix64: a tiny, fast, seedable PRNG, so every fuzz run is deterministic and replayable.
-public struct FuzzRandom: RandomNumberGenerator {
+public struct FuzzRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// A generator that starts from `seed`.
