@@ -12,7 +12,9 @@ import Testing
         let tasks = (0..<3).map { _ in
             Task { await Fixture.failure(client, HTTPRequest(url: server.baseURL, timeout: .seconds(120))) }
         }
-        #expect(try await eventually(15, every: .milliseconds(5)) { server.requestCount == 3 })
+        #expect(
+            try await eventually(15, every: .milliseconds(5)) { server.requestCount == 3 },
+            "requests \(server.requestCount), connections \(server.acceptedConnectionCount)")
         let started = ContinuousClock.now
 
         client.shutdown()
@@ -37,7 +39,9 @@ import Testing
         let client = try Fixture.client()
         defer { client.shutdown() }
         let task = Task { await Fixture.failure(client, HTTPRequest(url: server.baseURL, timeout: .seconds(120))) }
-        #expect(try await eventually(15, every: .milliseconds(5)) { server.requestCount == 1 })
+        #expect(
+            try await eventually(15, every: .milliseconds(5)) { server.requestCount == 1 },
+            "requests \(server.requestCount), connections \(server.acceptedConnectionCount)")
         let started = ContinuousClock.now
 
         task.cancel()

@@ -102,8 +102,19 @@ import Testing
         ]
         // The relay starts while the database is down, and becomes healthy once it is back.
         try await server.pause()
+        let directory = scenario.directory
         let starting = Task { try await RelayProcess.startReliably(scenario: scenario, environment: ledger) }
-        try await Task.sleep(for: .milliseconds(1500))
+        // Resumed once the relay has found the database down, not after a fixed pause: on a loaded machine
+        // the relay can take longer than any pause to get there, and would then start on a healthy database.
+        let foundDown = try await eventually(30) {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            return files.contains { name in
+                name.hasPrefix("relay-") && name.hasSuffix(".err")
+                    && ((try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? "")
+                        .contains("the ledger's database is unreachable")
+            }
+        }
+        #expect(foundDown, "the relay never reported the database down at start")
         try await server.resume()
         let relay = try await starting.value
         var answered: [String] = []
