@@ -156,6 +156,8 @@ import Testing
             let last = first + (59 - first) / 10 * 10
             #expect(gap == Int64(max(10, 60 - last + first) * 60))
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // A guard against a walk minute by minute through each week, not a performance target: a loaded
+        // 2-core machine took 10.6 s here once.
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 }

@@ -72,6 +72,7 @@ import Testing
         let cron = try CronExpression(parsing: "* * * ? * *")
         let started = ContinuousClock.now
         #expect(try cron.longestGap(after: Self.beforeSpringInBerlin, timeZone: "Europe/Berlin") == 1)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // A guard against a walk second by second through the week (minutes), not a performance target.
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 }

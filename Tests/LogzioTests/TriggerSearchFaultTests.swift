@@ -36,7 +36,7 @@ import Testing
         let latest = try await fixture.client.latestTriggers(ids: [4], field: Fixture.field, query: nil)
         #expect(latest == [4: Fixture.now - 1])
         #expect(fixture.standIn.requestCount == 2)
-        #expect(ContinuousClock.now - started < .seconds(8), "one timeout and a retry, well within the budget")
+        #expect(ContinuousClock.now - started < .seconds(10), "one timeout and a retry, within the budget")
     }
 
     @Test func aHangingServerFailsWhenTheBudgetIsSpent() async throws {
@@ -140,7 +140,8 @@ import Testing
             return
         }
         #expect(attempts >= 2)
-        #expect(attempts == fixture.standIn.requestCount - 2)
+        // Every attempt but perhaps the last, which the budget may cut before the stand-in has read it all.
+        #expect((0...1).contains(attempts - (fixture.standIn.requestCount - 2)), "\(attempts) attempts")
         #expect(fixture.standIn.searchRequests == [Array(1...500)])
     }
 

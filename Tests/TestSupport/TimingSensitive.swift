@@ -17,11 +17,17 @@
         public func provideScope(
             for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
         ) async throws {
-            withUnsafeCurrentTask { task in task?.escalatePriority(to: .high) }
-            // Resumed on a high-priority thread: an unstructured `Task {}` takes the priority it is created
-            // at from there (made before any suspension it stayed at medium, and starved; measured).
-            await Task.yield()
-            try await function()
+            // A task of its own made at high priority, not an escalation of the test's: tasks inherit the base
+            // priority, so an unstructured `Task {}` in an escalated test was made at medium and waited 49 s
+            // for a thread (measured). The test's task locals (its issues) go with it; a cancellation too.
+            try await withoutActuallyEscaping(function) { function in
+                let task = Task(priority: .high) { try await function() }
+                try await withTaskCancellationHandler {
+                    try await task.value
+                } onCancel: {
+                    task.cancel()
+                }
+            }
         }
     }
 
