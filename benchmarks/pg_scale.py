@@ -8,26 +8,34 @@
 For each S2 size (10k open alerts of which 1k stale, behind a growing history; BENCHMARKS.md, Method) and for
 S1 (N open alerts, all closed with `sweep --all --yes`), it writes the workload once with gen_workload.py and
 imports it with each build into a PostgreSQL template database of its own (timed: that is the import
-throughput) and with the new build into an SQLite file. Each template is then frozen (no connections, so
-autovacuum leaves it as the import left it): every run measures a sweep right after an import, as a new user
-would, however long the run takes. Each sweep runs on a fresh copy (CREATE DATABASE ... TEMPLATE, or a copy
-of the file), with `--now` fixed at the workload's generation time, the three tools interleaved run by run
-against the nginx stand-in of bench.py; every run is checked to have resolved exactly the stale alerts.
+throughput) and with the new build into an SQLite file. Each template is frozen the moment its import ends
+(no connections, so autovacuum leaves it as the import left it, and nothing reads it): every run measures a
+sweep right after an import, as a new user would, however long the run takes. Each sweep runs on a fresh
+copy (CREATE DATABASE ... TEMPLATE, or a copy of the file), with `--now` fixed at the workload's generation
+time, against the nginx stand-in of bench.py, and is checked to have resolved exactly the stale alerts.
+The ledgers of every size exist at once and the S2 sweeps are interleaved across sizes and tools, run by
+run, so a drift in the machine's load hits 100k and 1M events alike; S1 follows the same way.
+
+Besides the wall time and the sweep's own CPU time it records the server's CPU time for each PostgreSQL
+sweep (its backends', from the postmaster's reaped children), which a loaded host inflates far less
+than the wall time.
 
 The server is bench.py's: Scripts/test-postgres.sh with fsync on, Unix socket, default settings
 (shared_buffers 128 MB).
 
 With --vacuumed it also times the old build on a copy of its import after VACUUM (ANALYZE), which is
-what autovacuum leaves once it gets to the tables. With --explain it also logs every statement one sweep runs on each PostgreSQL template
-(log_min_duration_statement = 0; a per-statement summary) and runs EXPLAIN (ANALYZE, BUFFERS) of each
-statement of the select stage and of one batch, with the values the sweep uses, on a fresh copy; all of it
-goes to benchmarks/out/pg-scale/. The report is printed and written to benchmarks/out/pg-scale/report.md.
+what autovacuum leaves once it gets to the tables. With --explain it also logs every statement one sweep
+runs on each PostgreSQL template (log_min_duration_statement = 0; a per-statement summary) and runs
+EXPLAIN (ANALYZE, BUFFERS) of each statement of the select stage and of one batch, with the values the
+sweep uses, on a fresh copy; all of it goes to benchmarks/out/pg-scale/. The report is printed and
+written to benchmarks/out/pg-scale/report.md.
 """
 
 import argparse
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -71,6 +79,17 @@ class Run:
         self.pg.freeze(database)
         return r
 
+    def server_cpu(self):
+        """CPU time (user + system, seconds) of the server's backends that have exited: the postmaster
+        reaps them, and the kernel adds theirs to its children's times. Around a sweep, that is the
+        server's work for it (its two connections) and nothing of the long-lived background processes."""
+        with open(os.path.join(self.pg.dir, "data", "postmaster.pid")) as f:
+            pid = int(f.readline())
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        # After the name: state is field 3, so cutime and cstime (fields 16 and 17) are at 13 and 14.
+        return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
     def vacuumed(self, template, database):
         """A copy of `template` after VACUUM (ANALYZE) of every table: what autovacuum leaves, in time."""
         self.pg.fresh(database, template=template)
@@ -102,7 +121,12 @@ class Run:
         cmd = [binary, "sweep", "--ledger", target, "--config", self.config, "--now", str(now + 60)]
         cmd += ["--all", "--yes"] if all_open else []
         self.standin.collect()
+        server = self.server_cpu()
         r = bench.timed(cmd, env, OUT, "%03d-%s" % (self.seq, label), 3600)
+        if not ledger.endswith(".sqlite"):
+            # The backends of the sweep's connections are reaped by the postmaster just after it exits.
+            time.sleep(0.2)
+            r["server_cpu"] = self.server_cpu() - server
         requests = self.standin.collect()
         after = bench.ledger_counts(target) if ledger.endswith(".sqlite") else self.pg.counts("run")
         if not ledger.endswith(".sqlite"):
@@ -178,7 +202,27 @@ def explain_sql(pg, database, reference, now):
         "'app_key=\"k\",rule=\"default\"', 100) ON CONFLICT (name, labels) DO UPDATE SET value = metrics.value + "
         "excluded.value",
     ]
-    script = "BEGIN;\n" + "".join("EXPLAIN (ANALYZE, BUFFERS) %s;\n" % s for s in statements) + "ROLLBACK;\n"
+    # Since 3b258a5 a batch of delivered oks is one statement: the same batch that way, from the same state.
+    rows = ", ".join("(%d::bigint, %d::bigint, %d::bigint, %d::bigint, 'default'::text, 'no notification for 1h5m'"
+                     "::text, 201::bigint, 1::bigint, NULL::text, 'app_key=\"k\",rule=\"default\"'::text, %d::bigint)"
+                     % (i, e, now, now, n) for n, (i, e) in enumerate(pairs))
+    batch = (
+        "WITH b(id, event_id, sent_at, ts, rule, reason, http_status, attempts, error, labels, position) AS "
+        "(VALUES %s), resolved AS (UPDATE alerts AS a SET state = 'resolved', resolved_at = b.sent_at, "
+        "resolved_by = 'ok', rejected_runs = 0, max_timestamp = GREATEST(a.max_timestamp, b.ts) FROM b "
+        "WHERE a.id = b.id AND a.current_event_id = b.event_id AND a.state = 'open' RETURNING a.id), "
+        "floors AS (UPDATE alerts AS a SET max_timestamp = GREATEST(a.max_timestamp, b.ts) FROM b "
+        "WHERE a.id = b.id AND b.id NOT IN (SELECT id FROM resolved)), audit AS (INSERT INTO resolutions "
+        "(alert_id, event_id, sent_at, timestamp, rule, reason, http_status, attempts, outcome, error, method) "
+        "SELECT b.id, b.event_id, b.sent_at, b.ts, b.rule, b.reason, b.http_status, b.attempts, "
+        "CASE WHEN b.id IN (SELECT id FROM resolved) THEN 'resolved' ELSE 'fenced' END, b.error, 'ok' FROM b "
+        "ORDER BY b.position), counted AS (INSERT INTO metrics (name, labels, value) "
+        "SELECT 'logzio_resolver_resolved_total', b.labels, count(*) FROM b JOIN resolved USING (id) "
+        "GROUP BY b.labels ON CONFLICT (name, labels) DO UPDATE SET value = metrics.value + excluded.value) "
+        "SELECT id FROM resolved" % rows)
+    script = ("BEGIN;\n" + "".join("EXPLAIN (ANALYZE, BUFFERS) %s;\n" % s for s in statements[:4])
+              + "SAVEPOINT batch;\n" + "".join("EXPLAIN (ANALYZE, BUFFERS) %s;\n" % s for s in statements[4:])
+              + "ROLLBACK TO SAVEPOINT batch;\nEXPLAIN (ANALYZE, BUFFERS) %s;\nROLLBACK;\n" % batch)
     p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", pg.conninfo(database)], input=script.encode(),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
     bench.check(p.returncode == 0, "EXPLAIN on %s: %s" % (database, p.stderr.decode()[-2000:]))
@@ -199,6 +243,8 @@ def main():
                     help="also time the old build on its import after VACUUM (ANALYZE), as autovacuum leaves it")
     ap.add_argument("--work", default=None, help="scratch directory (default: a new one under /tmp)")
     a = ap.parse_args()
+    # SIGTERM ends the run through the finally below, so the server and the stand-in are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sizes = [int(x) for x in a.sizes.split(",") if x]
     os.makedirs(OUT, exist_ok=True)
     work = a.work or "/tmp/logzio-resolver-pg-scale-%d" % os.getpid()
@@ -209,14 +255,15 @@ def main():
     run = Run(a, pg, standin, work)
     tools = [("before", a.before)] + ([("vacuumed", a.before)] if a.vacuumed else []) + [
         ("after", a.after), ("sqlite", a.after)]
-    report = []
     started = time.time()
+    results = {}
     try:
         log("PostgreSQL: %s; stand-in %s" % (pg.base, standin.url))
         workloads = [("s2_%d" % n, n, a.s2_open, a.s2_stale, False) for n in sizes]
         if a.s1:
             workloads.append(("s1_%d" % a.s1, a.s1, a.s1, a.s1 // 2, True))
-        results = {}
+        # Every workload's ledgers first, so the sweeps of all sizes can be interleaved: a drift in the
+        # machine's load then hits 100k and 1M events alike, and the growth between them is fair.
         for name, events, open_, stale, all_open in workloads:
             log("%s: generating %d events (%d open, %d stale)" % (name, events, open_, stale))
             jsonl, now = run.generate(name, events, open_, stale)
@@ -229,26 +276,39 @@ def main():
                 else:
                     ledgers[tool] = "%s_%s" % (tool, name)
                     imports[tool] = run.import_pg(binary, ledgers[tool], jsonl)
-                log("%s: imported by %s in %.1f s (%.0f events/s, CPU %.1f s)" % (
-                    name, tool, imports[tool]["wall"], events / imports[tool]["wall"], imports[tool]["cpu"]))
+                log("%s: imported by %s in %.1f s (%.0f events/s, CPU %.1f s, load %.1f)" % (
+                    name, tool, imports[tool]["wall"], events / imports[tool]["wall"], imports[tool]["cpu"],
+                    os.getloadavg()[0]))
             if a.vacuumed:
                 ledgers["vacuumed"] = "vacuumed_" + name
                 run.vacuumed(ledgers["before"], ledgers["vacuumed"])
                 imports["vacuumed"] = imports["before"]
             os.remove(jsonl)
-            sweeps = {tool: [] for tool, _ in tools}
+            results[name] = {"events": events, "now": now, "all": all_open, "ledgers": ledgers, "imports": imports,
+                             "sweeps": {tool: [] for tool, _ in tools}}
+
+        for group in ([n for n in results if not results[n]["all"]], [n for n in results if results[n]["all"]]):
             for i in range(a.runs):
-                for tool, binary in tools:
-                    r = run.sweep(binary, ledgers[tool], ledgers["sqlite"], now, all_open, "%s-%s" % (name, tool))
-                    sweeps[tool].append(r)
-                    log("%s run %d %s: %.3f s (CPU %.2f s, load %.1f)%s" % (
-                        name, i + 1, tool, r["wall"], r["cpu"], r["load"],
-                        "; alerts reltuples|relallvisible %s" % r["template_state"] if "template_state" in r else ""))
-            if a.explain and not all_open:
+                for name in group:
+                    res = results[name]
+                    for tool, binary in tools:
+                        r = run.sweep(binary, res["ledgers"][tool], res["ledgers"]["sqlite"], res["now"], res["all"],
+                                      "%s-%s" % (name, tool))
+                        res["sweeps"][tool].append(r)
+                        log("%s run %d %s: %.3f s (CPU %.2f s, server CPU %s, load %.1f)%s" % (
+                            name, i + 1, tool, r["wall"], r["cpu"],
+                            "%.2f s" % r["server_cpu"] if "server_cpu" in r else "-", r["load"],
+                            "; alerts reltuples|relallvisible %s" % r["template_state"]
+                            if "template_state" in r else ""))
+
+        if a.explain:
+            for name, res in results.items():
+                if res["all"]:
+                    continue
                 for tool in ("before", "after"):
                     server_log = os.path.join(pg.dir, "server.log")
                     offset = os.path.getsize(server_log)
-                    run.sweep(dict(tools)[tool], ledgers[tool], ledgers["sqlite"], now, False,
+                    run.sweep(dict(tools)[tool], res["ledgers"][tool], res["ledgers"]["sqlite"], res["now"], False,
                               "%s-%s-logged" % (name, tool), pg_options="-c log_min_duration_statement=0")
                     with open(server_log, errors="replace") as f:
                         f.seek(offset)
@@ -256,54 +316,59 @@ def main():
                     with open(os.path.join(OUT, "statements-%s-%s.txt" % (name, tool)), "w") as f:
                         for (kind, sql), (ms, n) in statement_summary(text):
                             f.write("%9.1f ms %5d  %-9s %s\n" % (ms, n, kind, sql))
-                    pg.fresh("xrun", template=ledgers[tool])
+                    pg.fresh("xrun", template=res["ledgers"][tool])
                     with open(os.path.join(OUT, "explain-%s-%s.txt" % (name, tool)), "w") as f:
-                        f.write(explain_sql(pg, "xrun", ledgers["sqlite"], now))
+                        f.write(explain_sql(pg, "xrun", res["ledgers"]["sqlite"], res["now"]))
                     pg.drop("xrun")
-            results[name] = {"events": events, "imports": imports, "sweeps": sweeps}
-            for tool, _ in tools:
-                if tool != "sqlite":
-                    pg.sql("ALTER DATABASE %s WITH ALLOW_CONNECTIONS true" % ledgers[tool])
-                    pg.drop(ledgers[tool])
-            log("%s: medians %s" % (name, ", ".join("%s %.3f s" % (
-                tool, bench.median([r["wall"] for r in sweeps[tool]])) for tool, _ in tools)))
-            bench.remove_ledger(ledgers["sqlite"])
-            pg.drop("run")
-
-        w = report.append
-        names = {"before": "PostgreSQL before", "vacuumed": "before, vacuumed", "after": "PostgreSQL after",
-                 "sqlite": "SQLite"}
-        w("| workload | %s | after ÷ before | after ÷ SQLite |" % " | ".join(names[t] for t, _ in tools))
-        w("| --- |%s ---: | ---: |" % (" ---: |" * len(tools)))
-        for name, res in results.items():
-            med = {t: bench.median([r["wall"] for r in res["sweeps"][t]]) for t, _ in tools}
-            w("| %s, sweep wall (median of %d, min–max) | %s | %.2f | %.2f |" % (
-                name, a.runs, " | ".join("%.3f s (%.3f–%.3f)" % (
-                    med[t], min(r["wall"] for r in res["sweeps"][t]), max(r["wall"] for r in res["sweeps"][t]))
-                    for t, _ in tools), med["after"] / med["before"], med["after"] / med["sqlite"]))
-            cpu = {t: bench.median([r["cpu"] for r in res["sweeps"][t]]) for t, _ in tools}
-            w("| %s, sweep CPU user+sys | %s | | |" % (name, " | ".join("%.2f s" % cpu[t] for t, _ in tools)))
-            rate = {t: res["events"] / res["imports"][t]["wall"] for t, _ in tools}
-            w("| %s, import events/s (CPU) | %s | %.2f | %.2f |" % (
-                name, " | ".join("%.0f (%.1f s)" % (rate[t], res["imports"][t]["cpu"]) for t, _ in tools),
-                rate["after"] / rate["before"], rate["after"] / rate["sqlite"]))
-        s2 = [n for n in results if n.startswith("s2_")]
-        if len(s2) >= 2:
-            lo, hi = s2[-2], s2[-1]
-            for tool, _ in tools:
-                grow = (bench.median([r["wall"] for r in results[hi]["sweeps"][tool]])
-                        / bench.median([r["wall"] for r in results[lo]["sweeps"][tool]]))
-                w("")
-                w("S2 %s from %s to %s: %.2f×" % (tool, lo, hi, grow))
-        loads = [r["load"] for res in results.values() for rs in res["sweeps"].values() for r in rs]
-        w("")
-        w("Load average (1 min) after the timed sweeps: median %.1f, max %.1f, on %d cores; %.0f s in all." % (
-            bench.median(loads), max(loads), os.cpu_count(), time.time() - started))
     finally:
         standin.stop()
         pg.stop()
+        for res in results.values():
+            bench.remove_ledger(res["ledgers"]["sqlite"])
         if not a.work:
             shutil.rmtree(work, ignore_errors=True)
+
+    report = []
+    w = report.append
+    names = {"before": "PostgreSQL before", "vacuumed": "before, vacuumed", "after": "PostgreSQL after",
+             "sqlite": "SQLite"}
+
+    def med(res, tool, key):
+        values = [r[key] for r in res["sweeps"][tool] if key in r]
+        return bench.median(values) if values else float("nan")
+
+    w("| workload | %s | after ÷ before | after ÷ SQLite |" % " | ".join(names[t] for t, _ in tools))
+    w("| --- |%s ---: | ---: |" % (" ---: |" * len(tools)))
+    for name, res in results.items():
+        wall = {t: med(res, t, "wall") for t, _ in tools}
+        w("| %s, sweep wall (median of %d, min–max) | %s | %.2f | %.2f |" % (
+            name, a.runs, " | ".join("%.3f s (%.3f–%.3f)" % (
+                wall[t], min(r["wall"] for r in res["sweeps"][t]), max(r["wall"] for r in res["sweeps"][t]))
+                for t, _ in tools), wall["after"] / wall["before"], wall["after"] / wall["sqlite"]))
+        cpu = {t: med(res, t, "cpu") for t, _ in tools}
+        server = {t: med(res, t, "server_cpu") for t, _ in tools}
+        total = {t: cpu[t] + (server[t] if t != "sqlite" else 0) for t, _ in tools}
+        w("| %s, sweep CPU: client + server = total | %s | %.2f | %.2f |" % (
+            name, " | ".join(("%.2f s" % cpu[t]) if t == "sqlite" else "%.2f + %.2f = %.2f s" % (
+                cpu[t], server[t], total[t]) for t, _ in tools), total["after"] / total["before"],
+            total["after"] / total["sqlite"]))
+        rate = {t: res["events"] / res["imports"][t]["wall"] for t, _ in tools}
+        w("| %s, import events/s (client CPU) | %s | %.2f | %.2f |" % (
+            name, " | ".join("%.0f (%.1f s)" % (rate[t], res["imports"][t]["cpu"]) for t, _ in tools),
+            rate["after"] / rate["before"], rate["after"] / rate["sqlite"]))
+    s2 = [n for n in results if not results[n]["all"]]
+    if len(s2) >= 2:
+        lo, hi = s2[-2], s2[-1]
+        w("")
+        for tool, _ in tools:
+            w("S2 %s from %s to %s: wall %.2f×, CPU %.2f×.  " % (
+                names[tool], lo, hi, med(results[hi], tool, "wall") / med(results[lo], tool, "wall"),
+                (med(results[hi], tool, "cpu") + (med(results[hi], tool, "server_cpu") if tool != "sqlite" else 0))
+                / (med(results[lo], tool, "cpu") + (med(results[lo], tool, "server_cpu") if tool != "sqlite" else 0))))
+    loads = [r["load"] for res in results.values() for rs in res["sweeps"].values() for r in rs]
+    w("")
+    w("Load average (1 min) after the timed sweeps: median %.1f, max %.1f, on %d cores; %.0f s in all." % (
+        bench.median(loads), max(loads), os.cpu_count(), time.time() - started))
     text = "\n".join(report) + "\n"
     with open(os.path.join(OUT, "report.md"), "w") as f:
         f.write(text)
