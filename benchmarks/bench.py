@@ -297,8 +297,13 @@ class Postgres:
     def conninfo(self, database):
         return " ".join(("dbname=" + database) if kv.startswith("dbname=") else kv for kv in self.base.split())
 
-    def sql(self, statement, database="postgres"):
-        p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", self.conninfo(database),
+    def sql(self, statement, database="postgres", superuser=False):
+        """Runs `statement` as the tests' role (no SUPERUSER), or as the bootstrap superuser `postgres` for
+        what only a superuser may do (server logging settings)."""
+        conninfo = self.conninfo(database)
+        if superuser:
+            conninfo = " ".join("user=postgres" if kv.startswith("user=") else kv for kv in conninfo.split())
+        p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo,
                             "-c", statement], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=600)
         check(p.returncode == 0, "psql: %s: %s" % (statement, p.stderr.decode()[-2000:]))
