@@ -130,7 +130,7 @@ var package = Package(
             name: "Operations",
             dependencies: [
                 "Alerts", "Ledger", "SQLiteLedger", "Postgres", "PostgresLedger", "ResolverMetrics",
-                "ResolverConfiguration",
+                "ResolverConfiguration", "Threading",
                 "BigPanda", "Curl", "Redaction", "Staleness", "Sweep", "Reconcile", "Backtest", "Logzio",
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,5 +1,6 @@
 import Alerts
 import Ledger
+import Threading
 
 #if canImport(Glibc)
     import Glibc
@@ -36,26 +37,29 @@ public struct JSONLinesImport {
         let committed: Bool
         do {
             committed = try ledger.recordStream(recordedAt: now) { record in
-                var lineNumber = 0
-                while let line = reader.next() {
-                    lineNumber += 1
-                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                    do {
-                        let event = try Self.parse(line: line, importTime: now, defaultAppKey: defaultAppKey)
+                let defaultAppKey = defaultAppKey
+                let lines = try ParsedLines(reader: reader) { line throws(LineError) in
+                    try Self.parse(line: line, importTime: now, defaultAppKey: defaultAppKey)
+                }
+                let readError = try lines.forEach { line in
+                    switch line {
+                    case .event(let event):
                         if badLines.isEmpty || skipInvalid {
                             try record(event)
                             imported += 1
                         }
-                    } catch let error as LineError {
-                        badLines.append("line \(lineNumber): \(error.message)")
-                        if skipInvalid { reportBadLine("\(source): line \(lineNumber): \(error.message)") }
+                    case .bad(let number, let message):
+                        badLines.append("line \(number): \(message)")
+                        if skipInvalid { reportBadLine("\(source): line \(number): \(message)") }
                     }
                 }
-                if let readError = reader.error { throw OperationError.data("\(source): read failed: \(readError)") }
+                if let readError { throw OperationError.data("\(source): read failed: \(readError)") }
                 return skipInvalid ? imported > 0 : badLines.isEmpty
             }
         } catch let error as OperationError {
             throw error
+        } catch let error as ThreadHandle.StartError {
+            throw .failed("cannot start the import's reading thread (pthread_create error \(error.errorNumber))")
         } catch {
             throw .failed("\(error)")
         }
@@ -69,7 +73,7 @@ public struct JSONLinesImport {
     }
 
     /// Why one line is bad.
-    struct LineError: Error {
+    struct LineError: Error, Sendable {
         var message: String
     }
 
@@ -115,8 +119,9 @@ public struct JSONLinesImport {
     }
 }
 
-/// Reads a file (or stdin for `-`) line by line with `getline`, without loading it whole.
-final class LineReader {
+/// Reads a file (or stdin for `-`) line by line with `getline`, without loading it whole. Unchecked
+/// Sendable: it is handed to the import's reading thread, which alone uses it from then on.
+final class LineReader: @unchecked Sendable {
     private let file: UnsafeMutablePointer<FILE>
     private var buffer: UnsafeMutablePointer<CChar>?
     private var capacity = 0
