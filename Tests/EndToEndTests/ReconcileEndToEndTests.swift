@@ -13,16 +13,20 @@ struct ReconcileScenario {
         scenario = try Scenario(apiKey: Self.apiKey, script: script)
         // These tests seed BigPanda's side themselves, alert by alert.
         scenario.forwardsToBigPanda = false
-        try scenario.writeConfig(
-            """
-            bigpanda:
-              requests_per_second: 0
-              deadline: 20s
-              api_requests_per_second: 0
-              environment_id: env-1
-              source_system: "logzio*"
-            \(extraConfig)
-            """)
+        try scenario.writeConfig(Self.config(extraConfig))
+    }
+
+    /// The config these tests run with, unpaced, with `extra` after the `bigpanda:` keys.
+    static func config(_ extra: String) -> String {
+        """
+        bigpanda:
+          requests_per_second: 0
+          deadline: 20s
+          api_requests_per_second: 0
+          environment_id: env-1
+          source_system: "logzio*"
+        \(extra)
+        """
     }
 
     var standIn: AlertsStandIn { scenario.standIn }
@@ -376,16 +380,8 @@ func actionsByIdentity(_ report: [String: Any]) -> [String: [String: Any]] {
         #expect(setup.standIn.activeAlerts.count == 31)
         // Past the 1 s close_grace (a longer wait only makes the drift older).
         try await Task.sleep(for: .seconds(1.5))
-        try setup.scenario.writeConfig(
-            """
-            bigpanda:
-              requests_per_second: 0
-              deadline: 20s
-              api_requests_per_second: 0
-              environment_id: env-1
-              source_system: "logzio*"
-              close_grace: 1s
-            """)
+        // The default blast radius again (the sweep above ran with max_resolve_fraction: 1).
+        try setup.scenario.writeConfig(ReconcileScenario.config("  close_grace: 1s"))
         let before = try await setup.scenario.list()
 
         let (held, report) = try await setup.reconcile(["--yes", "--adopt"])
