@@ -1,6 +1,5 @@
 import Alerts
 import Curl
-import Logging
 import Logzio
 import LogzioStandIn
 import Redaction
@@ -27,12 +26,8 @@ import Testing
         ) throws {
             standIn = LogzioStandIn(token: LogzioClientTests.token, definitions: definitions)
             server = try StandInLoopback(serving: standIn, script: script)
-            curl = try CurlClient(options: CurlClientOptions(userAgent: "logzio-resolver-tests"))
-            let options = LogzioClientOptions(
-                apiURL: server.baseURL + "/", token: Secret(token), timeout: .seconds(timeout),
-                retryBudget: .seconds(retryBudget), backoffBase: .milliseconds(20), backoffCap: .milliseconds(100))
-            client = LogzioClient(
-                options: options, curl: curl, logger: Logger(label: "logzio-test") { _ in SwiftLogNoOpLogHandler() })
+            (curl, client) = try FastLogzioClient.make(
+                apiURL: server.baseURL + "/", token: token, retryBudget: retryBudget, timeout: timeout)
         }
 
         func stop() {

@@ -1,9 +1,7 @@
 import Alerts
 import Curl
-import Logging
 import Logzio
 import LogzioStandIn
-import Redaction
 import TestSupport
 
 /// The stand-in with a fixed clock, served over the loopback server, and a client with a fast backoff and
@@ -29,12 +27,8 @@ struct SearchFixture {
     ) throws {
         standIn = LogzioStandIn(token: Self.token, clock: { SearchFixture.now })
         server = try StandInLoopback(serving: standIn, script: script)
-        curl = try CurlClient(options: CurlClientOptions(userAgent: "logzio-resolver-tests"))
-        let options = LogzioClientOptions(
-            apiURL: server.baseURL + "//", token: Secret(token), timeout: .seconds(timeout),
-            retryBudget: .seconds(retryBudget), backoffBase: .milliseconds(20), backoffCap: .milliseconds(100))
-        client = LogzioClient(
-            options: options, curl: curl, logger: Logger(label: "logzio-test") { _ in SwiftLogNoOpLogHandler() })
+        (curl, client) = try FastLogzioClient.make(
+            apiURL: server.baseURL + "//", token: token, retryBudget: retryBudget, timeout: timeout)
     }
 
     func stop() {
