@@ -92,7 +92,9 @@ import Testing
 
     @Test func aSweepKilledMidRunNeverHoldsUpTheNext() async throws {
         guard let database = try PostgresTestServer.freshDatabase() else { return }
-        let scenario = try makeScenario(delay: 80_000)
+        // 30 batches of 200 ms, 4 at a time: about 1.5 s, so the kill 300 ms in lands mid-run even when
+        // the test task wakes late.
+        let scenario = try makeScenario(delay: 200_000)
         let hosts = try await importStale(scenario, ledger: database, count: 300, prefix: "k")
         var environment = scenario.environment
         environment["LOGZIO_RESOLVER_LEDGER"] = database

@@ -312,8 +312,8 @@ import Testing
         // first. Arrival times at the stand-in carry the machine's scheduling jitter, hence the slack;
         // unpaced, all six arrive within milliseconds.
         for (index, time) in times.enumerated() where index + 2 < times.count {
-            #expect(times[index + 2] - time >= 0.8, "three requests within \(times[index + 2] - time) s")
+            #expect(times[index + 2] - time >= 0.7, "three requests within \(times[index + 2] - time) s")
         }
-        if let first = times.first, let last = times.last { #expect(last - first >= 2.2) }
+        if let first = times.first, let last = times.last { #expect(last - first >= 2.0) }
     }
 }
