@@ -80,12 +80,19 @@ final class ParsedLines: Sendable {
     }
 
     /// Calls `body` with each line in input order; returns the read error that ended the input early, if any.
-    /// Stops the reading thread and waits for it, however `body` ends.
+    /// Stops the reading thread however `body` ends. At the end of the input the thread has ended and is
+    /// joined; after an early stop it is let go, since it may be blocked reading a pipe that has no next
+    /// line yet (`import -` fed by a producer that never ends), and it ends at its next line or at EOF.
     func forEach(_ body: (Line) throws -> Void) rethrows -> String? {
+        var ended = false
         defer {
-            channel.stopped.store(true, ordering: .releasing)
-            channel.free.signal()  // wakes the reader if it waits for room; it then sees the stop
-            thread.join()
+            if ended {
+                thread.join()
+            } else {
+                channel.stopped.store(true, ordering: .releasing)
+                channel.free.signal()  // wakes the reader if it waits for room; it then sees the stop
+                thread.detach()
+            }
         }
         while true {
             channel.ready.wait()
@@ -95,6 +102,7 @@ final class ParsedLines: Sendable {
             case .lines(let lines):
                 for line in lines { try body(line) }
             case .end(let readError):
+                ended = true
                 return readError
             }
         }

@@ -14,7 +14,7 @@ public struct ThreadHandle: @unchecked Sendable {
         public let errorNumber: CInt
     }
 
-    // pthread_t is an integer on Linux and a pointer on Darwin; only `join` touches it, once.
+    // pthread_t is an integer on Linux and a pointer on Darwin; only `join` or `detach` touches it, once.
     #if canImport(Darwin)
         private let thread: pthread_t?
     #else
@@ -48,6 +48,14 @@ public struct ThreadHandle: @unchecked Sendable {
             guard let thread else { return }
         #endif
         _ = pthread_join(thread, nil)
+    }
+
+    /// Lets the thread end on its own, without a join; call at most once, instead of `join`.
+    public func detach() {
+        #if canImport(Darwin)
+            guard let thread else { return }
+        #endif
+        _ = pthread_detach(thread)
     }
 }
 

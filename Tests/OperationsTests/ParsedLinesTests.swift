@@ -7,7 +7,8 @@ import Testing
 @testable import Operations
 
 /// The import's reading thread: lines come back in input order across hand-overs, bad and blank lines
-/// where they were, and a consumer that stops early stops the thread too (no hang, no lost join).
+/// where they were, and a consumer that stops early stops the thread too, without waiting for a pipe's next
+/// line.
 @Suite struct ParsedLinesTests {
     /// A file of `count` lines: every 7th bad, every 11th blank, the rest good alerts named by line number.
     static func file(_ directory: TemporaryDirectory, count: Int) throws -> String {
@@ -80,5 +81,33 @@ import Testing
         #expect(
             try await eventually(30) { outcome.value != nil }, "forEach never returned: the reader was not stopped")
         #expect(outcome.value == "threw after 300")
+    }
+
+    @Test(.timingSensitive) func anEarlyStopDoesNotWaitForAPipesNextLine() async throws {
+        struct Stop: Error {}
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        let (readEnd, writeEnd) = (ends[0], ends[1])
+        // A producer that has written 300 lines and goes quiet with the pipe open, as `tail -f` would: the
+        // reader hands the first 256 over and then waits in getline for line 301.
+        let line = #"{"app_key":"k","status":"critical","host":"h","check":"c"}"# + "\n"
+        let text = Array(String(repeating: line, count: 300).utf8)
+        try #require(text.withUnsafeBytes { write(writeEnd, $0.baseAddress, $0.count) } == text.count)
+        defer { close(writeEnd) }  // the reader then sees EOF and ends
+        let outcome = Recorder<String?>(nil)
+        Thread {
+            do {
+                let parsed = try Self.lines("/dev/fd/\(readEnd)")
+                close(readEnd)  // LineReader holds its own descriptor
+                _ = try parsed.forEach { _ in throw Stop() }
+                outcome.update { $0 = "returned" }
+            } catch {
+                outcome.update { $0 = "threw" }
+            }
+        }.start()
+        #expect(
+            try await eventually(10) { outcome.value != nil },
+            "forEach waited for the reader, which waits for a line that never comes")
+        #expect(outcome.value == "threw")
     }
 }
