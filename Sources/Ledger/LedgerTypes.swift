@@ -29,12 +29,7 @@ public enum ResolvedBy: String, Sendable, CaseIterable {
 /// An event to record: a validated alert and the time it was received.
 public struct IncomingEvent: Sendable {
     /// The validated alert.
-    public let alert: Alert
-    /// The alert's payload as the ledger stores it, serialized where the event is made: on an import's
-    /// parsing thread, not on the thread that writes the ledger.
-    public let payloadText: String
-    /// The alert's identity as the ledger keys it, made where the event is made too.
-    public let identityKey: String
+    public var alert: Alert
     /// When it was received, in epoch seconds; staleness is measured from this.
     public var receivedAt: Int64
     /// The payload to forward to BigPanda, as JSON text; when set, an outbox row is written in the
@@ -44,8 +39,6 @@ public struct IncomingEvent: Sendable {
     /// Creates an event.
     public init(alert: Alert, receivedAt: Int64, forward: String? = nil) {
         self.alert = alert
-        self.payloadText = alert.payload.serialized()
-        self.identityKey = alert.identity.key
         self.receivedAt = receivedAt
         self.forward = forward
     }

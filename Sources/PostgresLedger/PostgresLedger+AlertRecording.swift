@@ -64,7 +64,7 @@ extension PostgresLedger: AlertRecording {
 
     private func record(_ event: IncomingEvent, recordedAt: Int64, in connection: PostgresConnection) throws {
         let alert = event.alert
-        let key = event.identityKey
+        let key = alert.identity.key
         let stamp = alert.timestamp ?? event.receivedAt
         let isOK = alert.status == .ok
         // FOR UPDATE: two relays recording the same alert at once take turns on its row.
@@ -163,7 +163,7 @@ extension PostgresLedger: AlertRecording {
             """,
             [
                 .integer(alertID), .integer(event.receivedAt), .integer(recordedAt), .text(event.alert.status.rawValue),
-                .optional(event.alert.timestamp), .text(event.payloadText),
+                .optional(event.alert.timestamp), .text(event.alert.payload.serialized()),
             ]
         ).int64(0, 0)
         if let forward = event.forward {

@@ -87,7 +87,7 @@ extension PostgresRecordBatch {
 
     /// Writes the round's events, and the forwards of those that have one, each with one `COPY`.
     func copyEvents(eventIDs: [Int64]) throws {
-        var events = PostgresCopyRows(capacity: pending.reduce(0) { $0 + $1.event.payloadText.utf8.count + 96 })
+        var events = PostgresCopyRows(capacity: pending.reduce(0) { $0 + $1.payload.count + 96 })
         var forwards = PostgresCopyRows()
         for (index, item) in pending.enumerated() {
             let alertID = followed[item.key]?.id ?? 0
@@ -97,7 +97,7 @@ extension PostgresRecordBatch {
             events.append(recordedAt)
             events.append(item.event.alert.status.rawValue)
             events.append(.optional(item.event.alert.timestamp))
-            events.append(item.event.payloadText)
+            events.append(utf8: item.payload)
             events.endRow()
             if let forward = item.event.forward {
                 forwards.append(alertID)

@@ -41,6 +41,8 @@ final class PostgresRecordBatch {
     struct Pending {
         var event: IncomingEvent
         var key: String
+        /// The payload as stored: compact JSON, as UTF-8.
+        var payload: [UInt8]
     }
 
     /// How much a batch holds before it writes.
@@ -77,7 +79,10 @@ final class PostgresRecordBatch {
 
     /// Adds an event; it is written with the next round.
     func add(_ event: IncomingEvent) throws {
-        pending.append(Pending(event: event, key: event.identityKey))
+        var payload: [UInt8] = []
+        payload.reserveCapacity(2048)
+        event.alert.payload.write(to: &payload)
+        pending.append(Pending(event: event, key: event.alert.identity.key, payload: payload))
         recorded += 1
         if pending.count >= limits.eventsPerRound {
             try writeRound()

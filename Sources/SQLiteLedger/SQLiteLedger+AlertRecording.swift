@@ -29,7 +29,7 @@ extension SQLiteLedger: AlertRecording {
 
     private func record(_ event: IncomingEvent, recordedAt: Int64, in database: SQLiteDatabase) throws {
         let alert = event.alert
-        let key = event.identityKey
+        let key = alert.identity.key
         let stamp = alert.timestamp ?? event.receivedAt
         let isOK = alert.status == .ok
         let find = try database.statement(
@@ -91,7 +91,7 @@ extension SQLiteLedger: AlertRecording {
             """
         ).run([
             .integer(alertID), .integer(event.receivedAt), .integer(recordedAt), .text(alert.status.rawValue),
-            .optional(alert.timestamp), .text(event.payloadText),
+            .optional(alert.timestamp), .text(alert.payload.serialized()),
         ])
         let eventID = database.lastInsertRowID
         if let forward = event.forward {
