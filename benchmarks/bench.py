@@ -311,12 +311,14 @@ class Postgres:
 
     def fresh(self, database, template=None):
         """An empty database (or a copy of `template`) named `database`; returns its connection string."""
-        self.sql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % database)
+        self.drop(database)
         self.sql("CREATE DATABASE %s%s" % (database, " TEMPLATE " + template if template else ""))
         return self.conninfo(database)
 
     def drop(self, database):
-        self.sql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % database)
+        # As the superuser: FORCE ends the database's sessions, an autovacuum worker's too, and only a
+        # superuser (or pg_signal_backend) may end one that is not the tests' role's own.
+        self.sql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % database, superuser=True)
 
     def freeze(self, database):
         """Keeps `database` as it is: no connections, so autovacuum leaves it alone too. A template is
