@@ -38,7 +38,30 @@ struct LogzioResolver: AsyncParsableCommand {
             }
             Glibc.exit(error.status.rawValue)
         } catch {
-            exit(withError: error)
+            // Help and --version go to stdout as the argument parser prints them, and an exit code thrown
+            // on purpose prints nothing. A usage error is one line, as every other error: the message, and
+            // where to read more, instead of the parser's error, usage and help lines.
+            let code = exitCode(for: error)
+            let text = message(for: error)
+            guard code != .success, !text.isEmpty else { exit(withError: error) }
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+            for (index, line) in lines.enumerated() {
+                Output.stderr("logzio-resolver: \(line)\(index == lines.count - 1 ? usageHint() : "")")
+            }
+            Glibc.exit(code.rawValue)
         }
+    }
+
+    /// ` (see 'logzio-resolver sweep --help')`, naming the subcommand when the arguments name one.
+    static func usageHint() -> String {
+        let names = configuration.subcommands.map { $0.configuration.commandName }
+        var words = ["logzio-resolver"]
+        if let first = CommandLine.arguments.dropFirst().first, names.contains(first) {
+            words.append(first)
+            let group = configuration.subcommands.first { $0.configuration.commandName == first }
+            let inner = group?.configuration.subcommands.map { $0.configuration.commandName } ?? []
+            if let second = CommandLine.arguments.dropFirst(2).first, inner.contains(second) { words.append(second) }
+        }
+        return " (see '\(words.joined(separator: " ")) --help')"
     }
 }

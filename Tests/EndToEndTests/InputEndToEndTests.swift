@@ -21,6 +21,37 @@ import Testing
         #expect(try await scenario.list().isEmpty)
     }
 
+    @Test(arguments: [
+        (["sweep", "--all"], "--yes", "logzio-resolver sweep --help"),
+        (["sweep", "--token", "abc"], "--token", "logzio-resolver sweep --help"),
+        (["list", "--state", "bogus"], "bogus", "logzio-resolver list --help"),
+        (["import"], "<file>", "logzio-resolver import --help"),
+        (["ledger", "copy"], "--from", "logzio-resolver ledger copy --help"),
+        (["frobnicate"], "frobnicate", "logzio-resolver --help"),
+    ])
+    func aUsageErrorIsOneLineAndExit64(arguments: [String], names: String, hint: String) async throws {
+        let scenario = try Scenario()
+        let result = try await scenario.run(arguments)
+        #expect(result.code == 64)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(lines.first?.hasPrefix("logzio-resolver: ") == true, "\(result.stderr)")
+        #expect(result.stderr.contains(names) && result.stderr.contains("(see '\(hint)')"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(!result.stderr.contains("abc"), "the value after an unknown option is not echoed")
+    }
+
+    @Test func helpAndVersionStillGoToStdoutWithExit0() async throws {
+        let scenario = try Scenario()
+        let help = try await scenario.run(["sweep", "--help"])
+        #expect(help.code == 0)
+        #expect(help.stdout.contains("USAGE: logzio-resolver sweep"), "\(help.stdout)")
+        #expect(help.stderr.isEmpty)
+        let version = try await scenario.run(["--version"])
+        #expect(version.code == 0)
+        #expect(!version.stdout.isEmpty && version.stderr.isEmpty)
+    }
+
     @Test func recordFillsTheAppKeyFromTheEnvironment() async throws {
         let scenario = try Scenario()
         let result = try await scenario.run(
