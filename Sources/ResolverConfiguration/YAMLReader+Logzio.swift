@@ -17,7 +17,7 @@ extension YAMLReader {
             case "definition_field": definitionField = try string(value, full)
             case "cache_max_age": config.logzioCacheMaxAge = try span(value, full)
             case "evidence":
-                config.logzioEvidence = try boolean(value, full)
+                config.logzioEvidence = try boolean(value, full, spelled: "on or off")
                 config.evidenceLine = value.mark?.line
             case "evidence_field": config.evidenceField = try string(value, full)
             case "evidence_query": config.evidenceQuery = try string(value, full)

@@ -71,12 +71,14 @@ struct YAMLReader {
         }
     }
 
-    func boolean(_ node: Node, _ key: String) throws(ConfigError) -> Bool {
-        guard case .scalar(let scalar) = node else { throw fail(node, key, "must be true or false") }
+    /// A YAML boolean (`true`/`yes`/`on` or `false`/`no`/`off`); a bad value is named with the two words
+    /// SPEC.md uses for the key (`on or off` for a switch such as `logzio.evidence`).
+    func boolean(_ node: Node, _ key: String, spelled words: String = "true or false") throws(ConfigError) -> Bool {
+        guard case .scalar(let scalar) = node else { throw fail(node, key, "must be \(words)") }
         switch scalar.string {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
-        default: throw fail(node, key, "must be true or false")
+        default: throw fail(node, key, "must be \(words)")
         }
     }
 

@@ -62,6 +62,19 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("logzio:\n  evidence: maybe\n", "logzio.evidence: must be on or off"),
+        ("relay:\n  forward: maybe\n", "relay.forward: must be true or false"),
+    ])
+    func aBadSwitchNamesTheWordsSpecUses(yaml: String, message: String) {
+        #expect(throws: ConfigError.self) { try load(yaml) }
+        do {
+            _ = try load(yaml)
+        } catch {
+            #expect(error.description.hasSuffix(message), "\(error)")
+        }
+    }
+
     @Test func publicMetricsIsOffUnlessSet() throws {
         #expect(try load("stale_after: 1h\n").relayPublicMetrics == false)
         #expect(try load("relay:\n  public_metrics: true\n").relayPublicMetrics == true)
