@@ -4,9 +4,11 @@ import BigPanda
 import Ledger
 import Logzio
 import Operations
+import Redaction
 import ResolverConfiguration
 import Staleness
 import Sweep
+import Synchronization
 
 /// `check`: validates the setup and explains the rules, sending nothing.
 struct CheckCommand: AsyncParsableCommand {
@@ -25,7 +27,11 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (config, ledger) = try ledgerOptions.load()
-        let context = logging.makeContext()
+        var context = logging.makeContext()
+        // A token file is read more than once here (now, then for definitions or evidence): one warning each.
+        let warned = Mutex<Set<String>>([])
+        let warn = context.warn
+        context.warn = { line in if warned.withLock({ $0.insert(line).inserted }) { warn(line) } }
         var problems: [String] = []
         do {
             let token = try TokenSource.bigPandaToken(
@@ -36,6 +42,24 @@ struct CheckCommand: AsyncParsableCommand {
             }
         } catch {
             problems.append(error.description)
+        }
+        // Every Logz.io token source the config names is read too, so a missing or loose file shows now,
+        // not on the first run that has an alert needing it.
+        do {
+            if let token = try TokenSource.logzioToken(
+                config: config, environment: context.environment, warn: context.warn)
+            {
+                Redactor.shared.add(token.value)
+            }
+        } catch {
+            problems.append(error.description)
+        }
+        for account in config.logzioAccounts {
+            do {
+                Redactor.shared.add(try TokenSource.logzioToken(account: account, warn: context.warn).value)
+            } catch {
+                problems.append(error.description)
+            }
         }
 
         let policy = config.policy
@@ -127,7 +151,8 @@ struct CheckCommand: AsyncParsableCommand {
             problems.append("\(error)")
         }
         if !problems.isEmpty {
-            throw OperationError.config(problems.joined(separator: "\n"))
+            var seen: Set<String> = []
+            throw OperationError.config(problems.filter { seen.insert($0).inserted }.joined(separator: "\n"))
         }
     }
 

@@ -139,6 +139,32 @@ import Testing
         #expect(result.stderr.contains("readable by group or others"))
     }
 
+    @Test func checkReadsEveryLogzioTokenSourceEvenWhenNoAlertNeedsIt() async throws {
+        let scenario = try Scenario()
+        let missing = scenario.directory + "/no-such-token"
+        // No rule is auto and the ledger is empty: nothing would read Logz.io, but check reads every
+        // token file the config names, so a wrong path shows before the first alert needs it.
+        for config in [
+            "logzio:\n  token_file: \(missing)\n",
+            "logzio:\n  accounts:\n    - id: 7\n      token_file: \(missing)\n",
+        ] {
+            try scenario.writeConfig(config)
+            let result = try await scenario.run(["check"])
+            #expect(result.code == 78, "\(config): \(result.stderr)")
+            #expect(result.stderr.contains("cannot read the token file \(missing)"), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        }
+        // A loose one is one warning, and check passes.
+        let file = scenario.directory + "/logzio-token"
+        try "logzio-secret-4d1c\n".write(toFile: file, atomically: false, encoding: .utf8)
+        chmod(file, 0o644)
+        try scenario.writeConfig("logzio:\n  accounts:\n    - id: 7\n      token_file: \(file)\n")
+        let result = try await scenario.run(["check"])
+        #expect(result.code == 0, "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: "readable by group or others").count == 2, "\(result.stderr)")
+        #expect(!(result.stdout + result.stderr).contains("logzio-secret-4d1c"))
+    }
+
     @Test func theRelayNeverShowsEitherToken() async throws {
         let bigPandaToken = Scenario.token
         let scenario = try Scenario(script: { number, request in
