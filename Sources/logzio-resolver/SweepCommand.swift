@@ -30,7 +30,9 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Evaluate the rules as of this TIME. A sending sweep refuses a TIME in the future.")
     var now: String?
 
-    @Flag(name: .long, help: "Show what would be sent, and send and write nothing.")
+    @Flag(
+        name: .long,
+        help: "Show what would be sent; send nothing and change no alert (metrics still report the run).")
     var dryRun = false
 
     @Flag(name: .long, help: "Lift the blast-radius hold for this run.")
