@@ -2,6 +2,7 @@ import Alerts
 import ArgumentParser
 import BigPanda
 import Ledger
+import Logging
 import Logzio
 import Operations
 import Redaction
@@ -108,8 +109,12 @@ struct CheckCommand: AsyncParsableCommand {
 
         do {
             let now = wallClock()
+            // check says itself what Logz.io gave (a problem, or a warning line), so at the default level the
+            // listing's own warnings about it would say the same thing twice.
+            var listingContext = context
+            if listingContext.logger.logLevel == .warning { listingContext.logger.logLevel = .error }
             let listing = try await AlertListing(
-                config: config, ledger: ledger, now: now, context: context, storesDefinitions: false)
+                config: config, ledger: ledger, now: now, context: listingContext, storesDefinitions: false)
             problems += Self.showLogzio(listing.logzio)
             var lines: [[String]] = []
             var derivations: [String] = []

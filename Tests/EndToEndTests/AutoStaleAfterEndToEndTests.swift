@@ -237,6 +237,7 @@ struct AutoScenario {
         let wrong = try await setup.run(["check"], environment: ["LOGZIO_API_TOKEN": "not-the-token-at-all"])
         #expect(wrong.code == 78)
         #expect(wrong.stderr.contains("401"), "\(wrong.stderr)")
+        #expect(wrong.stderr.split(separator: "\n").count == 1, "one failure, one line: \(wrong.stderr)")
         let missing = try await setup.run(["check"], environment: ["LOGZIO_API_TOKEN": nil])
         #expect(missing.code == 78)
         #expect(missing.stderr.contains("LOGZIO_API_TOKEN"))
