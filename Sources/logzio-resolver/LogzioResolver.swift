@@ -45,8 +45,10 @@ struct LogzioResolver: AsyncParsableCommand {
             let text = message(for: error)
             guard code != .success, !text.isEmpty else { exit(withError: error) }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+            // Where to read more, for a usage error (64) only: any other error is not about the flags.
+            let hint = code == .validationFailure ? usageHint() : ""
             for (index, line) in lines.enumerated() {
-                Output.stderr("logzio-resolver: \(line)\(index == lines.count - 1 ? usageHint() : "")")
+                Output.stderr("logzio-resolver: \(line)\(index == lines.count - 1 ? hint : "")")
             }
             Glibc.exit(code.rawValue)
         }
