@@ -11,7 +11,7 @@ public enum ConfigLoader {
     ///   - environment: the process environment.
     public static func load(path: String?, environment: [String: String]) throws(ConfigError) -> ResolverConfig {
         var config = ResolverConfig()
-        if let file = path ?? environment["LOGZIO_RESOLVER_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        if let file = file(path: path, environment: environment) {
             let text: String
             switch FileText.read(file) {
             case .success(let contents): text = contents
@@ -22,12 +22,17 @@ public enum ConfigLoader {
         try applyEnvironment(environment, to: &config)
         if config.logzioEvidence == true, !config.hasLogzioTokenSource(environment: environment) {
             throw ConfigError(
-                file: path ?? environment["LOGZIO_RESOLVER_CONFIG"], line: config.evidenceLine, key: "logzio.evidence",
+                file: file(path: path, environment: environment), line: config.evidenceLine, key: "logzio.evidence",
                 message:
                     "is on, but no Logz.io token is set: set LOGZIO_API_TOKEN, LOGZIO_API_TOKEN_FILE or logzio.token_file (or list logzio.accounts), or turn evidence off"
             )
         }
         return config
+    }
+
+    /// The config file in effect: `--config`, else a non-empty `LOGZIO_RESOLVER_CONFIG`, else none.
+    public static func file(path: String?, environment: [String: String]) -> String? {
+        path ?? environment["LOGZIO_RESOLVER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Parses YAML text into `config`, naming the file in errors.

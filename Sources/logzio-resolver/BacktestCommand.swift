@@ -66,7 +66,8 @@ struct BacktestCommand: ParsableCommand {
         let output = BacktestOutput(
             window: window, ledger: ledger.description,
             current: BacktestOutput.Side(
-                config: ledgerOptions.config ?? Environment.values["LOGZIO_RESOLVER_CONFIG"], policy: config.policy,
+                config: ConfigLoader.file(path: ledgerOptions.config, environment: Environment.values),
+                policy: config.policy,
                 report: reports[0]),
             compared: comparedSide)
         Output.stdout(json ? output.json() : output.text())

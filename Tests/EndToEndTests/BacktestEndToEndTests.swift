@@ -67,6 +67,18 @@ import Testing
         #expect(suggestions.map { $0["stale_after"] as? String } == ["2h", "2h"])
     }
 
+    @Test func theConfigItNamesIsTheOneInEffect() async throws {
+        let (scenario, _) = try await scenarioWithHistory()
+        let named = try await scenario.run(["backtest", "--json"])
+        #expect(try jsonObject(named.stdout)["config"] as? String == scenario.configPath)
+        // An empty LOGZIO_RESOLVER_CONFIG (as `env VAR=` leaves it) is no config file, as every command reads it.
+        let none = try await scenario.run(["backtest", "--json"], environment: ["LOGZIO_RESOLVER_CONFIG": ""])
+        #expect(none.code == 0, "\(none.stderr)")
+        #expect(try jsonObject(none.stdout)["config"] is NSNull, "\(none.stdout)")
+        let text = try await scenario.run(["backtest"], environment: ["LOGZIO_RESOLVER_CONFIG": ""])
+        #expect(text.stdout.contains("# Paste into the config file; rules keep their order"), "\(text.stdout)")
+    }
+
     @Test func humanOutputHasATableSuggestionsAndYAML() async throws {
         let (scenario, _) = try await scenarioWithHistory()
         let result = try await scenario.run(["backtest"])
