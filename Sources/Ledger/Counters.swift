@@ -10,10 +10,13 @@ public protocol Counters: LedgerRole {
 
     /// Every stored metric sample.
     func metricSamples() throws -> [MetricSample]
+
+    /// Applies a run's updates in order: gauges set, counters added to.
+    func store(_ updates: [MetricUpdate]) throws
 }
 
 extension Counters {
-    /// Applies a run's updates in order: gauges set, counters added to.
+    /// Applies a run's updates in order, one `set` or `add` each.
     public func store(_ updates: [MetricUpdate]) throws {
         for update in updates {
             switch update.operation {

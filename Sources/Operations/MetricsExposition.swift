@@ -4,14 +4,13 @@ public import ResolverMetrics
 /// A run's metrics as one exposition: what the ledger keeps across runs, the run's own samples, and the
 /// open-alert gauges, for the textfile and the Pushgateway alike.
 public enum MetricsExposition {
-    /// Stores `run`'s updates in `ledger`, then renders the stored samples, the run's live ones and the
+    /// Renders the samples `ledger` keeps (the run's updates already stored), the run's live ones and the
     /// open-alert gauges at wall-clock `now`. Without a ledger (it could not be opened) the text carries
     /// the run's live samples only.
     public static func text(run: RunMetrics, ledger: (any Counters & SweepQueries)?, now: Int64) throws -> String {
         var live = run.live
         var stored: [MetricSample] = []
         if let ledger {
-            try ledger.store(run.updates)
             stored = try ledger.metricSamples()
             let summary = try ledger.openSummary()
             live += RunMetrics.openGauges(open: summary.open, oldestLastReceived: summary.oldestLastReceived, now: now)

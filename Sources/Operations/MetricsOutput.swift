@@ -41,7 +41,17 @@ public struct MetricsOutput {
     public var isWanted: Bool { file != nil || push != nil }
 
     /// Stores `run` in `ledger` (when open), then rewrites the textfile and pushes the same text.
+    ///
+    /// The run's counters and gauges are stored whether or not it writes them anywhere: the relay's
+    /// `GET /metrics`, and a later run's file or push, read them from the ledger.
     public func write(_ run: RunMetrics, ledger: (any Counters & SweepQueries)?, now: Int64) async {
+        if let ledger, !run.updates.isEmpty {
+            do {
+                try ledger.store(run.updates)
+            } catch {
+                fail("cannot store the run's metrics in the ledger", error: "\(error)")
+            }
+        }
         guard isWanted else { return }
         let text: String
         do {

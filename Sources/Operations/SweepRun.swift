@@ -255,7 +255,6 @@ public struct SweepRun {
     {
         let output = MetricsOutput(
             config: config, context: context, file: request.metricsFile, push: request.metricsPush)
-        guard output.isWanted else { return }
         let now = context.wallClock()
         var run = RunMetrics.sweep(
             finishedAt: now, duration: (ContinuousClock.now - started).inSeconds, stale: outcome.report?.stale ?? 0,

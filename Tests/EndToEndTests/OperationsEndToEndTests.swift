@@ -88,6 +88,27 @@ func parsePrometheus(_ text: String) throws -> [String: Double] {
         #expect(!FileManager.default.fileExists(atPath: metrics + ".tmp"))
     }
 
+    @Test func aRunWithoutMetricsOutputStillKeepsItsCountsInTheLedger() async throws {
+        // The relay's /metrics and a later run's file read the counters and last-run gauges from the
+        // ledger, so a sweep that writes no file and pushes nothing must still store them.
+        let scenario = try Scenario()
+        try scenario.writeConfig("bigpanda:\n  requests_per_second: 0\nmax_resolves_per_run: 1\n")
+        let old = nowSeconds() - 7200
+        try await scenario.record(host: "first", at: old)
+        let clean = try await scenario.run(["sweep"])
+        #expect(clean.code == 0, "\(clean.stderr)")
+        for index in 0..<2 { try await scenario.record(host: "more-\(index)", at: old) }
+        #expect(try await scenario.run(["sweep"]).code == 75)
+        #expect(try await scenario.run(["sweep"]).code == 75)
+        // A dry run sets no last-success of its own, so what its file shows is what the others stored.
+        let metrics = scenario.directory + "/metrics.prom"
+        #expect(try await scenario.run(["sweep", "--dry-run", "--metrics-file", metrics]).code == 75)
+        let samples = try parsePrometheus(try String(contentsOfFile: metrics, encoding: .utf8))
+        #expect(samples["logzio_resolver_held_runs_total"] == 2, "the two held runs without a file")
+        #expect(abs((samples["logzio_resolver_last_success_timestamp_seconds"] ?? 0) - Double(nowSeconds())) < 60)
+        #expect(samples[#"logzio_resolver_resolved_total{app_key="e2e-app-key",rule="default"}"#] == 1)
+    }
+
     @Test func refiringSoonAfterOurOkIsCounted() async throws {
         let scenario = try Scenario()
         try await scenario.record(host: "flappy", at: nowSeconds() - 7200)
