@@ -212,9 +212,18 @@ public struct SweepRun {
         if let holdReason = report.holdReason { return .held("held, nothing was sent: \(holdReason)") }
         guard report.failed > 0 || report.incidentsUnread else { return nil }
         var lines = report.errors
-        if report.failed > 0 {
+        // A refusal in a third run marks the alert rejected: it is not sent again, so "the next run" would
+        // be wrong for it.
+        let rejected = report.actions.filter { $0.action == .rejected }.count
+        let retried = report.failed - rejected
+        if retried > 0 {
             lines.append(
-                "\(report.failed) ok event\(report.failed == 1 ? " was" : "s were") not delivered; the alerts stay open for the next run"
+                "\(retried) ok event\(retried == 1 ? " was" : "s were") not delivered; the alerts stay open for the next run"
+            )
+        }
+        if rejected > 0 {
+            lines.append(
+                "\(rejected) ok event\(rejected == 1 ? " was" : "s were") refused by BigPanda in 3 runs; the alert\(rejected == 1 ? " is" : "s are") marked rejected and not sent again until a new event (list --state rejected shows them)"
             )
         }
         return .failed(lines.joined(separator: "\n"))

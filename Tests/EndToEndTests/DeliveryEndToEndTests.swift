@@ -35,6 +35,9 @@ import Testing
             #expect(action["http_status"] as? Int == 400)
             #expect(action["attempts"] as? Int == 1, "a 400 is not retried within the run")
             #expect(action["action"] as? String == (run == 3 ? "rejected" : "failed"))
+            // The closing line says what happens next: another try, or none until a new event.
+            #expect(result.stderr.contains("stay open for the next run") == (run < 3), "\(result.stderr)")
+            #expect(result.stderr.contains("marked rejected and not sent again") == (run == 3), "\(result.stderr)")
         }
         #expect(scenario.standIn.requestCount == 3)
         #expect(try await scenario.list("rejected").count == 1)
