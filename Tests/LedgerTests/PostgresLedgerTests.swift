@@ -73,20 +73,24 @@ import Testing
         }
     }
 
-    @Test func twoRelaysRecordingTheSameNewAlertAtOnceShareOneAlert() throws {
-        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
+    /// Opens a ledger that writes in rounds of one event, so the first event's alert row is inserted at once
+    /// and stays uncommitted; records that event and, while its transaction is open, has a second writer
+    /// record `others` at time 2. Returns the first ledger, whether it committed, and "recorded" or the
+    /// second writer's error.
+    func whileAnUncommittedAlertIsOpen(record others: [IncomingEvent]) throws -> (
+        first: PostgresLedger, committed: Bool, second: String?
+    )? {
+        guard let conninfo = try PostgresTestServer.freshDatabase() else { return nil }
         let string = try PostgresConnectionString(conninfo)
         let first = try PostgresLedger(string)
-        // Rounds of one event, so the alert's row is inserted at once, before the transaction ends.
         first.recordBatchLimits = .init(eventsPerRound: 1, followedAlerts: 10)
         let second = Mutex<String?>(nil)
         let done = DispatchSemaphore(value: 0)
         let committed = try first.recordStream(recordedAt: 1) { record in
             try record(try event("critical", at: 1))
-            // Another relay records the same new alert while this transaction is still open.
             DispatchQueue.global().async {
                 do {
-                    try PostgresLedger(string).record([try event("warning", at: 2)], recordedAt: 2)
+                    try PostgresLedger(string).record(others, recordedAt: 2)
                     second.withLock { $0 = "recorded" }
                 } catch {
                     second.withLock { $0 = "\(error)" }
@@ -97,41 +101,29 @@ import Testing
             return true
         }
         done.wait()
+        return (first, committed, second.withLock { $0 })
+    }
+
+    @Test func twoRelaysRecordingTheSameNewAlertAtOnceShareOneAlert() throws {
+        // Another relay records the same new alert while the first one's transaction is still open.
+        guard let (first, committed, second) = try whileAnUncommittedAlertIsOpen(record: [try event("warning", at: 2)])
+        else { return }
         #expect(committed)
-        #expect(second.withLock { $0 } == "recorded")
+        #expect(second == "recorded")
         let alerts = try allAlerts(first)
         #expect(alerts.count == 1)
         #expect(alerts.first?.lastReceived == 2)
     }
 
     @Test func aBatchMeetingANewAlertAnotherWriterInsertedAppliesItsEventsToIt() throws {
-        guard let conninfo = try PostgresTestServer.freshDatabase() else { return }
-        let string = try PostgresConnectionString(conninfo)
-        let first = try PostgresLedger(string)
-        // Rounds of one event: the first writer's alert row is inserted at once, and stays uncommitted.
-        first.recordBatchLimits = .init(eventsPerRound: 1, followedAlerts: 10)
-        let second = Mutex<String?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        let committed = try first.recordStream(recordedAt: 1) { record in
-            try record(try event("critical", at: 1))
-            DispatchQueue.global().async {
-                do {
-                    // Two events: a batch. It does not see the uncommitted alert, so it inserts its own;
-                    // the insert waits for the first writer's commit and then finds the alert there.
-                    try PostgresLedger(string).record(
-                        [try event("warning", at: 2), try event("critical", host: "b", at: 2)], recordedAt: 2)
-                    second.withLock { $0 = "recorded" }
-                } catch {
-                    second.withLock { $0 = "\(error)" }
-                }
-                done.signal()
-            }
-            usleep(500_000)
-            return true
-        }
-        done.wait()
+        // Two events: a batch. It does not see the uncommitted alert, so it inserts its own; the insert
+        // waits for the first writer's commit and then finds the alert there.
+        guard
+            let (first, committed, second) = try whileAnUncommittedAlertIsOpen(
+                record: [try event("warning", at: 2), try event("critical", host: "b", at: 2)])
+        else { return }
         #expect(committed)
-        #expect(second.withLock { $0 } == "recorded")
+        #expect(second == "recorded")
         let alerts = try allAlerts(first)
         #expect(alerts.count == 2)
         let shared = try #require(alerts.first { $0.display.contains("host=web-1") })
